@@ -1,0 +1,13 @@
+// DELETE /multi_webhook?name=<exact name> (or a JSON body {"name"}): removes that webhook.
+import { parseRequest } from '../shared/domain/requests.js';
+import { httpHandler } from '../shared/http/http-handler.js';
+import { schemas } from '../shared/http/requests.js';
+import { ok } from '../shared/http/responses.js';
+import { webhookStore } from '../shared/store/index.js';
+
+export const handler = httpHandler(async ({ event, body, phoneNumber, requestId }) => {
+  const fromQuery = event.queryStringParameters?.name;
+  const { name } = parseRequest(schemas().Delete, fromQuery === undefined ? body : { name: fromQuery });
+  await webhookStore().remove(phoneNumber, name, requestId);
+  return ok({ message: `Deleted webhook "${name}".` });
+}, { auth: true });

@@ -1,0 +1,105 @@
+// The local API Gateway: serves the route table over HTTP by calling the same authorizer and
+// handler modules that Lambda runs, with the events API Gateway would build.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { authorizerFunction, routes } from '../routes.js';
+import { buildAuthorizerEvent, buildHttpEvent, lambdaContext } from './lambda-events.js';
+
+/** API Gateway's own payload limit for HTTP APIs. */
+const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
+
+type LambdaHandler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface ApiServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startApiServer(port: number): Promise<ApiServer> {
+  const handlers = await loadHandlers();
+  const server = createServer((request, response) => {
+    serve(request, response, handlers).catch((error: unknown) => {
+      console.error('local api: request failed', error);
+      if (!response.headersSent) send(response, { statusCode: 500, body: JSON.stringify({ error: 'Internal error.' }) });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const { port: boundPort } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${boundPort}`, close: () => closeServer(server) };
+}
+
+async function loadHandlers(): Promise<Map<string, LambdaHandler>> {
+  const names = [authorizerFunction.handler, ...routes.map((route) => route.handler)];
+  const entries = await Promise.all(
+    names.map(async (name) => {
+      const module = (await import(new URL(`../../functions/${name}.ts`, import.meta.url).href)) as { handler: LambdaHandler };
+      return [name, module.handler] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+async function serve(request: IncomingMessage, response: ServerResponse, handlers: Map<string, LambdaHandler>): Promise<void> {
+  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  const route = routes.find((candidate) => candidate.path === url.pathname && candidate.method === request.method);
+  if (!route) {
+    request.resume();
+    return send(response, { statusCode: 404, body: JSON.stringify({ error: `No route for ${request.method} ${url.pathname}.` }) });
+  }
+  const body = await readBody(request);
+  if (body === undefined) {
+    return send(response, { statusCode: 413, body: JSON.stringify({ error: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` }) });
+  }
+  const event = buildHttpEvent(request, url, route, body);
+  if (route.auth === 'api-key') await authorize(event, handlers.get(authorizerFunction.handler)!);
+  const result = (await handlers.get(route.handler)!(event, lambdaContext(route.handler))) as APIGatewayProxyStructuredResultV2;
+  send(response, result);
+}
+
+/** Runs the authorizer and passes its context on, as API Gateway does (no cache locally). */
+async function authorize(event: APIGatewayProxyEventV2, authorizer: LambdaHandler): Promise<void> {
+  const decision = (await authorizer(buildAuthorizerEvent(event), lambdaContext(authorizerFunction.handler))) as {
+    isAuthorized: boolean;
+    context?: Record<string, unknown>;
+  };
+  if (!decision.isAuthorized) throw new Error('The authorizer refused; it is expected to always authorize.');
+  Object.assign(event.requestContext, { authorizer: { lambda: decision.context ?? {} } });
+}
+
+/** The whole body, or undefined when it exceeds API Gateway's limit (the rest is not buffered). */
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) {
+        request.removeAllListeners('data');
+        request.resume();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function send(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const body = result.body === undefined ? '' : result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body;
+  response.writeHead(result.statusCode ?? 200, { 'content-type': 'application/json', ...result.headers });
+  response.end(body);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,106 @@
+// Request bodies of the management API: zod schemas built from the rules, and one sentence per refusal.
+import { z } from 'zod';
+import type { DestinationPolicy } from './address-policy.js';
+import { checkDestinationUrl } from './destination-url.js';
+import { Invalid } from './errors.js';
+import { checkWebhookHeaders } from './webhook-headers.js';
+import { checkWebhookName } from './webhook-name.js';
+import type { Headers } from './webhook.js';
+
+/** Adapts a rule (undefined or a sentence) to a zod refinement that reports the sentence. */
+function rule<T>(check: (value: T) => string | undefined) {
+  return (value: T, context: z.RefinementCtx) => {
+    const problem = check(value);
+    if (problem) context.addIssue({ code: 'custom', message: problem });
+  };
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+const NameSchema = z.string().superRefine(rule(checkWebhookName));
+
+// Not z.record: copying through Object.fromEntries keeps a "__proto__" header an ordinary key.
+const HeadersSchema = z
+  .custom<Record<string, unknown>>(isPlainObject, { message: 'headers must be an object of header names to string values.' })
+  .superRefine(rule(checkWebhookHeaders))
+  .transform((headers): Headers => Object.fromEntries(Object.entries(headers)) as Record<string, string>);
+
+function schemasFor(policy: DestinationPolicy) {
+  const UrlSchema = z.string().superRefine(rule((url: string) => checkDestinationUrl(url, policy)));
+  const Destination = z.strictObject({ name: NameSchema, url: UrlSchema, headers: HeadersSchema.optional() }).transform((d) => ({
+    name: d.name,
+    url: d.url,
+    headers: d.headers ?? {},
+  }));
+  const Destinations = z.array(Destination).superRefine(
+    rule((destinations: { name: string }[]) => {
+      const seen = new Set<string>();
+      for (const { name } of destinations) {
+        if (seen.has(name)) return `The name "${name}" appears more than once in destinations.`;
+        seen.add(name);
+      }
+      return undefined;
+    }),
+  );
+  return {
+    PrimaryWebhook: z.strictObject({ url: UrlSchema, headers: HeadersSchema.optional() }).transform((p) => ({ url: p.url, headers: p.headers ?? {} })),
+    Enable: z
+      .strictObject({ enabled: z.boolean(), destinations: Destinations.optional() })
+      .superRefine(
+        rule((body: { enabled: boolean; destinations?: unknown[] }) =>
+          !body.enabled && body.destinations?.length ? 'destinations can only be given when enabling (enabled: true).' : undefined,
+        ),
+      ),
+    Append: z.strictObject({
+      destinations: Destinations.min(1, { message: 'destinations must hold at least one webhook.' }),
+    }),
+    Update: z
+      .strictObject({ name: NameSchema, url: UrlSchema.optional(), headers: HeadersSchema.optional() })
+      .superRefine(
+        rule((body: { url?: string; headers?: unknown }) =>
+          body.url === undefined && body.headers === undefined ? 'Give url, headers or both to change.' : undefined,
+        ),
+      ),
+    Delete: z.strictObject({ name: NameSchema }),
+  };
+}
+
+export type RequestSchemas = ReturnType<typeof schemasFor>;
+
+const byPolicy = new Map<DestinationPolicy, RequestSchemas>();
+
+export function requestSchemas(policy: DestinationPolicy): RequestSchemas {
+  let schemas = byPolicy.get(policy);
+  if (!schemas) byPolicy.set(policy, (schemas = schemasFor(policy)));
+  return schemas;
+}
+
+/** Validates a parsed JSON body, throwing Invalid with one sentence about the first problem. */
+export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+  if (!isPlainObject(body)) throw new Invalid('The request body must be a JSON object.');
+  const result = schema.safeParse(body);
+  if (!result.success) throw new Invalid(describeIssue(result.error.issues[0]!));
+  return result.data;
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  const field = issue.path.reduce<string>(
+    (path, key) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${String(key)}` : String(key)),
+    '',
+  );
+  switch (issue.code) {
+    case 'custom':
+      return issue.message;
+    case 'unrecognized_keys':
+      return `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${field ? ` in ${field}` : ''}.`;
+    case 'invalid_type':
+      return issue.input === undefined ? `${field} is required.` : `${field} must be ${article(issue.expected)}.`;
+    default:
+      return field ? `${field}: ${issue.message}` : issue.message;
+  }
+}
+
+function article(expected: string): string {
+  return expected === 'array' || expected === 'object' ? `an ${expected}` : `a ${expected}`;
+}

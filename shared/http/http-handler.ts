@@ -1,0 +1,84 @@
+// The HTTP plumbing every API function shares (middy): body limit and JSON parsing, the caller's
+// phone number from the authorizer, and the one error handler that maps domain errors to statuses.
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy, { type MiddlewareObj } from '@middy/core';
+import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
+import { DomainError, Invalid, TooLarge, Unauthorized } from '../domain/errors.js';
+import { MAX_MANAGEMENT_BODY_BYTES } from '../domain/limits.js';
+import { logger } from '../logger.js';
+import { errorResponse, type HttpResult } from './responses.js';
+
+/** What the authorizer puts in the request context: the key's phone number, '' for an unknown key. */
+export interface AuthorizerContext {
+  phoneNumber: string;
+}
+
+export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerContext>;
+
+export interface HttpRequest {
+  event: HttpEvent;
+  /** The parsed JSON body; undefined when the request had none. */
+  body: unknown;
+  /** The authenticated phone number ('' on routes without the authorizer). */
+  phoneNumber: string;
+  /** API Gateway's request id: the idempotency token of this request's writes. */
+  requestId: string;
+}
+
+interface HttpHandlerOptions {
+  /** Management routes need a phone number from the authorizer; health and ingest do not. */
+  auth: boolean;
+  maxBodyBytes?: number;
+}
+
+type Internal = { body?: unknown };
+
+export function httpHandler(
+  handle: (request: HttpRequest) => Promise<HttpResult>,
+  { auth, maxBodyBytes = MAX_MANAGEMENT_BODY_BYTES }: HttpHandlerOptions,
+) {
+  return middy<HttpEvent, HttpResult, Error, Context, Internal>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(domainErrorsToResponses())
+    .use(jsonBody(maxBodyBytes))
+    .handler(async (event, context) => {
+      const phoneNumber = event.requestContext.authorizer?.lambda?.phoneNumber ?? '';
+      if (auth && !phoneNumber) throw new Unauthorized('The D360-API-KEY header is missing or holds an unknown key.');
+      const request = { event, body: parsedBodies.get(event), phoneNumber, requestId: event.requestContext.requestId ?? context.awsRequestId };
+      return handle(request);
+    });
+}
+
+// The parsed body travels beside the event rather than replacing the string API Gateway gave.
+const parsedBodies = new WeakMap<object, unknown>();
+
+/** Decodes, size-checks and parses the body before the handler runs. */
+function jsonBody(maxBodyBytes: number): MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    before: ({ event }) => {
+      if (event.body === undefined || event.body === '') return;
+      const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+      if (raw.length > maxBodyBytes) throw new TooLarge(`The request body is larger than ${maxBodyBytes} bytes.`);
+      try {
+        parsedBodies.set(event, JSON.parse(raw.toString('utf8')));
+      } catch {
+        throw new Invalid('The request body is not valid JSON.');
+      }
+    },
+  };
+}
+
+/** Domain errors become {"error"} with their status; anything else is a 500 that hides its details. */
+function domainErrorsToResponses(): MiddlewareObj<HttpEvent, HttpResult> {
+  return {
+    onError: (request) => {
+      const { error } = request;
+      if (error instanceof DomainError) {
+        request.response = errorResponse(error.status, error.message);
+        return;
+      }
+      logger.error('Request failed', { error });
+      request.response = errorResponse(500, `Internal error; quote request id ${request.context.awsRequestId} when reporting it.`);
+    },
+  };
+}

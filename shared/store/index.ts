@@ -1,0 +1,18 @@
+// The stores of this process, built once from the configuration (Lambda reuses them across invocations).
+import { config } from '../config.js';
+import { DynamoApiKeyStore } from './api-key-store.js';
+import { dynamoClient } from './dynamo-client.js';
+import { DynamoWebhookStore } from './webhook-store.js';
+
+let webhooks: DynamoWebhookStore | undefined;
+let apiKeys: DynamoApiKeyStore | undefined;
+
+export function webhookStore(): DynamoWebhookStore {
+  webhooks ??= new DynamoWebhookStore(dynamoClient(), config().TABLE_NAME);
+  return webhooks;
+}
+
+export function apiKeyStore(): DynamoApiKeyStore {
+  apiKeys ??= new DynamoApiKeyStore(dynamoClient(), config().TABLE_NAME);
+  return apiKeys;
+}

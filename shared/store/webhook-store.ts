@@ -1,0 +1,243 @@
+// The WebhookStore on DynamoDB: the cap of 3 and name uniqueness are enforced by conditional
+// writes inside one transaction, so no race of concurrent requests can break them.
+import { randomUUID } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { Conflict, NotFound } from '../domain/errors.js';
+import { MAX_ADDITIONAL_WEBHOOKS } from '../domain/limits.js';
+import type { Destination, DestinationChange, PhoneConfig, WebhookStore, WebhookTarget } from '../domain/webhook.js';
+import { CONFIG_SORT_KEY, isWebhookSortKey } from './item-keys.js';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+const notEnabled = () =>
+  new Conflict('Multiple webhooks are not enabled for this phone number; enable them with POST /multi_webhook first.');
+const alreadyEnabled = () =>
+  new Conflict('Multiple webhooks are already enabled; add destinations with PUT /multi_webhook.');
+const capReached = (adding: number) =>
+  new Conflict(
+    `A phone number can have at most ${MAX_ADDITIONAL_WEBHOOKS} additional webhooks; adding ${adding} would exceed that.`,
+  );
+const duplicateName = (name: string) => new Conflict(`A webhook named "${name}" already exists for this phone number.`);
+const unknownName = (name: string) => new NotFound(`No webhook named "${name}" exists for this phone number (names are case-sensitive).`);
+
+export class DynamoWebhookStore implements WebhookStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  async readPhoneConfig(phoneNumber: string): Promise<PhoneConfig> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': phoneNumber },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+
+    const configItem = items.find((item) => item.sk === CONFIG_SORT_KEY);
+    const destinations = items
+      .filter((item) => isWebhookSortKey(String(item.sk)))
+      .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
+      .map((item) => ({ name: String(item.sk), url: String(item.url), headers: (item.headers ?? {}) as Record<string, string> }));
+    return {
+      primary: configItem?.primary as WebhookTarget | undefined,
+      enabled: configItem?.enabled === true,
+      destinations,
+    };
+  }
+
+  async readPrimary(phoneNumber: string): Promise<WebhookTarget | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: this.configKey(phoneNumber), ConsistentRead: true }),
+    );
+    return Item?.primary as WebhookTarget | undefined;
+  }
+
+  async setPrimary(phoneNumber: string, target: WebhookTarget): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: this.configKey(phoneNumber),
+        UpdateExpression: 'SET #primary = :primary, updatedAt = :now',
+        ExpressionAttributeNames: { '#primary': 'primary' },
+        ExpressionAttributeValues: { ':primary': { url: target.url, headers: target.headers }, ':now': this.timestamp() },
+      }),
+    );
+  }
+
+  async setEnabled(phoneNumber: string, enabled: boolean, destinations: readonly Destination[] = [], requestToken?: string): Promise<void> {
+    if (destinations.length === 0) {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: this.configKey(phoneNumber),
+          UpdateExpression: 'SET enabled = :enabled, #count = if_not_exists(#count, :zero), updatedAt = :now',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':enabled': enabled, ':zero': 0, ':now': this.timestamp() },
+        }),
+      );
+      return;
+    }
+    // Enabling with initial destinations: only from the disabled state, and within the cap.
+    await this.addDestinations(phoneNumber, destinations, requestToken, {
+      UpdateExpression: 'SET enabled = :true, #count = if_not_exists(#count, :zero) + :adding, updatedAt = :now',
+      ConditionExpression: '(attribute_not_exists(enabled) OR enabled = :false) AND (attribute_not_exists(#count) OR #count <= :room)',
+      wrongState: (old) => (old?.enabled === true ? alreadyEnabled() : undefined),
+    });
+  }
+
+  async append(phoneNumber: string, destinations: readonly Destination[], requestToken?: string): Promise<void> {
+    await this.addDestinations(phoneNumber, destinations, requestToken, {
+      UpdateExpression: 'SET #count = #count + :adding, updatedAt = :now',
+      ConditionExpression: 'enabled = :true AND #count <= :room',
+      wrongState: (old) => (old?.enabled === true ? undefined : notEnabled()),
+    });
+  }
+
+  async update(phoneNumber: string, name: string, change: DestinationChange, requestToken?: string): Promise<void> {
+    const assignments = ['updatedAt = :now'];
+    const values: Record<string, unknown> = { ':now': this.timestamp() };
+    if (change.url !== undefined) {
+      assignments.push('#url = :url');
+      values[':url'] = change.url;
+    }
+    if (change.headers !== undefined) {
+      assignments.push('headers = :headers');
+      values[':headers'] = change.headers;
+    }
+    await this.transact(requestToken, [
+      {
+        ConditionCheck: {
+          TableName: this.tableName,
+          Key: this.configKey(phoneNumber),
+          ConditionExpression: 'enabled = :true',
+          ExpressionAttributeValues: { ':true': true },
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: phoneNumber, sk: name },
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          ConditionExpression: 'attribute_exists(sk)',
+          ExpressionAttributeNames: change.url === undefined ? undefined : { '#url': 'url' },
+          ExpressionAttributeValues: values,
+        },
+      },
+    ], (failed) => (failed[0] ? notEnabled() : unknownName(name)));
+  }
+
+  async remove(phoneNumber: string, name: string, requestToken?: string): Promise<void> {
+    await this.transact(requestToken, [
+      {
+        Delete: {
+          TableName: this.tableName,
+          Key: { pk: phoneNumber, sk: name },
+          ConditionExpression: 'attribute_exists(sk)',
+        },
+      },
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: this.configKey(phoneNumber),
+          UpdateExpression: 'SET #count = #count - :one, updatedAt = :now',
+          ConditionExpression: '#count >= :one',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':now': this.timestamp() },
+        },
+      },
+    ], () => unknownName(name));
+  }
+
+  /** One transaction: the conditional count update on the config item plus a conditional put per name. */
+  private async addDestinations(
+    phoneNumber: string,
+    destinations: readonly Destination[],
+    requestToken: string | undefined,
+    countUpdate: {
+      UpdateExpression: string;
+      ConditionExpression: string;
+      /** The conflict when the enabled flag forbids this write, read from the item as it was. */
+      wrongState: (old: Record<string, unknown> | undefined) => Error | undefined;
+    },
+  ): Promise<void> {
+    // More than the cap can never fit; refusing here also keeps the transaction within its item limit.
+    if (destinations.length > MAX_ADDITIONAL_WEBHOOKS) throw capReached(destinations.length);
+    const now = this.timestamp();
+    const puts: TransactItem[] = destinations.map((destination, index) => ({
+      Put: {
+        TableName: this.tableName,
+        // createdAt keeps the order of the request among destinations added together.
+        Item: { pk: phoneNumber, sk: destination.name, url: destination.url, headers: destination.headers, createdAt: `${now}#${index}`, updatedAt: now },
+        ConditionExpression: 'attribute_not_exists(sk)',
+      },
+    }));
+    await this.transact(requestToken, [
+      {
+        Update: {
+          TableName: this.tableName,
+          Key: this.configKey(phoneNumber),
+          UpdateExpression: countUpdate.UpdateExpression,
+          ConditionExpression: countUpdate.ConditionExpression,
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: {
+            ':true': true,
+            ...(countUpdate.ConditionExpression.includes(':false') && { ':false': false }),
+            ...(countUpdate.UpdateExpression.includes(':zero') && { ':zero': 0 }),
+            ':adding': destinations.length,
+            ':room': MAX_ADDITIONAL_WEBHOOKS - destinations.length,
+            ':now': now,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      ...puts,
+    ], (failed, oldItems) => {
+      // Precedence: the enabled state, then a name clash, then the cap.
+      const stateConflict = failed[0] ? countUpdate.wrongState(oldItems[0]) : undefined;
+      const duplicate = destinations.find((_, index) => failed[index + 1]);
+      return stateConflict ?? (duplicate ? duplicateName(duplicate.name) : capReached(destinations.length));
+    });
+  }
+
+  /**
+   * Runs a transaction and turns a cancellation by failed conditions into the domain error that
+   * `explain` picks from which items failed. The request token makes SDK retries idempotent.
+   */
+  private async transact(
+    requestToken: string | undefined,
+    items: TransactItem[],
+    explain: (failed: boolean[], oldItems: (Record<string, unknown> | undefined)[]) => Error,
+  ): Promise<void> {
+    try {
+      await this.db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: requestToken ?? randomUUID() }));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
+      if (!failed.some(Boolean)) throw error;
+      // The document client does not unmarshall items carried by the error.
+      throw explain(failed, reasons.map((reason) => (reason.Item ? unmarshall(reason.Item) : undefined)));
+    }
+  }
+
+  private configKey(phoneNumber: string) {
+    return { pk: phoneNumber, sk: CONFIG_SORT_KEY };
+  }
+
+  private timestamp(): string {
+    return this.now().toISOString();
+  }
+}

@@ -1,0 +1,62 @@
+// The local stack on a free port against the run's DynamoDB Local, with fresh numbers and keys.
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.js';
+import { freshPhoneNumber } from './dynamo.js';
+
+export interface TestStack extends LocalStack {
+  /** A client per seeded phone number, in the order of `numbers`. */
+  clients: ApiClient[];
+}
+
+export async function startTestStack(options: { numbers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const keys = Array.from({ length: options.numbers ?? 2 }, () => ({ phoneNumber: freshPhoneNumber(), key: `test-key-${randomUUID()}` }));
+  const stack = await startLocalStack({
+    port: 0,
+    dynamodbEndpoint: inject('dynamodbEndpoint'),
+    env: {
+      TABLE_NAME: `e2e-${randomUUID()}`,
+      LOCAL_API_KEYS: keys.map(({ phoneNumber, key }) => `${phoneNumber}:${key}`).join(','),
+      ...options.env,
+    },
+  });
+  return { ...stack, clients: keys.map(({ phoneNumber, key }) => new ApiClient(stack.apiUrl, key, phoneNumber)) };
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: any;
+}
+
+/** Speaks to the management API as one phone number's client would. */
+export class ApiClient {
+  constructor(
+    readonly baseUrl: string,
+    readonly key: string | undefined,
+    readonly phoneNumber = '',
+  ) {}
+
+  get = (path: string) => this.call('GET', path);
+  post = (path: string, body: unknown) => this.call('POST', path, body);
+  put = (path: string, body: unknown) => this.call('PUT', path, body);
+  patch = (path: string, body: unknown) => this.call('PATCH', path, body);
+  delete = (path: string, body?: unknown) => this.call('DELETE', path, body);
+
+  /** `body` that is a string is sent as it is (for malformed JSON); anything else as JSON. */
+  async call(method: string, path: string, body?: unknown): Promise<ApiAnswer> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.key !== undefined) headers['d360-api-key'] = this.key;
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : undefined };
+  }
+
+  /** Everything this number has configured, to compare before and after a refused request. */
+  async snapshot(): Promise<{ primary: ApiAnswer; multi: ApiAnswer }> {
+    return { primary: await this.get('/v1/configs/webhook'), multi: await this.get('/multi_webhook') };
+  }
+}

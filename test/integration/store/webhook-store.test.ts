@@ -1,0 +1,119 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Conflict, NotFound } from '../../../shared/domain/errors.js';
+import { DynamoWebhookStore } from '../../../shared/store/webhook-store.js';
+import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
+
+const hook = (name: string, url = `https://${name.toLowerCase()}.example.com/hook`) => ({ name, url, headers: {} });
+
+let store: DynamoWebhookStore;
+
+beforeAll(async () => {
+  const { db, tableName } = await freshTable();
+  store = new DynamoWebhookStore(db, tableName);
+});
+
+async function enabledNumber(...names: string[]): Promise<string> {
+  const phone = freshPhoneNumber();
+  await store.setEnabled(phone, true);
+  if (names.length > 0) await store.append(phone, names.map((name) => hook(name)));
+  return phone;
+}
+
+describe('DynamoWebhookStore', () => {
+  it('reads a number that was never configured as disabled with no destinations', async () => {
+    expect(await store.readPhoneConfig(freshPhoneNumber())).toEqual({ primary: undefined, enabled: false, destinations: [] });
+  });
+
+  it('stores the primary webhook beside the multi-webhook settings', async () => {
+    const phone = await enabledNumber('a');
+    await store.setPrimary(phone, { url: 'https://primary.example.com', headers: { 'X-Key': 'v' } });
+    const stored = await store.readPhoneConfig(phone);
+    expect(stored.primary).toEqual({ url: 'https://primary.example.com', headers: { 'X-Key': 'v' } });
+    expect(stored.destinations.map((d) => d.name)).toEqual(['a']);
+  });
+
+  it('keeps names that differ only in case as separate webhooks, in the order they were added', async () => {
+    const phone = await enabledNumber('hook', 'HOOK', 'Hook');
+    expect((await store.readPhoneConfig(phone)).destinations.map((d) => d.name)).toEqual(['hook', 'HOOK', 'Hook']);
+  });
+
+  it('refuses a fourth webhook and stores nothing', async () => {
+    const phone = await enabledNumber('a', 'b', 'c');
+    await expect(store.append(phone, [hook('d')])).rejects.toThrow(Conflict);
+    expect((await store.readPhoneConfig(phone)).destinations).toHaveLength(3);
+  });
+
+  it('adds none of a batch that would exceed the cap', async () => {
+    const phone = await enabledNumber('a', 'b');
+    await expect(store.append(phone, [hook('c'), hook('d')])).rejects.toThrow(/at most 3/);
+    expect((await store.readPhoneConfig(phone)).destinations.map((d) => d.name)).toEqual(['a', 'b']);
+  });
+
+  it('refuses a duplicate exact-case name and adds none of its batch', async () => {
+    const phone = await enabledNumber('a');
+    await expect(store.append(phone, [hook('b'), hook('a')])).rejects.toThrow(/named "a" already exists/);
+    expect((await store.readPhoneConfig(phone)).destinations.map((d) => d.name)).toEqual(['a']);
+  });
+
+  it('refuses appends while multiple webhooks are not enabled', async () => {
+    const phone = freshPhoneNumber();
+    await expect(store.append(phone, [hook('a')])).rejects.toThrow(/not enabled/);
+    await store.setEnabled(phone, false);
+    await expect(store.append(phone, [hook('a')])).rejects.toThrow(/not enabled/);
+  });
+
+  it('enables with initial destinations only from the disabled state', async () => {
+    const phone = freshPhoneNumber();
+    await store.setEnabled(phone, true, [hook('a')]);
+    await expect(store.setEnabled(phone, true, [hook('b')])).rejects.toThrow(/already enabled/);
+    expect(await store.readPhoneConfig(phone)).toMatchObject({ enabled: true, destinations: [{ name: 'a' }] });
+  });
+
+  it('keeps destinations when disabled and counts them when enabling again', async () => {
+    const phone = await enabledNumber('a', 'b');
+    await store.setEnabled(phone, false);
+    expect(await store.readPhoneConfig(phone)).toMatchObject({ enabled: false, destinations: [{ name: 'a' }, { name: 'b' }] });
+    await expect(store.setEnabled(phone, true, [hook('c'), hook('d')])).rejects.toThrow(/at most 3/);
+    await store.setEnabled(phone, true, [hook('c')]);
+    expect((await store.readPhoneConfig(phone)).destinations).toHaveLength(3);
+  });
+
+  it('updates url and headers of the exact name only', async () => {
+    const phone = await enabledNumber('hook', 'HOOK');
+    await store.update(phone, 'HOOK', { url: 'https://new.example.com' });
+    await store.update(phone, 'HOOK', { headers: { Authorization: 'Bearer x' } });
+    const { destinations } = await store.readPhoneConfig(phone);
+    expect(destinations).toEqual([
+      hook('hook'),
+      { name: 'HOOK', url: 'https://new.example.com', headers: { Authorization: 'Bearer x' } },
+    ]);
+  });
+
+  it('answers NotFound for an update or delete with the wrong case', async () => {
+    const phone = await enabledNumber('Hook');
+    await expect(store.update(phone, 'hook', { url: 'https://x.example.com' })).rejects.toThrow(NotFound);
+    await expect(store.remove(phone, 'HOOK')).rejects.toThrow(NotFound);
+    expect((await store.readPhoneConfig(phone)).destinations).toEqual([hook('Hook')]);
+  });
+
+  it('refuses an update while not enabled', async () => {
+    const phone = await enabledNumber('a');
+    await store.setEnabled(phone, false);
+    await expect(store.update(phone, 'a', { url: 'https://x.example.com' })).rejects.toThrow(/not enabled/);
+  });
+
+  it('frees a slot when a webhook is deleted', async () => {
+    const phone = await enabledNumber('a', 'b', 'c');
+    await store.remove(phone, 'b');
+    await store.append(phone, [hook('d')]);
+    expect((await store.readPhoneConfig(phone)).destinations.map((d) => d.name)).toEqual(['a', 'c', 'd']);
+  });
+
+  it('lets exactly three of thirty concurrent appends win', async () => {
+    const phone = await enabledNumber();
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => store.append(phone, [hook(`race-${i}`)])));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
+    for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(Conflict);
+    expect((await store.readPhoneConfig(phone)).destinations).toHaveLength(3);
+  });
+});
