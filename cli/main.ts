@@ -1,0 +1,88 @@
+// `npx multi-webhook keys create|list|revoke`: API keys for the local stack or a deployed table.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseConfig } from '../shared/config.js';
+import { isPhoneNumber } from '../shared/domain/api-key.js';
+import { DynamoApiKeyStore } from '../shared/store/api-key-store.js';
+import { createDynamoClient } from '../shared/store/dynamo-client.js';
+
+const USAGE = `Usage:
+  multi-webhook keys create --phone <digits>            prints the new key alone on stdout
+  multi-webhook keys list   --phone <digits>            key ids and creation times
+  multi-webhook keys revoke --phone <digits> --id <key id>
+
+Target: the running local stack (npm start) by default; set TABLE_NAME (and AWS_REGION and
+credentials as for the AWS CLI) for a deployed stack, or DYNAMODB_ENDPOINT for another DynamoDB.`;
+
+/** Where `npm start` writes its endpoints, so the CLI finds the local stack. */
+export const LOCAL_STACK_FILE = resolve(process.env.LOCAL_STATE_DIR ?? '.local-state', 'local-stack.json');
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { phone: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
+  const [group, command] = positionals;
+  if (values.help || group !== 'keys' || !command) return usage(values.help ? 0 : 2);
+  const phone = values.phone ?? '';
+  if (!isPhoneNumber(phone)) return fail('--phone must be the phone number as 6 to 15 digits, without + or spaces.');
+
+  const store = storeForTarget();
+  switch (command) {
+    case 'create': {
+      const { key, keyId } = await store.create(phone);
+      process.stdout.write(`${key}\n`);
+      process.stderr.write(`Created key ${keyId} for ${phone}. It is shown only once; store it now.\n`);
+      return 0;
+    }
+    case 'list': {
+      const keys = await store.list(phone);
+      if (keys.length === 0) process.stderr.write(`No keys for ${phone}.\n`);
+      for (const { keyId, createdAt } of keys) process.stdout.write(`${keyId}\t${createdAt}\n`);
+      return 0;
+    }
+    case 'revoke': {
+      if (!values.id) return fail('revoke needs --id <key id> (see keys list).');
+      await store.revoke(phone, values.id);
+      process.stderr.write(`Revoked key ${values.id}. Deployed stacks may accept it for up to 5 more minutes (authorizer cache).\n`);
+      return 0;
+    }
+    default:
+      return usage(2);
+  }
+}
+
+function storeForTarget(): DynamoApiKeyStore {
+  const explicit = process.env.TABLE_NAME !== undefined || process.env.DYNAMODB_ENDPOINT !== undefined;
+  const env = explicit ? process.env : { ...process.env, ...localStackTarget() };
+  const config = parseConfig(env);
+  return new DynamoApiKeyStore(createDynamoClient(config.DYNAMODB_ENDPOINT, config.AWS_REGION), config.TABLE_NAME);
+}
+
+function localStackTarget(): { DYNAMODB_ENDPOINT: string; TABLE_NAME: string } {
+  try {
+    const { dynamodbEndpoint, tableName } = JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as { dynamodbEndpoint: string; tableName: string };
+    return { DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: tableName };
+  } catch {
+    throw new UserError('No local stack found: start it with `npm start`, or set TABLE_NAME for a deployed stack.');
+  }
+}
+
+class UserError extends Error {}
+
+function usage(code: number): number {
+  (code === 0 ? process.stdout : process.stderr).write(`${USAGE}\n`);
+  return code;
+}
+
+function fail(message: string): number {
+  process.stderr.write(`${message}\n`);
+  return 2;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    const known = error instanceof UserError || (error instanceof Error && 'status' in error);
+    process.stderr.write(`${known ? (error as Error).message : `Failed: ${error instanceof Error ? error.message : String(error)}`}\n`);
+    process.exit(1);
+  },
+);

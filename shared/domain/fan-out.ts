@@ -1,0 +1,30 @@
+// The gate of the product: who receives a notification, and what releases the clones.
+import type { Destination, PhoneConfig, WebhookTarget } from './webhook.js';
+import type { Notification } from './notification.js';
+
+/** Only exactly 200 from the primary releases the clones (other 2xx included, everything else holds them). */
+export function releasesClones(primaryStatus: number): boolean {
+  return primaryStatus === 200;
+}
+
+/** The clones a notification goes to once the primary accepted it: none while disabled. */
+export function clonesOf(config: PhoneConfig): Destination[] {
+  return config.enabled ? config.destinations : [];
+}
+
+/**
+ * The headers of one copy: the webhook's own headers, then the ones every copy of this notification
+ * shares (body type, the original signature, webhook-id and webhook-timestamp).
+ */
+export function deliveryHeaders(target: WebhookTarget, notification: Notification): Record<string, string> {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'user-agent': 'multi-webhook/1',
+  };
+  // A configured Content-Type wins (360dialog's own example configures one); the rest is reserved.
+  for (const [name, value] of Object.entries(target.headers)) headers[name.toLowerCase()] = value;
+  headers['webhook-id'] = notification.id;
+  headers['webhook-timestamp'] = String(Math.floor(notification.receivedAt / 1000));
+  if (notification.signature) headers['x-hub-signature-256'] = notification.signature;
+  return headers;
+}
