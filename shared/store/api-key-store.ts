@@ -1,5 +1,5 @@
 // API keys on DynamoDB: a lookup item per key hash, and an index item in the phone's partition for listing.
-import { DeleteCommand, GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { apiKeyId, generateApiKey, hashApiKey } from '../domain/api-key.js';
 import { NotFound } from '../domain/errors.js';
 import { API_KEY_INDEX_PREFIX, apiKeyPartition } from './item-keys.js';
@@ -63,8 +63,13 @@ export class DynamoApiKeyStore {
     const indexKey = { pk: phoneNumber, sk: `${API_KEY_INDEX_PREFIX}${keyId}` };
     const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: indexKey, ConsistentRead: true }));
     if (!Item) throw new NotFound(`No API key ${keyId} exists for this phone number.`);
-    // The lookup item goes first: once it is gone the key no longer authorizes anything.
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: apiKeyPartition(String(Item.keyHash)), sk: LOOKUP_SORT_KEY } }));
-    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: indexKey }));
+    await this.db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Delete: { TableName: this.tableName, Key: { pk: apiKeyPartition(String(Item.keyHash)), sk: LOOKUP_SORT_KEY } } },
+          { Delete: { TableName: this.tableName, Key: indexKey } },
+        ],
+      }),
+    );
   }
 }
