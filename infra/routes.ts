@@ -28,6 +28,8 @@ export const routes: readonly Route[] = [
   { method: 'PUT', path: '/multi_webhook', handler: 'multi-webhook-append', auth: 'api-key', tableAccess: 'read-write', description: 'Append additional webhooks' },
   { method: 'PATCH', path: '/multi_webhook', handler: 'multi-webhook-update', auth: 'api-key', tableAccess: 'read-write', description: 'Update an additional webhook by exact name' },
   { method: 'DELETE', path: '/multi_webhook', handler: 'multi-webhook-delete', auth: 'api-key', tableAccess: 'read-write', description: 'Delete an additional webhook by exact name' },
+  { method: 'GET', path: '/webhooks/whatsapp', handler: 'whatsapp-verify', auth: 'none', tableAccess: 'none', description: 'Meta subscription check (hub.verify_token)' },
+  { method: 'POST', path: '/webhooks/whatsapp', handler: 'whatsapp-ingest', auth: 'none', tableAccess: 'none', sendsNotifications: true, description: 'Verifies and queues WhatsApp notifications' },
 ];
 
 /** Functions that are not behind a route. */

@@ -17,8 +17,10 @@ export type HttpEvent = APIGatewayProxyEventV2WithLambdaAuthorizer<AuthorizerCon
 
 export interface HttpRequest {
   event: HttpEvent;
-  /** The parsed JSON body; undefined when the request had none. */
+  /** The parsed JSON body; undefined when the request had none or the route takes it raw. */
   body: unknown;
+  /** The body's bytes as the client sent them (empty when there was none); limit already checked. */
+  rawBody: Buffer;
   /** The authenticated phone number ('' on routes without the authorizer). */
   phoneNumber: string;
   /** API Gateway's request id: the idempotency token of this request's writes. */
@@ -29,43 +31,51 @@ interface HttpHandlerOptions {
   /** Management routes need a phone number from the authorizer; health and ingest do not. */
   auth: boolean;
   maxBodyBytes?: number;
+  /** 'raw' skips JSON parsing: ingest must verify a signature over the bytes before trusting them. */
+  body?: 'json' | 'raw';
 }
 
 type Internal = { body?: unknown };
 
 export function httpHandler(
   handle: (request: HttpRequest) => Promise<HttpResult>,
-  { auth, maxBodyBytes = MAX_MANAGEMENT_BODY_BYTES }: HttpHandlerOptions,
+  { auth, maxBodyBytes = MAX_MANAGEMENT_BODY_BYTES, body = 'json' }: HttpHandlerOptions,
 ) {
   return middy<HttpEvent, HttpResult, Error, Context, Internal>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(domainErrorsToResponses())
-    .use(jsonBody(maxBodyBytes))
+    .use(readBody(maxBodyBytes, body))
     .handler(async (event, context) => {
       const phoneNumber = event.requestContext.authorizer?.lambda?.phoneNumber ?? '';
       if (auth && !phoneNumber) throw new Unauthorized('The D360-API-KEY header is missing or holds an unknown key.');
-      const request = { event, body: parsedBodies.get(event), phoneNumber, requestId: event.requestContext.requestId ?? context.awsRequestId };
+      const { raw, parsed } = bodies.get(event) ?? noBody;
+      const request = { event, body: parsed, rawBody: raw, phoneNumber, requestId: event.requestContext.requestId ?? context.awsRequestId };
       return handle(request);
     });
 }
 
-// The parsed body travels beside the event rather than replacing the string API Gateway gave.
-const parsedBodies = new WeakMap<object, unknown>();
+// The decoded body travels beside the event rather than replacing the string API Gateway gave.
+const bodies = new WeakMap<object, { raw: Buffer; parsed: unknown }>();
+const noBody = { raw: Buffer.alloc(0), parsed: undefined };
 
-/** Decodes, size-checks and parses the body before the handler runs. */
-function jsonBody(maxBodyBytes: number): MiddlewareObj<HttpEvent, HttpResult> {
+/** Decodes and size-checks the body before the handler runs, and parses it unless the route takes it raw. */
+function readBody(maxBodyBytes: number, mode: 'json' | 'raw'): MiddlewareObj<HttpEvent, HttpResult> {
   return {
     before: ({ event }) => {
       if (event.body === undefined || event.body === '') return;
       const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
       if (raw.length > maxBodyBytes) throw new TooLarge(`The request body is larger than ${maxBodyBytes} bytes.`);
-      try {
-        parsedBodies.set(event, JSON.parse(raw.toString('utf8')));
-      } catch {
-        throw new Invalid('The request body is not valid JSON.');
-      }
+      bodies.set(event, { raw, parsed: mode === 'raw' ? undefined : parseJson(raw) });
     },
   };
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch {
+    throw new Invalid('The request body is not valid JSON.');
+  }
 }
 
 /** Domain errors become {"error"} with their status; anything else is a 500 that hides its details. */

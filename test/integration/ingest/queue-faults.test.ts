@@ -1,0 +1,71 @@
+// SQS refusing entries of a batch, a fault fauxqs cannot produce: injected through the SDK's middleware.
+import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { drain, httpEvent, invoke, notificationBody, sign, startEmulator, type Emulator } from './support.js';
+
+let emulator: Emulator;
+let queueUrl: string;
+let handler: Parameters<typeof invoke>[0];
+let sqsClient: typeof import('../../../shared/queue/aws-clients.js').sqsClient;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  ({ handler } = await import('../../../functions/whatsapp-ingest.js'));
+  ({ sqsClient } = await import('../../../shared/queue/aws-clients.js'));
+});
+afterAll(() => emulator?.stop());
+beforeEach(async () => {
+  queueUrl = await emulator.freshQueue();
+});
+afterEach(() => {
+  sqsClient().middlewareStack.remove('refuse-first-entry');
+});
+
+/**
+ * For the next `times` SendMessageBatch calls, SQS takes every entry but the first and reports that
+ * one as failed with a server-side fault, as it does under partial outages.
+ */
+function refuseFirstEntry(times: number): { calls: number } {
+  const counter = { calls: 0 };
+  sqsClient().middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName !== 'SendMessageBatchCommand') return next(args);
+      counter.calls++;
+      if (counter.calls > times) return next(args);
+      const input = args.input as SendMessageBatchCommandInput;
+      const [refused, ...rest] = input.Entries ?? [];
+      const failed = { Id: refused!.Id!, Code: 'InternalError', SenderFault: false, Message: 'injected' };
+      if (rest.length === 0) return { output: { $metadata: {}, Successful: [], Failed: [failed] }, response: {} };
+      const result = await next({ ...args, input: { ...input, Entries: rest } });
+      const output = result.output as SendMessageBatchCommandOutput;
+      return { ...result, output: { ...output, Failed: [...(output.Failed ?? []), failed] } };
+    },
+    { step: 'initialize', name: 'refuse-first-entry' },
+  );
+  return counter;
+}
+
+const mixedBody = () => notificationBody([{ phone: '15550001111' }, { phone: '15550002222' }, { phone: '15550003333' }]);
+const post = (body: Buffer) => invoke(handler, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } }));
+
+describe('POST /webhooks/whatsapp when SQS refuses part of a batch', () => {
+  it('resends the refused entry and queues every notification exactly once', async () => {
+    const sends = refuseFirstEntry(1);
+
+    const response = await post(mixedBody());
+
+    expect(response.statusCode).toBe(200);
+    expect(sends.calls).toBe(2);
+    const messages = await drain(emulator.sqs, queueUrl);
+    expect(messages.map((message) => message.phoneNumber).sort()).toEqual(['15550001111', '15550002222', '15550003333']);
+  });
+
+  it('answers 500 when SQS keeps refusing an entry, so Meta sends the notification again', async () => {
+    refuseFirstEntry(Number.POSITIVE_INFINITY);
+
+    const response = await post(mixedBody());
+
+    expect(response.statusCode).toBe(500);
+    expect(JSON.parse(response.body!)).toEqual({ error: expect.stringContaining('request id') });
+  });
+});

@@ -1,0 +1,175 @@
+// POST /webhooks/whatsapp against a real SQS/S3 emulator: what lands on the queue, and what never does.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MAX_NOTIFICATION_BYTES } from '../../../shared/domain/limits.js';
+import { notificationId } from '../../../shared/domain/whatsapp.js';
+import { drain, httpEvent, invoke, notificationBody, sign, startEmulator, type Emulator } from './support.js';
+
+let emulator: Emulator;
+let queueUrl: string;
+let handler: Parameters<typeof invoke>[0];
+let loadPayload: typeof import('../../../shared/queue/notification-queue.js').loadPayload;
+
+beforeAll(async () => {
+  emulator = await startEmulator();
+  // The handler reads its environment on first use, so it is imported once the emulator is set.
+  ({ handler } = await import('../../../functions/whatsapp-ingest.js'));
+  ({ loadPayload } = await import('../../../shared/queue/notification-queue.js'));
+});
+afterAll(() => emulator?.stop());
+beforeEach(async () => {
+  queueUrl = await emulator.freshQueue();
+});
+
+/** Posts a body signed with the app secret, or with `signature` (null: no header at all). */
+const post = (body: Buffer, signature: string | null = sign(body)) =>
+  invoke(handler, httpEvent('POST', { body, headers: signature === null ? {} : { 'x-hub-signature-256': signature } }));
+
+/** A signed body of exactly `bytes` bytes for one number: the text of its message pads it. */
+function bodyOfSize(bytes: number, phone = '15550001111'): Buffer {
+  const base = notificationBody([{ phone, text: '' }]);
+  return notificationBody([{ phone, text: 'x'.repeat(bytes - base.length) }]);
+}
+
+describe('POST /webhooks/whatsapp', () => {
+  it('queues one notification holding the raw body untouched, its signature, receipt time and a content id', async () => {
+    const body = Buffer.from(notificationBody([{ phone: '+1 555-000-1111' }]).toString('utf8').replace('{', '{ \n'));
+    const before = Date.now();
+
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(response.body!)).toEqual({ status: 'queued' });
+    const [message, ...others] = await drain(emulator.sqs, queueUrl);
+    expect(others).toEqual([]);
+    expect(message).toEqual({ phoneNumber: '15550001111', id: notificationId(body), payload: body.toString('utf8'), signature: sign(body), receivedAt: expect.any(Number) });
+    expect(message.receivedAt).toBeGreaterThanOrEqual(before);
+  });
+
+  it('gives a body Meta sends again the same notification id', async () => {
+    const body = notificationBody([{ phone: '15550001111' }]);
+
+    await post(body);
+    await post(body);
+
+    const messages = await drain(emulator.sqs, queueUrl);
+    expect(messages.map((message) => message.id)).toEqual([notificationId(body), notificationId(body)]);
+  });
+
+  it('verifies the signature over the decoded bytes when API Gateway hands the body over base64-encoded', async () => {
+    const body = notificationBody([{ phone: '15550001111', text: 'olá' }]);
+    const event = httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } });
+    Object.assign(event, { body: body.toString('base64'), isBase64Encoded: true });
+
+    const response = await invoke(handler, event);
+
+    expect(response.statusCode).toBe(200);
+    expect((await drain(emulator.sqs, queueUrl)).map((message) => message.payload)).toEqual([body.toString('utf8')]);
+  });
+
+  it('refuses a notification without X-Hub-Signature-256 with 401 and queues nothing', async () => {
+    const response = await post(notificationBody([{ phone: '15550001111' }]), null);
+
+    expect(response.statusCode).toBe(401);
+    expect(JSON.parse(response.body!)).toEqual({ error: expect.any(String) });
+    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+  });
+
+  it('refuses a notification signed with another secret with 401 and queues nothing', async () => {
+    const body = notificationBody([{ phone: '15550001111' }]);
+
+    const response = await post(body, sign(body, 'not-the-app-secret'));
+
+    expect(response.statusCode).toBe(401);
+    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+  });
+
+  it('checks the signature before the JSON: an unsigned body that is not JSON is 401, not 400', async () => {
+    const response = await post(Buffer.from('not json'), 'sha256=' + '0'.repeat(64));
+
+    expect(response.statusCode).toBe(401);
+  });
+
+  it.each([
+    ['is not JSON', Buffer.from('{"entry": [')],
+    ['is JSON without an entry array', Buffer.from('{"object": "whatsapp_business_account"}')],
+  ])('answers 400 to a correctly signed body that %s', async (_case, body) => {
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body!)).toEqual({ error: expect.any(String) });
+    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+  });
+
+  it('answers 200 and queues nothing when the notification names no phone number', async () => {
+    const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'account_update', value: { event: 'X' } }] }] }));
+
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(200);
+    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+  });
+
+  it('splits a payload mixing two numbers into one unsigned message per number with only its changes', async () => {
+    const body = notificationBody([{ phone: '15550001111', text: 'for one' }, { phone: '15550002222', text: 'for two' }]);
+
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(200);
+    const messages = await drain(emulator.sqs, queueUrl);
+    expect(messages.map((message) => message.phoneNumber).sort()).toEqual(['15550001111', '15550002222']);
+    for (const message of messages) {
+      expect(message.signature).toBeUndefined();
+      expect(message.id).toBe(notificationId(message.payload));
+      const texts = JSON.parse(message.payload).entry.flatMap((entry: any) => entry.changes.map((change: any) => change.value.messages[0].text.body));
+      expect(texts).toEqual([message.phoneNumber === '15550001111' ? 'for one' : 'for two']);
+    }
+  });
+
+  it('offloads a 1.5 MB payload to S3, and loadPayload returns it byte for byte', async () => {
+    const body = bodyOfSize(1_500_000);
+
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(200);
+    const [message, ...others] = await drain(emulator.sqs, queueUrl);
+    expect(others).toEqual([]);
+    expect(message).toEqual({ phoneNumber: '15550001111', id: notificationId(body), payloadRef: { bucket: emulator.bucket, key: `payloads/${notificationId(body)}` }, signature: sign(body), receivedAt: expect.any(Number) });
+    const payload = await loadPayload(message);
+    expect(Buffer.from(payload, 'utf8').equals(body)).toBe(true);
+  });
+
+  it('accepts a body of exactly 3 MiB', async () => {
+    const response = await post(bodyOfSize(MAX_NOTIFICATION_BYTES));
+
+    expect(response.statusCode).toBe(200);
+    expect(await drain(emulator.sqs, queueUrl)).toHaveLength(1);
+  });
+
+  it('refuses a body of 3 MiB + 1 byte with 413 and queues nothing, even when correctly signed', async () => {
+    const response = await post(bodyOfSize(MAX_NOTIFICATION_BYTES + 1));
+
+    expect(response.statusCode).toBe(413);
+    expect(JSON.parse(response.body!)).toEqual({ error: expect.any(String) });
+    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+  });
+
+  it('queues two split halves that fit SQS one by one but not together in one batch', async () => {
+    const body = notificationBody([{ phone: '15550001111', text: 'a'.repeat(700_000) }, { phone: '15550002222', text: 'b'.repeat(700_000) }]);
+
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(200);
+    const messages = await drain(emulator.sqs, queueUrl);
+    expect(messages.map((message) => [message.phoneNumber, message.payload !== undefined]).sort()).toEqual([['15550001111', true], ['15550002222', true]]);
+  });
+
+  it('queues a payload holding U+FFFF, which SQS refuses raw, and hands it back unchanged', async () => {
+    const body = notificationBody([{ phone: '15550001111', text: 'edge \uffff\ufffe case' }]);
+
+    const response = await post(body);
+
+    expect(response.statusCode).toBe(200);
+    const [message] = await drain(emulator.sqs, queueUrl);
+    expect(await loadPayload(message)).toBe(body.toString('utf8'));
+  });
+});
