@@ -1,5 +1,7 @@
 // The one route table: the CDK stack and the local runtime both read it, so a route exists once.
 
+export type WhatsAppSecret = 'appSecret' | 'verifyToken';
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** What a function may do with the table; the stack grants exactly this, the local runtime ignores it. */
@@ -13,8 +15,10 @@ export interface Route {
   /** Management routes sit behind the D360-API-KEY authorizer; ingest and health do not. */
   auth: 'api-key' | 'none';
   tableAccess: TableAccess;
-  /** Ingest functions send to the notifications queue. */
+  /** Ingest functions send to the notifications queue (and put payloads over the SQS limit in S3). */
   sendsNotifications?: boolean;
+  /** The WhatsApp secrets the function reads (SSM parameters in the cloud, env locally). */
+  readsSecrets?: readonly WhatsAppSecret[];
   /** What the function is for, used as the Lambda description. */
   description: string;
 }
@@ -28,8 +32,8 @@ export const routes: readonly Route[] = [
   { method: 'PUT', path: '/multi_webhook', handler: 'multi-webhook-append', auth: 'api-key', tableAccess: 'read-write', description: 'Append additional webhooks' },
   { method: 'PATCH', path: '/multi_webhook', handler: 'multi-webhook-update', auth: 'api-key', tableAccess: 'read-write', description: 'Update an additional webhook by exact name' },
   { method: 'DELETE', path: '/multi_webhook', handler: 'multi-webhook-delete', auth: 'api-key', tableAccess: 'read-write', description: 'Delete an additional webhook by exact name' },
-  { method: 'GET', path: '/webhooks/whatsapp', handler: 'whatsapp-verify', auth: 'none', tableAccess: 'none', description: 'Meta subscription check (hub.verify_token)' },
-  { method: 'POST', path: '/webhooks/whatsapp', handler: 'whatsapp-ingest', auth: 'none', tableAccess: 'none', sendsNotifications: true, description: 'Verifies and queues WhatsApp notifications' },
+  { method: 'GET', path: '/webhooks/whatsapp', handler: 'whatsapp-verify', auth: 'none', tableAccess: 'none', readsSecrets: ['verifyToken'], description: 'Meta subscription check (hub.verify_token)' },
+  { method: 'POST', path: '/webhooks/whatsapp', handler: 'whatsapp-ingest', auth: 'none', tableAccess: 'none', sendsNotifications: true, readsSecrets: ['appSecret'], description: 'Verifies and queues WhatsApp notifications' },
 ];
 
 /** Functions that are not behind a route. */

@@ -1,0 +1,58 @@
+// The delivery function and its two SQS event sources: primary first, clones only after the primary's 200.
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Construct } from 'constructs';
+import { functionSizes } from './function-sizing.js';
+import type { NotificationQueues } from './notification-queues.js';
+import type { PayloadBucket } from './payload-bucket.js';
+import { ServiceFunction, type FunctionDefaults } from './service-function.js';
+
+export const DELIVERY_HANDLER = 'delivery';
+
+export interface DeliveryWorkerProps {
+  readonly defaults: FunctionDefaults;
+  readonly queues: NotificationQueues;
+  readonly table: ITable;
+  readonly payloadBucket: PayloadBucket;
+  /** Per queue; caps the load on customers' webhooks and on the table. */
+  readonly maxConcurrency: number;
+}
+
+export class DeliveryWorker extends Construct {
+  readonly worker: ServiceFunction;
+
+  constructor(scope: Construct, id: string, props: DeliveryWorkerProps) {
+    super(scope, id);
+    const { queues } = props;
+    this.worker = new ServiceFunction(this, 'Delivery', {
+      handler: DELIVERY_HANDLER,
+      description: 'Delivers notifications: primary webhook first, the clones only after its HTTP 200',
+      ...functionSizes.delivery,
+      defaults: props.defaults,
+    });
+    const fn = this.worker.function;
+
+    for (const queue of [queues.notifications.queue, queues.retries.queue]) {
+      fn.addEventSource(
+        new SqsEventSource(queue, {
+          batchSize: 10,
+          // A short wait fills batches under load without delaying a lone notification noticeably.
+          maxBatchingWindow: Duration.seconds(1),
+          // One failing webhook must not make the other nine records of the batch run again.
+          reportBatchItemFailures: true,
+          maxConcurrency: props.maxConcurrency,
+        }),
+      );
+    }
+    // Failed attempts are rescheduled on the retries queue; expired and malformed records are
+    // dead-lettered by the function itself, with their reason, instead of after MAX_RECEIVE_COUNT crashes.
+    queues.retries.queue.grantSendMessages(fn);
+    queues.notifications.deadLetterQueue.grantSendMessages(fn);
+    queues.retries.deadLetterQueue.grantSendMessages(fn);
+    // Reads the phone's configuration, records failed attempts.
+    props.table.grantReadWriteData(fn);
+    // Reads payloads that ingest offloaded; retries carry the reference, so delivery never writes.
+    props.payloadBucket.grantPayloadRead(fn);
+  }
+}

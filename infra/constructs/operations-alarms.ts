@@ -1,0 +1,128 @@
+// The alarms a platform team is paged by, and the optional SNS topic they notify.
+import { Duration } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+import type { NotificationQueues } from './notification-queues.js';
+
+export interface OperationsAlarmsProps {
+  readonly queues: NotificationQueues;
+  readonly delivery: IFunction;
+  readonly api: HttpApi;
+  readonly oldestNotificationAlarmSeconds: number;
+  /** Alarms notify this existing topic... */
+  readonly alarmTopicArn?: string;
+  /** ...or a new topic with this address subscribed; with neither, alarms only show in the console. */
+  readonly alarmEmail?: string;
+}
+
+/** Percent of API requests answered 5xx that raises the alarm. */
+export const API_5XX_RATE_THRESHOLD_PERCENT = 5;
+
+export class OperationsAlarms extends Construct {
+  readonly alarms: readonly Alarm[];
+  readonly topic?: ITopic;
+
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
+    super(scope, id);
+    const { queues } = props;
+    const oneMinute = Duration.minutes(1);
+    const fiveMinutes = Duration.minutes(5);
+
+    const alarms = [
+      // Anything in a dead-letter queue is a notification that will not be delivered without a redrive.
+      this.alarm('NotificationsDlqNotEmpty', {
+        metric: queues.notifications.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: oneMinute, statistic: 'Maximum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description: 'Notifications were dead-lettered (primary failing for 7 days, malformed, or crashing delivery). Inspect and redrive the notifications DLQ.',
+      }),
+      this.alarm('RetriesDlqNotEmpty', {
+        metric: queues.retries.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: oneMinute, statistic: 'Maximum' }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        description: 'Retried deliveries were dead-lettered. Inspect and redrive the retries DLQ.',
+      }),
+      // Delivery falls behind (or is not running): new notifications wait.
+      this.alarm('NotificationsBacklog', {
+        metric: queues.notifications.queue.metricApproximateAgeOfOldestMessage({ period: fiveMinutes, statistic: 'Maximum' }),
+        threshold: props.oldestNotificationAlarmSeconds,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: `The oldest notification has waited ${props.oldestNotificationAlarmSeconds} s or more: delivery is falling behind or failing.`,
+      }),
+      // Delivery reports per-record failures; an invocation error is a crash or a timeout.
+      this.alarm('DeliveryErrors', {
+        metric: props.delivery.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: 'The delivery function crashed or timed out; its whole batch will be received again.',
+      }),
+      this.alarm('DeliveryThrottles', {
+        metric: props.delivery.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: 'The delivery function was throttled: the account or function concurrency limit is reached.',
+      }),
+      this.alarm('Api5xxRate', {
+        metric: new MathExpression({
+          label: 'API 5xx rate (%)',
+          expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+          usingMetrics: {
+            errors: props.api.metricServerError({ period: fiveMinutes, statistic: 'Sum' }),
+            requests: props.api.metricCount({ period: fiveMinutes, statistic: 'Sum' }),
+          },
+          period: fiveMinutes,
+        }),
+        threshold: API_5XX_RATE_THRESHOLD_PERCENT,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // Two bad windows out of three: one unlucky request at night should not page anyone.
+        evaluationPeriods: 3,
+        datapointsToAlarm: 2,
+        description: `${API_5XX_RATE_THRESHOLD_PERCENT}% or more of API requests answered 5xx. Client mistakes are 4xx, so this is a fault: check the functions' logs.`,
+      }),
+    ];
+    this.alarms = alarms;
+
+    this.topic = this.alarmTopic(props);
+    if (this.topic) {
+      const action = new SnsAction(this.topic);
+      for (const alarm of alarms) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
+  }
+
+  private alarm(
+    id: string,
+    props: { metric: IMetric; threshold: number; comparisonOperator: ComparisonOperator; description: string; evaluationPeriods?: number; datapointsToAlarm?: number },
+  ): Alarm {
+    return new Alarm(this, id, {
+      metric: props.metric,
+      threshold: props.threshold,
+      comparisonOperator: props.comparisonOperator,
+      evaluationPeriods: props.evaluationPeriods ?? 1,
+      datapointsToAlarm: props.datapointsToAlarm,
+      // No data means no traffic (or an empty queue), which is healthy.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+      alarmDescription: props.description,
+    });
+  }
+
+  private alarmTopic(props: OperationsAlarmsProps): ITopic | undefined {
+    if (props.alarmTopicArn) return Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn);
+    if (!props.alarmEmail) return undefined;
+    const topic = new Topic(this, 'AlarmTopic', { displayName: 'multi-webhook alarms', enforceSSL: true });
+    topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    // The SSL-only statement replaces the topic's default policy, so allow CloudWatch explicitly.
+    // No SSE: CloudWatch cannot publish to a topic under the AWS-managed SNS key, and alarm messages
+    // carry alarm names and metric values only; bring an encrypted topic through alarmTopicArn.
+    topic.grantPublish(new ServicePrincipal('cloudwatch.amazonaws.com'));
+    return topic;
+  }
+}

@@ -1,0 +1,56 @@
+// The S3 bucket where notifications too large for an SQS message wait for delivery.
+import { Duration, Stack, Validations, type CfnResource, type RemovalPolicy } from 'aws-cdk-lib';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { QUEUE_RETENTION_SECONDS } from '../../shared/queue/queue-definitions.js';
+
+export interface PayloadBucketProps {
+  readonly removalPolicy: RemovalPolicy;
+}
+
+export class PayloadBucket extends Construct {
+  readonly bucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: PayloadBucketProps) {
+    super(scope, id);
+    this.bucket = new Bucket(this, 'Bucket', {
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      // An object is useless once the message pointing at it has left the queue.
+      lifecycleRules: [
+        { id: 'expire-with-queue-retention', expiration: Duration.seconds(QUEUE_RETENTION_SECONDS), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+      removalPolicy: props.removalPolicy,
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'Transient objects (deleted by lifecycle after 14 days) written only by the ingest function and read only by the delivery function; object-level audit belongs to CloudTrail data events, enabled account-wide by the platform team, and a log bucket would itself need a log bucket.',
+    });
+  }
+
+  /** Delivery reads an offloaded payload back (s3:GetObject on this bucket's objects only). */
+  grantPayloadRead(grantee: IGrantable): void {
+    this.grantObjects(grantee, ['s3:GetObject']);
+  }
+
+  /** Ingest offloads a notification too large for one SQS message (s3:PutObject only). */
+  grantPayloadWrite(grantee: IGrantable): void {
+    this.grantObjects(grantee, ['s3:PutObject']);
+  }
+
+  // Named actions only: Bucket.grantRead/grantWrite would add s3:GetObject*, s3:List*, s3:Abort* and more.
+  private grantObjects(grantee: IGrantable, actions: string[]): void {
+    const principal = grantee.grantPrincipal;
+    principal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [this.bucket.arnForObjects('*')] }));
+    if (Construct.isConstruct(principal)) {
+      const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnResource);
+      Validations.of(principal).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
+        reason: 'Object keys are derived from each notification id, so the grant names the objects of this one bucket; the actions are named object actions only (no s3:* or s3:List*).',
+      });
+    }
+  }
+}

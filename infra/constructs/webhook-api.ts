@@ -1,0 +1,151 @@
+// The HTTP API: one function per route of infra/routes.ts, the D360-API-KEY authorizer, stage and access logs.
+import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { authorizerFunction, routeKey, type Route, type TableAccess } from '../routes.js';
+import { functionSizes, type FunctionSize } from './function-sizing.js';
+import type { PayloadBucket } from './payload-bucket.js';
+import { ServiceFunction, type FunctionDefaults } from './service-function.js';
+import { secretsReadBy, type WhatsAppSecrets } from './whatsapp-secrets.js';
+
+/** The header that carries the API key; also the authorizer's cache key. */
+export const API_KEY_IDENTITY_SOURCE = '$request.header.D360-API-KEY';
+
+export interface WebhookApiProps {
+  readonly routes: readonly Route[];
+  readonly defaults: FunctionDefaults;
+  readonly table: ITable;
+  readonly notificationsQueue: IQueue;
+  /** Where notification senders offload payloads too large for one SQS message. */
+  readonly payloads: PayloadBucket;
+  readonly secrets: WhatsAppSecrets;
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  readonly logRetention: RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+export class WebhookApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly authorizer: ServiceFunction;
+  /** Route key ("GET /health") -> its function. */
+  readonly routeFunctions: ReadonlyMap<string, ServiceFunction>;
+
+  constructor(scope: Construct, id: string, props: WebhookApiProps) {
+    super(scope, id);
+
+    this.authorizer = new ServiceFunction(this, pascalCase(authorizerFunction.handler), {
+      handler: authorizerFunction.handler,
+      description: authorizerFunction.description,
+      ...functionSizes.authorizer,
+      defaults: props.defaults,
+    });
+    grantTable(props.table, this.authorizer.function, authorizerFunction.tableAccess);
+
+    // Simple responses: the authorizer always allows and passes {phoneNumber} ("" for an unknown key),
+    // so the handler answers 401 {"error"} itself; a deny would become API Gateway's 403 {"message"}.
+    // A request with no header at all never reaches it: API Gateway answers 401 {"message"} because
+    // the identity source (required for caching) is missing.
+    const apiKeyAuthorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizer.function, {
+      authorizerName: 'd360-api-key',
+      identitySource: [API_KEY_IDENTITY_SOURCE],
+      responseTypes: [HttpLambdaResponseType.SIMPLE],
+      resultsCacheTtl: Duration.minutes(5),
+    });
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: `${Stack.of(this).stackName}-api`,
+      description: 'multi-webhook: 360dialog-compatible webhook management and WhatsApp ingest',
+      // The stage below carries throttling and access logs, which the implicit default stage cannot.
+      createDefaultStage: false,
+    });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(
+          new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy }),
+        ),
+        format: accessLogFormat(),
+      },
+    });
+
+    const routeFunctions = new Map<string, ServiceFunction>();
+    for (const route of props.routes) {
+      const fn = new ServiceFunction(this, pascalCase(route.handler), {
+        handler: route.handler,
+        description: `${routeKey(route)}: ${route.description}`,
+        ...sizeOf(route),
+        defaults: props.defaults,
+      });
+      grantTable(props.table, fn.function, route.tableAccess);
+      if (route.sendsNotifications) {
+        // SendMessageBatch is authorized by sqs:SendMessage.
+        props.notificationsQueue.grantSendMessages(fn.function);
+        props.payloads.grantPayloadWrite(fn.function);
+      }
+      props.secrets.grantRead(fn.function, secretsReadBy(route));
+
+      const httpRoutes = this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: new HttpLambdaIntegration(`${pascalCase(route.handler)}Integration`, fn.function),
+        authorizer: route.auth === 'api-key' ? apiKeyAuthorizer : undefined,
+      });
+      if (route.auth === 'none') {
+        for (const httpRoute of httpRoutes) {
+          Validations.of(httpRoute).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${routeKey(route)} is public by contract: /health is a liveness probe and the WhatsApp ingest routes are called by Meta, which authenticates with the X-Hub-Signature-256 HMAC and the verify token that the function checks.`,
+          });
+        }
+      }
+      routeFunctions.set(routeKey(route), fn);
+    }
+    this.routeFunctions = routeFunctions;
+  }
+}
+
+function grantTable(table: ITable, grantee: IGrantable, access: TableAccess): void {
+  if (access === 'read') table.grantReadData(grantee);
+  if (access === 'read-write') table.grantReadWriteData(grantee);
+}
+
+function sizeOf(route: Route): FunctionSize {
+  if (route.sendsNotifications) return functionSizes.ingest;
+  if (route.handler === 'health') return functionSizes.health;
+  return functionSizes.management;
+}
+
+/** JSON lines without headers, keys or bodies: who called what, how it went, how long it took. */
+function accessLogFormat(): AccessLogFormat {
+  return AccessLogFormat.custom(
+    JSON.stringify({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      requestTime: '$context.requestTime',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      protocol: '$context.protocol',
+      responseLength: '$context.responseLength',
+      responseLatency: '$context.responseLatency',
+      integrationLatency: '$context.integrationLatency',
+      integrationError: '$context.integrationErrorMessage',
+      authorizerError: '$context.authorizer.error',
+      userAgent: '$context.identity.userAgent',
+    }),
+  );
+}
+
+/** "primary-webhook-get" -> "PrimaryWebhookGet", for readable logical ids. */
+export function pascalCase(name: string): string {
+  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeKey, routes } from '../../infra/routes.js';
+import { buildStack, functionIds, type StackFixture } from './support/stack-fixture.js';
+import { refersTo, resources } from './support/template-queries.js';
+
+let fixture: StackFixture;
+
+beforeAll(() => {
+  fixture = buildStack();
+});
+afterAll(() => fixture.cleanup());
+
+/** Every route of DESIGN.md's external contract. */
+const contractRoutes = [
+  'GET /health',
+  'GET /v1/configs/webhook',
+  'POST /v1/configs/webhook',
+  'GET /multi_webhook',
+  'POST /multi_webhook',
+  'PUT /multi_webhook',
+  'PATCH /multi_webhook',
+  'DELETE /multi_webhook',
+  'GET /webhooks/whatsapp',
+  'POST /webhooks/whatsapp',
+];
+
+function apiRoutes() {
+  return Object.values(resources(fixture.template, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties);
+}
+
+describe('HTTP API', () => {
+  it('serves exactly the routes of the route table', () => {
+    expect(apiRoutes().map((r) => r.RouteKey).sort()).toEqual(routes.map(routeKey).sort());
+  });
+
+  it('serves every route of the external contract', () => {
+    expect(contractRoutes.filter((key) => !routes.some((route) => routeKey(route) === key))).toEqual([]);
+    // The ingest queues what Meta sends; the stack grants sqs:SendMessage from this flag.
+    expect(routes.find((route) => routeKey(route) === 'POST /webhooks/whatsapp')?.sendsNotifications).toBe(true);
+  });
+
+  it('integrates each route with its own function', () => {
+    const integrations = resources(fixture.template, 'AWS::ApiGatewayV2::Integration');
+    const ids = functionIds(fixture);
+    for (const route of routes) {
+      const apiRoute = apiRoutes().find((r) => r.RouteKey === routeKey(route))!;
+      const integrationId = (apiRoute.Target['Fn::Join'][1] as unknown[])[1] as { Ref: string };
+      const integration = integrations[integrationId.Ref]!.Properties;
+      expect(integration.IntegrationType).toBe('AWS_PROXY');
+      expect(integration.PayloadFormatVersion).toBe('2.0');
+      expect(refersTo(integration.IntegrationUri, ids.get(route.handler)!), route.handler).toBe(true);
+    }
+  });
+
+  it('puts the D360-API-KEY authorizer on exactly the api-key routes', () => {
+    for (const route of routes) {
+      const apiRoute = apiRoutes().find((r) => r.RouteKey === routeKey(route))!;
+      if (route.auth === 'api-key') {
+        expect(apiRoute.AuthorizationType, routeKey(route)).toBe('CUSTOM');
+        expect(apiRoute.AuthorizerId, routeKey(route)).toBeDefined();
+      } else {
+        expect(apiRoute.AuthorizationType, routeKey(route)).toBe('NONE');
+        expect(apiRoute.AuthorizerId, routeKey(route)).toBeUndefined();
+      }
+    }
+  });
+
+  it('authorizes with the authorizer function, simple responses and a 5-minute cache on the key header', () => {
+    fixture.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    const [authorizer] = Object.values(resources(fixture.template, 'AWS::ApiGatewayV2::Authorizer'));
+    expect(authorizer!.Properties).toMatchObject({
+      AuthorizerType: 'REQUEST',
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.D360-API-KEY'],
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    expect(refersTo(authorizer!.Properties.AuthorizerUri, functionIds(fixture).get('authorizer')!)).toBe(true);
+  });
+
+  it('throttles the default stage and writes JSON access logs to a log group with a retention', () => {
+    const [stage] = Object.values(resources(fixture.template, 'AWS::ApiGatewayV2::Stage'));
+    expect(stage!.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
+    });
+    const format = JSON.parse(stage!.Properties.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+    const logGroupId = stage!.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
+    expect(resources(fixture.template, 'AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('leaves CORS off: the API is called by servers, not browsers', () => {
+    const [api] = Object.values(resources(fixture.template, 'AWS::ApiGatewayV2::Api'));
+    expect(api!.Properties.ProtocolType).toBe('HTTP');
+    expect(api!.Properties.CorsConfiguration).toBeUndefined();
+  });
+
+  it('lets API Gateway invoke each function only from its own route', () => {
+    const permissions = Object.values(resources(fixture.template, 'AWS::Lambda::Permission')).map((p) => p.Properties);
+    const ids = functionIds(fixture);
+    for (const route of routes) {
+      const own = permissions.filter((p) => refersTo(p.FunctionName, ids.get(route.handler)!));
+      expect(own, route.handler).toHaveLength(1);
+      expect(own[0]!.Principal).toBe('apigateway.amazonaws.com');
+      // Scoped to this API and path (any stage and method: API Gateway routes only this method here).
+      expect(JSON.stringify(own[0]!.SourceArn)).toContain(`"/*/*${route.path}"`);
+    }
+  });
+});
