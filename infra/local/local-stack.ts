@@ -1,10 +1,12 @@
-// The whole product on one machine: DynamoDB Local, the table, seeded API keys and the local API.
+// The whole product on one machine: DynamoDB Local, the SQS/S3 emulator, queues, seeded keys, the API and delivery.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseConfig, resetConfig, type Config } from '../../shared/config.js';
 import { isPhoneNumber } from '../../shared/domain/api-key.js';
 import { apiKeyStore } from '../../shared/store/index.js';
 import { startApiServer } from './api-server.js';
+import { startDeliveryPollers } from './delivery-pollers.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
+import { createLocalQueues, startSqsEmulator, type QueueEnvironment } from './sqs-emulator.js';
 import { ensureTable } from './tables.js';
 
 /** Local defaults for what the deployed stack would set; any of them can be overridden. */
@@ -23,6 +25,14 @@ export interface LocalStackOptions {
   dbPath?: string;
   /** Use an already running DynamoDB Local (tests share one per run). */
   dynamodbEndpoint?: string;
+  /** Use an already running SQS/S3 emulator (tests share one per run). */
+  sqsEndpoint?: string;
+  /** Prepended to queue and bucket names, so stacks sharing an emulator do not share queues. */
+  queuePrefix?: string;
+  /** Batches in flight per queue for the delivery function (default 2). */
+  deliveryConcurrency?: number;
+  /** How long a received message stays hidden unless the function says otherwise (default 30 s). */
+  queueVisibilityTimeoutSeconds?: number;
   /** Environment of the emulated functions, over LOCAL_DEFAULTS. */
   env?: Record<string, string | undefined>;
 }
@@ -32,16 +42,23 @@ export interface LocalStack {
   config: Config;
   /** Phone number and key pairs seeded from LOCAL_API_KEYS. */
   apiKeys: { phoneNumber: string; key: string }[];
+  sqsEndpoint: string;
+  /** Queue URLs and the payload bucket, as the functions' environment names them. */
+  queues: QueueEnvironment;
+  /** Whether the delivery function polls the queues (false until functions/delivery.ts exists). */
+  delivering: boolean;
   stop(): Promise<void>;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
-  const dynamodb = options.dynamodbEndpoint ? undefined : await startDynamoDbLocal({ dbPath: options.dbPath });
+  // Stopped in reverse order of start: the API, then delivery (draining its batches), then the emulators.
   const stops: (() => Promise<void>)[] = [];
-  if (dynamodb) stops.push(dynamodb.stop);
   try {
+    const { dynamodbEndpoint, sqsEndpoint } = await startEmulators(options, stops);
+    const region = options.env?.AWS_REGION ?? LOCAL_DEFAULTS.AWS_REGION;
+    const queues = await createLocalQueues(sqsEndpoint, { prefix: options.queuePrefix, region, visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds });
     // The emulated functions read their environment like Lambda functions do.
-    const env = { ...LOCAL_DEFAULTS, ...withoutUndefined(options.env ?? {}), DYNAMODB_ENDPOINT: options.dynamodbEndpoint ?? dynamodb!.endpoint };
+    const env = { ...LOCAL_DEFAULTS, ...withoutUndefined(options.env ?? {}), DYNAMODB_ENDPOINT: dynamodbEndpoint, SQS_ENDPOINT: sqsEndpoint, ...queues };
     Object.assign(process.env, env);
     resetConfig();
     const config = parseConfig(process.env);
@@ -53,13 +70,29 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const apiKeys = parseApiKeys(env.LOCAL_API_KEYS ?? '');
     for (const { phoneNumber, key } of apiKeys) await apiKeyStore().register(phoneNumber, key);
 
+    const delivery = await startDeliveryPollers({ endpoint: sqsEndpoint, queues, region: config.AWS_REGION, concurrency: options.deliveryConcurrency });
+    stops.unshift(delivery.stop);
     const api = await startApiServer(options.port ?? 3000);
     stops.unshift(api.close);
-    return { apiUrl: api.url, config, apiKeys, stop: () => stopAll(stops) };
+    return { apiUrl: api.url, config, apiKeys, sqsEndpoint, queues, delivering: delivery.running, stop: () => stopAll(stops) };
   } catch (error) {
     await stopAll(stops);
     throw error;
   }
+}
+
+/** Starts, in parallel, the emulators the options do not point at; each registers its stop once up. */
+async function startEmulators(options: LocalStackOptions, stops: (() => Promise<void>)[]): Promise<{ dynamodbEndpoint: string; sqsEndpoint: string }> {
+  const track = <T extends { endpoint: string; stop(): Promise<void> }>(starting: Promise<T>) =>
+    starting.then((emulator) => {
+      stops.unshift(emulator.stop);
+      return emulator.endpoint;
+    });
+  const dynamodb = options.dynamodbEndpoint ? Promise.resolve(options.dynamodbEndpoint) : track(startDynamoDbLocal({ dbPath: options.dbPath }));
+  const sqs = options.sqsEndpoint ? Promise.resolve(options.sqsEndpoint) : track(startSqsEmulator());
+  // Both settle before either failure is thrown, so the caller can stop the one that did start.
+  await Promise.allSettled([dynamodb, sqs]);
+  return { dynamodbEndpoint: await dynamodb, sqsEndpoint: await sqs };
 }
 
 /** `LOCAL_API_KEYS=<phone>:<key>,<phone>:<key>` */

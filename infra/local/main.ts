@@ -1,8 +1,10 @@
 // `npm start`: runs the whole product on this machine and tells a newcomer how to use it.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { startLocalStack } from './local-stack.js';
+import { LOCAL_DEFAULTS, startLocalStack } from './local-stack.js';
+import { signedPostCommand, writeSampleNotification } from './sample-notification.js';
 
+const startedAt = performance.now();
 const stateDir = resolve(process.env.LOCAL_STATE_DIR ?? '.local-state');
 const dbPath = resolve(stateDir, 'dynamodb');
 mkdirSync(dbPath, { recursive: true });
@@ -23,20 +25,40 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 const demo = stack.apiKeys[0];
 const api = stack.apiUrl;
 const key = demo ? demo.key : '<your key>';
+const ingestUrl = `${api}/webhooks/whatsapp`;
+const appSecret = stack.config.WHATSAPP_APP_SECRET ?? LOCAL_DEFAULTS.WHATSAPP_APP_SECRET;
+const verifyToken = stack.config.WHATSAPP_VERIFY_TOKEN ?? LOCAL_DEFAULTS.WHATSAPP_VERIFY_TOKEN;
+const sampleFile = writeSampleNotification(stateDir, demo?.phoneNumber ?? '15550001111');
+// One loopback receiver for every destination below: prints what arrives and answers 200.
+const sink = `node -e "require('http').createServer((q,s)=>{let b='';q.on('data',c=>b+=c).on('end',()=>{console.log(q.method,q.url,q.headers['webhook-id'],b.length+' bytes');s.end()})}).listen(9000,'127.0.0.1')"`;
+
 console.log(`
-multi-webhook is running locally
+multi-webhook is running locally (ready in ${((performance.now() - startedAt) / 1000).toFixed(1)} s)
   API            ${api}   (health: ${api}/health)
+  ingest         ${ingestUrl}   (Meta's POST notifications and GET verification)
+  app secret     ${appSecret}   (WHATSAPP_APP_SECRET: the key of X-Hub-Signature-256)
+  verify token   ${verifyToken}   (WHATSAPP_VERIFY_TOKEN)
   data           ${dbPath}   (DynamoDB Local, kept across restarts)
+  queues         ${stack.sqsEndpoint}   (fauxqs SQS + S3, in memory: queued notifications do not survive a restart)
+  delivery       ${stack.delivering ? 'on: the delivery function polls the notifications and retries queues' : 'OFF: functions/delivery.ts is missing, notifications stay queued'}
   policy         ${stack.config.DESTINATION_POLICY === 'local' ? 'local: loopback destinations (127.0.0.1, ::1, localhost) are allowed over http and with a port; every other rule applies. DESTINATION_POLICY=strict turns this off.' : 'strict: only public https destinations'}
   demo number    ${demo?.phoneNumber ?? '(none: set LOCAL_API_KEYS=<phone>:<key>)'}
   demo API key   ${key}   (LOCAL_API_KEYS=<phone>:<key>,... seeds others)
 
 Try it:
+  # 1. In another terminal, a receiver for the webhooks:
+  ${sink}
+  # 2. Point the demo number's primary webhook and one clone at it:
   curl -s -X POST ${api}/v1/configs/webhook -H 'D360-API-KEY: ${key}' -H 'Content-Type: application/json' \\
        -d '{"url": "http://127.0.0.1:9000/primary"}'
   curl -s -X POST ${api}/multi_webhook -H 'D360-API-KEY: ${key}' -H 'Content-Type: application/json' \\
-       -d '{"enabled": true, "destinations": [{"name": "crm", "url": "http://127.0.0.1:9001/crm", "headers": {"Authorization": "Bearer secret"}}]}'
+       -d '{"enabled": true, "destinations": [{"name": "crm", "url": "http://127.0.0.1:9000/crm", "headers": {"Authorization": "Bearer secret"}}]}'
   curl -s ${api}/multi_webhook -H 'D360-API-KEY: ${key}'
+  # 3. Post a signed sample notification (${sampleFile}); /primary gets it, then /crm:
+  ${signedPostCommand({ ingestUrl, bodyFile: sampleFile, appSecret })}
+  # Meta's verification handshake:
+  curl -s '${ingestUrl}?hub.mode=subscribe&hub.verify_token=${encodeURIComponent(verifyToken)}&hub.challenge=1234'
+  # Remove the clone:
   curl -s -X DELETE '${api}/multi_webhook?name=crm' -H 'D360-API-KEY: ${key}'
 
 Ctrl+C stops everything.`);

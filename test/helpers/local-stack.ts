@@ -1,19 +1,27 @@
-// The local stack on a free port against the run's DynamoDB Local, with fresh numbers and keys.
+// The local stack on a free port against the run's emulators, with fresh queues, numbers and keys.
 import { randomUUID } from 'node:crypto';
 import { inject } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.js';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../infra/local/local-stack.js';
 import { freshPhoneNumber } from './dynamo.js';
+import { freshQueuePrefix } from './fresh-queues.js';
 
 export interface TestStack extends LocalStack {
   /** A client per seeded phone number, in the order of `numbers`. */
   clients: ApiClient[];
 }
 
-export async function startTestStack(options: { numbers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+/** `deliveryConcurrency` and `queueVisibilityTimeoutSeconds` go to the stack as they are. */
+export async function startTestStack(
+  options: { numbers?: number; env?: Record<string, string> } & Pick<LocalStackOptions, 'deliveryConcurrency' | 'queueVisibilityTimeoutSeconds'> = {},
+): Promise<TestStack> {
   const keys = Array.from({ length: options.numbers ?? 2 }, () => ({ phoneNumber: freshPhoneNumber(), key: `test-key-${randomUUID()}` }));
   const stack = await startLocalStack({
     port: 0,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
+    sqsEndpoint: inject('sqsEndpoint'),
+    queuePrefix: freshQueuePrefix(),
+    deliveryConcurrency: options.deliveryConcurrency,
+    queueVisibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds,
     env: {
       TABLE_NAME: `e2e-${randomUUID()}`,
       LOCAL_API_KEYS: keys.map(({ phoneNumber, key }) => `${phoneNumber}:${key}`).join(','),

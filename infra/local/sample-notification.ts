@@ -1,0 +1,60 @@
+// The signed sample WhatsApp notification `npm start` offers: its body, written to a file, and a shell command that posts it.
+import { writeFileSync } from 'node:fs';
+import { join, relative, isAbsolute } from 'node:path';
+
+/** A Meta WhatsApp Cloud API text-message notification for `phoneNumber` (see reference/multi-webhook-spec.md). */
+export function sampleNotification(phoneNumber: string): string {
+  const body = {
+    object: 'whatsapp_business_account',
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: phoneNumber, phone_number_id: '106540352242922' },
+              contacts: [{ profile: { name: 'Local Tester' }, wa_id: '4915112345678' }],
+              messages: [{ from: '4915112345678', id: 'wamid.LOCAL-SAMPLE-0001', timestamp: '1700000000', type: 'text', text: { body: 'Hello from the local sample' } }],
+            },
+          },
+        ],
+      },
+    ],
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/** Writes the sample under `dir` and returns its path. */
+export function writeSampleNotification(dir: string, phoneNumber: string): string {
+  const file = join(dir, 'sample-notification.json');
+  writeFileSync(file, sampleNotification(phoneNumber));
+  return file;
+}
+
+/**
+ * A POSIX shell command that signs the file's exact bytes with the app secret (openssl, as Meta signs
+ * the raw body) and posts those same bytes (--data-binary, which keeps newlines) to the ingest URL.
+ */
+export function signedPostCommand(options: { ingestUrl: string; bodyFile: string; appSecret: string; cwd?: string }): string {
+  const file = quote(displayPath(options.bodyFile, options.cwd ?? process.cwd()));
+  // `-r` prints "<hex> *<file>" with OpenSSL 1.1, 3.x and LibreSSL alike; cut keeps the hex.
+  const signature = `sha256=$(openssl dgst -sha256 -hmac ${quote(options.appSecret)} -r ${file} | cut -d' ' -f1)`;
+  return [
+    `curl -s -X POST ${quote(options.ingestUrl)} -H 'Content-Type: application/json' \\`,
+    `       -H "X-Hub-Signature-256: ${signature}" \\`,
+    `       --data-binary @${file}`,
+  ].join('\n');
+}
+
+/** Relative to where the user stands when that is shorter to copy, absolute otherwise. */
+function displayPath(file: string, cwd: string): string {
+  const path = relative(cwd, file);
+  return path.startsWith('..') || isAbsolute(path) ? file : path;
+}
+
+/** Single-quoted for sh: nothing inside is expanded; a quote in the value is closed, escaped and reopened. */
+function quote(value: string): string {
+  return `'${value.replaceAll("'", `'\\''`)}'`;
+}
