@@ -1,7 +1,6 @@
 // `npx multi-webhook keys create|list|revoke`: API keys for the local stack or a deployed table.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readLocalStackFile } from '../infra/local/state-file.js';
 import { parseConfig } from '../shared/config.js';
 import { isPhoneNumber } from '../shared/domain/api-key.js';
 import { DynamoApiKeyStore } from '../shared/store/api-key-store.js';
@@ -15,8 +14,6 @@ const USAGE = `Usage:
 Target: the running local stack (npm start) by default; set TABLE_NAME (and AWS_REGION and
 credentials as for the AWS CLI) for a deployed stack, or DYNAMODB_ENDPOINT for another DynamoDB.`;
 
-/** Where `npm start` writes its endpoints, so the CLI finds the local stack. */
-export const LOCAL_STACK_FILE = resolve(process.env.LOCAL_STATE_DIR ?? '.local-state', 'local-stack.json');
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { phone: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
@@ -58,12 +55,9 @@ function storeForTarget(): DynamoApiKeyStore {
 }
 
 function localStackTarget(): { DYNAMODB_ENDPOINT: string; TABLE_NAME: string } {
-  try {
-    const { dynamodbEndpoint, tableName } = JSON.parse(readFileSync(LOCAL_STACK_FILE, 'utf8')) as { dynamodbEndpoint: string; tableName: string };
-    return { DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: tableName };
-  } catch {
-    throw new UserError('No local stack found: start it with `npm start`, or set TABLE_NAME for a deployed stack.');
-  }
+  const target = readLocalStackFile(process.env.LOCAL_STATE_DIR ?? '.local-state');
+  if (!target) throw new UserError('No local stack found: start it with `npm start`, or set TABLE_NAME for a deployed stack.');
+  return { DYNAMODB_ENDPOINT: target.dynamodbEndpoint, TABLE_NAME: target.tableName };
 }
 
 class UserError extends Error {}

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { LOCAL_DEFAULTS, startLocalStack } from './local-stack.js';
 import { signedPostCommand, writeSampleNotification } from './sample-notification.js';
+import { writeLocalStackFile } from './state-file.js';
 
 const startedAt = performance.now();
 const stateDir = resolve(process.env.LOCAL_STATE_DIR ?? '.local-state');
@@ -10,12 +11,14 @@ const dbPath = resolve(stateDir, 'dynamodb');
 mkdirSync(dbPath, { recursive: true });
 
 const stack = await startLocalStack({ port: Number(process.env.PORT ?? 3000), dbPath, env: process.env });
+const forgetStateFile = writeLocalStackFile(stateDir, { dynamodbEndpoint: stack.config.DYNAMODB_ENDPOINT!, tableName: stack.config.TABLE_NAME });
 
 let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping the local stack...`);
+  forgetStateFile();
   await stack.stop();
   process.exit(0);
 }
