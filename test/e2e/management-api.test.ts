@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../infra/routes.js';
-import { ApiClient, startTestStack, type TestStack } from '../helpers/local-stack.js';
+import { ApiClient, freshClient, startTestStack, type TestStack } from '../helpers/local-stack.js';
 
 let stack: TestStack;
 let alice: ApiClient;
@@ -21,13 +21,7 @@ async function enabledWith(...names: string[]): Promise<ApiClient> {
   return fresh;
 }
 
-// Each test needs numbers of its own; the key store is shared with the running stack.
-async function startFreshNumber(): Promise<ApiClient> {
-  const { apiKeyStore } = await import('../../shared/store/index.js');
-  const phone = `4${Math.floor(Math.random() * 1e11)}`.padEnd(12, '0');
-  const { key } = await apiKeyStore().create(phone);
-  return new ApiClient(stack.apiUrl, key, phone);
-}
+const startFreshNumber = () => freshClient(stack);
 
 const names = async (client: ApiClient) => ((await client.get('/multi_webhook')).body.destinations as { name: string }[]).map((d) => d.name);
 

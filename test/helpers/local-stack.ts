@@ -68,3 +68,11 @@ export class ApiClient {
     return { primary: await this.get('/v1/configs/webhook'), multi: await this.get('/multi_webhook') };
   }
 }
+
+/** A client for a phone number of its own, with a key created through the stack's key store. */
+export async function freshClient(stack: LocalStack): Promise<ApiClient> {
+  const { apiKeyStore } = await import('../../shared/store/index.js');
+  const phoneNumber = freshPhoneNumber();
+  const { key } = await apiKeyStore().create(phoneNumber);
+  return new ApiClient(stack.apiUrl, key, phoneNumber);
+}

@@ -1,6 +1,6 @@
 // The ingest tests' world: their own fauxqs (SQS + S3), a fresh queue per test, API Gateway v2 events
 // and Meta-style signed bodies.
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -9,6 +9,7 @@ import { lambdaContext } from '../../../infra/local/lambda-events.js';
 import { resetConfig } from '../../../shared/config.js';
 import type { HttpEvent } from '../../../shared/http/http-handler.js';
 import type { HttpResult } from '../../../shared/http/responses.js';
+import { notificationBody, sign as signWith } from '../../helpers/whatsapp.js';
 
 export const APP_SECRET = 'ingest-test-app-secret';
 export const VERIFY_TOKEN = 'ingest-test-verify-token';
@@ -65,29 +66,8 @@ export async function drain(sqs: SQSClient, queueUrl: string): Promise<any[]> {
   }
 }
 
-export const sign = (body: Buffer | string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-
-/** A Meta-shaped notification with one change per item (same number twice means two changes of it). */
-export function notificationBody(changes: { phone: string; text?: string }[]): Buffer {
-  return Buffer.from(
-    JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: 'waba-1',
-          changes: changes.map(({ phone, text = 'hello' }, index) => ({
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: phone, phone_number_id: `pnid-${index}` },
-              messages: [{ id: `wamid.${randomUUID()}`, type: 'text', text: { body: text } }],
-            },
-          })),
-        },
-      ],
-    }),
-  );
-}
+export const sign = (body: Buffer | string, secret = APP_SECRET) => signWith(body, secret);
+export { notificationBody };
 
 /** The event API Gateway (HTTP API, payload 2.0) builds for a route without authorizer; header names lower-cased as it does. */
 export function httpEvent(method: 'GET' | 'POST', options: { body?: Buffer; headers?: Record<string, string>; query?: Record<string, string> } = {}): HttpEvent {

@@ -1,0 +1,85 @@
+// The notifications queue as a door for producers, and the dead-letter path of deliveries that never succeed.
+import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { configureNumber, postNotification, queuesSettled, received } from '../helpers/delivery-world.js';
+import { sqsTestClient } from '../helpers/fresh-queues.js';
+import { startTestStack, type TestStack } from '../helpers/local-stack.js';
+import { startSink, type Sink } from '../helpers/sink-server.js';
+import { waitFor } from '../helpers/wait-for.js';
+
+let stack: TestStack;
+let sink: Sink;
+let sqs: SQSClient;
+const failing = new Set<string>();
+
+beforeAll(async () => {
+  // A 3-second retry window, so giving up is quick.
+  [stack, sink] = await Promise.all([startTestStack({ numbers: 0, env: { RETRY_BASE_SECONDS: '1', RETRY_MAX_AGE_SECONDS: '3' } }), startSink()]);
+  sink.replyByDefault((request) => (failing.has(request.path) ? { status: 500 } : { status: 200 }));
+  sqs = sqsTestClient();
+});
+afterAll(async () => {
+  sqs?.destroy();
+  await Promise.all([stack?.stop(), sink?.close()]);
+});
+
+async function deadLetters(queueUrl: string): Promise<{ body: string; reason?: string }[]> {
+  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
+  return Messages.map((m) => ({ body: m.Body!, reason: m.MessageAttributes?.reason?.StringValue }));
+}
+
+describe('the notifications queue door', () => {
+  it("delivers a producer's message with its id as webhook-id", async () => {
+    const { phoneNumber } = await configureNumber(stack, sink, ['a']);
+    const payload = JSON.stringify({ hello: 'from a producer' });
+    await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL, MessageBody: JSON.stringify({ phoneNumber, payload, id: 'producer-42' }) }));
+    await queuesSettled(stack);
+    for (const destination of ['primary', 'a']) {
+      const [copy] = received(sink, phoneNumber, destination);
+      expect(copy!.body.toString()).toBe(payload);
+      expect(copy!.headers['webhook-id']).toBe('producer-42');
+      expect(copy!.headers).not.toHaveProperty('x-hub-signature-256');
+    }
+  });
+
+  it('sends a malformed message straight to the dead-letter queue with the reason, without retrying it', async () => {
+    const body = JSON.stringify({ phoneNumber: 'not digits', payload: '{}' });
+    await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL, MessageBody: body }));
+    const [dead] = await waitFor(async () => {
+      const found = await deadLetters(stack.queues.NOTIFICATIONS_DLQ_URL);
+      return found.length > 0 && found;
+    });
+    expect(dead).toMatchObject({ body, reason: expect.stringMatching(/^malformed: phoneNumber/) });
+  });
+});
+
+describe('giving up', () => {
+  it('dead-letters a notification whose primary fails for the whole window and never sends a clone', async () => {
+    const { phoneNumber } = await configureNumber(stack, sink, ['a']);
+    failing.add(`/${phoneNumber}/primary`);
+    await postNotification(stack, phoneNumber);
+    const [dead] = await waitFor(async () => {
+      const found = await deadLetters(stack.queues.NOTIFICATIONS_DLQ_URL);
+      return found.length > 0 && found;
+    }, { timeoutMs: 20_000 });
+    expect(JSON.parse(dead!.body)).toMatchObject({ phoneNumber });
+    expect(dead!.reason).toMatch(/^primary still failing after \d+ attempts/);
+    await queuesSettled(stack);
+    expect(received(sink, phoneNumber, 'primary').length).toBeGreaterThanOrEqual(2);
+    expect(received(sink, phoneNumber, 'a')).toHaveLength(0);
+  });
+
+  it('dead-letters a clone that fails for the whole window, on the retries dead-letter queue', async () => {
+    const { phoneNumber } = await configureNumber(stack, sink, ['down', 'up']);
+    failing.add(`/${phoneNumber}/down`);
+    await postNotification(stack, phoneNumber);
+    const [dead] = await waitFor(async () => {
+      const found = await deadLetters(stack.queues.RETRIES_DLQ_URL);
+      return found.length > 0 && found;
+    }, { timeoutMs: 20_000 });
+    expect(JSON.parse(dead!.body)).toMatchObject({ phoneNumber, destination: 'down' });
+    expect(dead!.reason).toMatch(/^down still failing/);
+    expect(received(sink, phoneNumber, 'primary')).toHaveLength(1);
+    expect(received(sink, phoneNumber, 'up')).toHaveLength(1);
+  });
+});
