@@ -1,36 +1,39 @@
 // The only module that reads process.env: every variable, its default and its validation.
-import { z } from 'zod';
+// zod/mini: the same validation as zod in ~15 KB of bundle instead of ~450 KB.
+import * as z from 'zod/mini';
 
-const seconds = z.coerce.number().int().nonnegative();
+const seconds = z.coerce.number().check(z.int(), z.nonnegative());
+const positiveInteger = z.coerce.number().check(z.int(), z.positive());
+const optionalString = z.optional(z.string());
 
 const EnvironmentSchema = z.object({
   /** DynamoDB table holding webhooks, API key hashes and delivery attempt records. */
-  TABLE_NAME: z.string().min(1).default('multi-webhook'),
+  TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'multi-webhook'),
   /** Endpoint override for DynamoDB Local; unset in the cloud. */
-  DYNAMODB_ENDPOINT: z.url().optional(),
+  DYNAMODB_ENDPOINT: z.optional(z.url()),
   /** Endpoint override for the SQS/S3 emulator; unset in the cloud. */
-  SQS_ENDPOINT: z.url().optional(),
-  AWS_REGION: z.string().min(1).default('us-east-1'),
+  SQS_ENDPOINT: z.optional(z.url()),
+  AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** 'strict' refuses every non-public destination; 'local' (npm start) also allows loopback. */
-  DESTINATION_POLICY: z.enum(['strict', 'local']).default('strict'),
+  DESTINATION_POLICY: z._default(z.enum(['strict', 'local']), 'strict'),
   /** Per-attempt delivery timeout, connect to last byte. */
-  DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  DELIVERY_TIMEOUT_MS: z._default(positiveInteger, 5000),
   /** First backoff step of a failed delivery; later steps double, with jitter. */
-  RETRY_BASE_SECONDS: seconds.default(5),
+  RETRY_BASE_SECONDS: z._default(seconds, 5),
   /** A delivery still failing after this age goes to the dead-letter queue (7 days). */
-  RETRY_MAX_AGE_SECONDS: seconds.default(7 * 24 * 60 * 60),
+  RETRY_MAX_AGE_SECONDS: z._default(seconds, 7 * 24 * 60 * 60),
   /** How stale a cached phone configuration may be during delivery. */
-  CONFIG_CACHE_SECONDS: seconds.default(0),
-  NOTIFICATIONS_QUEUE_URL: z.string().optional(),
-  NOTIFICATIONS_DLQ_URL: z.string().optional(),
-  RETRIES_QUEUE_URL: z.string().optional(),
-  RETRIES_DLQ_URL: z.string().optional(),
-  PAYLOAD_BUCKET: z.string().optional(),
+  CONFIG_CACHE_SECONDS: z._default(seconds, 0),
+  NOTIFICATIONS_QUEUE_URL: optionalString,
+  NOTIFICATIONS_DLQ_URL: optionalString,
+  RETRIES_QUEUE_URL: optionalString,
+  RETRIES_DLQ_URL: optionalString,
+  PAYLOAD_BUCKET: optionalString,
   /** Local development only; in the cloud the *_PARAMETER names are read from SSM. */
-  WHATSAPP_APP_SECRET: z.string().optional(),
-  WHATSAPP_VERIFY_TOKEN: z.string().optional(),
-  WHATSAPP_APP_SECRET_PARAMETER: z.string().optional(),
-  WHATSAPP_VERIFY_TOKEN_PARAMETER: z.string().optional(),
+  WHATSAPP_APP_SECRET: optionalString,
+  WHATSAPP_VERIFY_TOKEN: optionalString,
+  WHATSAPP_APP_SECRET_PARAMETER: optionalString,
+  WHATSAPP_VERIFY_TOKEN_PARAMETER: optionalString,
 });
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;

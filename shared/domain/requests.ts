@@ -1,5 +1,5 @@
 // Request bodies of the management API: zod schemas built from the rules, and one sentence per refusal.
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { DestinationPolicy } from './address-policy.js';
 import { checkDestinationUrl } from './destination-url.js';
 import { Invalid } from './errors.js';
@@ -7,33 +7,32 @@ import { checkWebhookHeaders } from './webhook-headers.js';
 import { checkWebhookName } from './webhook-name.js';
 import type { Headers } from './webhook.js';
 
-/** Adapts a rule (undefined or a sentence) to a zod refinement that reports the sentence. */
+/** Adapts a rule (undefined or a sentence) to a zod check that reports the sentence. */
 function rule<T>(check: (value: T) => string | undefined) {
-  return (value: T, context: z.RefinementCtx) => {
+  return z.superRefine<T>((value, context) => {
     const problem = check(value);
-    if (problem) context.addIssue({ code: 'custom', message: problem });
-  };
+    if (problem) context.addIssue({ code: 'custom', message: problem, input: value });
+  });
 }
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const NameSchema = z.string().superRefine(rule(checkWebhookName));
+const NameSchema = z.string().check(rule(checkWebhookName));
 
 // Not z.record: copying through Object.fromEntries keeps a "__proto__" header an ordinary key.
-const HeadersSchema = z
-  .custom<Record<string, unknown>>(isPlainObject, { message: 'headers must be an object of header names to string values.' })
-  .superRefine(rule(checkWebhookHeaders))
-  .transform((headers): Headers => Object.fromEntries(Object.entries(headers)) as Record<string, string>);
+const HeadersSchema = z.pipe(
+  z.custom<Record<string, unknown>>(isPlainObject, 'headers must be an object of header names to string values.').check(rule(checkWebhookHeaders)),
+  z.transform((headers: Record<string, unknown>): Headers => Object.fromEntries(Object.entries(headers)) as Record<string, string>),
+);
 
 function schemasFor(policy: DestinationPolicy) {
-  const UrlSchema = z.string().superRefine(rule((url: string) => checkDestinationUrl(url, policy)));
-  const Destination = z.strictObject({ name: NameSchema, url: UrlSchema, headers: HeadersSchema.optional() }).transform((d) => ({
-    name: d.name,
-    url: d.url,
-    headers: d.headers ?? {},
-  }));
-  const Destinations = z.array(Destination).superRefine(
+  const UrlSchema = z.string().check(rule((url: string) => checkDestinationUrl(url, policy)));
+  const Destination = z.pipe(
+    z.strictObject({ name: NameSchema, url: UrlSchema, headers: z.optional(HeadersSchema) }),
+    z.transform((d) => ({ name: d.name, url: d.url, headers: d.headers ?? {} })),
+  );
+  const Destinations = z.array(Destination).check(
     rule((destinations: { name: string }[]) => {
       const seen = new Set<string>();
       for (const { name } of destinations) {
@@ -44,24 +43,23 @@ function schemasFor(policy: DestinationPolicy) {
     }),
   );
   return {
-    PrimaryWebhook: z.strictObject({ url: UrlSchema, headers: HeadersSchema.optional() }).transform((p) => ({ url: p.url, headers: p.headers ?? {} })),
-    Enable: z
-      .strictObject({ enabled: z.boolean(), destinations: Destinations.optional() })
-      .superRefine(
-        rule((body: { enabled: boolean; destinations?: unknown[] }) =>
-          !body.enabled && body.destinations?.length ? 'destinations can only be given when enabling (enabled: true).' : undefined,
-        ),
+    PrimaryWebhook: z.pipe(
+      z.strictObject({ url: UrlSchema, headers: z.optional(HeadersSchema) }),
+      z.transform((p) => ({ url: p.url, headers: p.headers ?? {} })),
+    ),
+    Enable: z.strictObject({ enabled: z.boolean(), destinations: z.optional(Destinations) }).check(
+      rule((body: { enabled: boolean; destinations?: unknown[] }) =>
+        !body.enabled && body.destinations?.length ? 'destinations can only be given when enabling (enabled: true).' : undefined,
       ),
+    ),
     Append: z.strictObject({
-      destinations: Destinations.min(1, { message: 'destinations must hold at least one webhook.' }),
+      destinations: Destinations.check(z.minLength(1, 'destinations must hold at least one webhook.')),
     }),
-    Update: z
-      .strictObject({ name: NameSchema, url: UrlSchema.optional(), headers: HeadersSchema.optional() })
-      .superRefine(
-        rule((body: { url?: string; headers?: unknown }) =>
-          body.url === undefined && body.headers === undefined ? 'Give url, headers or both to change.' : undefined,
-        ),
+    Update: z.strictObject({ name: NameSchema, url: z.optional(UrlSchema), headers: z.optional(HeadersSchema) }).check(
+      rule((body: { url?: string; headers?: unknown }) =>
+        body.url === undefined && body.headers === undefined ? 'Give url, headers or both to change.' : undefined,
       ),
+    ),
     Delete: z.strictObject({ name: NameSchema }),
   };
 }
@@ -77,14 +75,14 @@ export function requestSchemas(policy: DestinationPolicy): RequestSchemas {
 }
 
 /** Validates a parsed JSON body, throwing Invalid with one sentence about the first problem. */
-export function parseRequest<S extends z.ZodType>(schema: S, body: unknown): z.output<S> {
+export function parseRequest<S extends z.ZodMiniType>(schema: S, body: unknown): z.output<S> {
   if (!isPlainObject(body)) throw new Invalid('The request body must be a JSON object.');
   const result = schema.safeParse(body);
-  if (!result.success) throw new Invalid(describeIssue(result.error.issues[0]!));
+  if (!result.success) throw new Invalid(describeIssue(result.error.issues[0]!, body));
   return result.data;
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function describeIssue(issue: z.core.$ZodIssue, body: Record<string, unknown>): string {
   const field = issue.path.reduce<string>(
     (path, key) => (typeof key === 'number' ? `${path}[${key}]` : path ? `${path}.${String(key)}` : String(key)),
     '',
@@ -95,10 +93,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     case 'unrecognized_keys':
       return `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}${field ? ` in ${field}` : ''}.`;
     case 'invalid_type':
-      return issue.input === undefined ? `${field} is required.` : `${field} must be ${article(issue.expected)}.`;
+      return valueAt(body, issue.path) === undefined ? `${field} is required.` : `${field} must be ${article(issue.expected)}.`;
     default:
-      return field ? `${field}: ${issue.message}` : issue.message;
+      return !field || issue.message.startsWith(field) ? issue.message : `${field}: ${issue.message}`;
   }
+}
+
+/** The value the issue is about (zod/mini does not copy inputs into issues). */
+function valueAt(body: unknown, path: readonly PropertyKey[]): unknown {
+  let value = body;
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
 }
 
 function article(expected: string): string {
