@@ -150,6 +150,18 @@ describe('delivery', () => {
     expect(received(sink, phoneNumber, 'primary')).toHaveLength(0);
   });
 
+  it('delivers a 2.5 MB notification, offloaded to S3 on the way, byte for byte to the primary and a clone', async () => {
+    const { phoneNumber } = await configureNumber(stack, sink, ['a']);
+    const { status, body } = await postNotification(stack, phoneNumber, 'x'.repeat(2_500_000));
+    expect(status).toBe(200);
+    await queuesSettled(stack);
+    for (const destination of ['primary', 'a']) {
+      const copies = received(sink, phoneNumber, destination);
+      expect(copies).toHaveLength(1);
+      expect(copies[0]!.body.equals(body)).toBe(true);
+    }
+  });
+
   it('delivers a burst of 200 notifications across two numbers to every destination exactly once', async () => {
     const numbers = await Promise.all([configureNumber(stack, sink, ['a', 'b', 'c']), configureNumber(stack, sink, ['a', 'b', 'c'])]);
     const posted = await Promise.all(Array.from({ length: 200 }, (_, i) => postNotification(stack, numbers[i % 2]!.phoneNumber, `burst ${i}`)));
