@@ -23,9 +23,16 @@ afterAll(async () => {
   await Promise.all([stack?.stop(), sink?.close()]);
 });
 
-async function deadLetters(queueUrl: string): Promise<{ body: string; reason?: string }[]> {
-  const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
-  return Messages.map((m) => ({ body: m.Body!, reason: m.MessageAttributes?.reason?.StringValue }));
+/** The first message to arrive on a dead-letter queue, with its reason attribute. */
+async function firstDeadLetter(queueUrl: string): Promise<{ body: string; reason?: string }> {
+  return waitFor(
+    async () => {
+      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
+      const [message] = Messages;
+      return message && { body: message.Body!, reason: message.MessageAttributes?.reason?.StringValue };
+    },
+    { timeoutMs: 20_000 },
+  );
 }
 
 describe('the notifications queue door', () => {
@@ -45,10 +52,7 @@ describe('the notifications queue door', () => {
   it('sends a malformed message straight to the dead-letter queue with the reason, without retrying it', async () => {
     const body = JSON.stringify({ phoneNumber: 'not digits', payload: '{}' });
     await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL, MessageBody: body }));
-    const [dead] = await waitFor(async () => {
-      const found = await deadLetters(stack.queues.NOTIFICATIONS_DLQ_URL);
-      return found.length > 0 && found;
-    });
+    const dead = await firstDeadLetter(stack.queues.NOTIFICATIONS_DLQ_URL);
     expect(dead).toMatchObject({ body, reason: expect.stringMatching(/^malformed: phoneNumber/) });
   });
 });
@@ -58,12 +62,9 @@ describe('giving up', () => {
     const { phoneNumber } = await configureNumber(stack, sink, ['a']);
     failing.add(`/${phoneNumber}/primary`);
     await postNotification(stack, phoneNumber);
-    const [dead] = await waitFor(async () => {
-      const found = await deadLetters(stack.queues.NOTIFICATIONS_DLQ_URL);
-      return found.length > 0 && found;
-    }, { timeoutMs: 20_000 });
-    expect(JSON.parse(dead!.body)).toMatchObject({ phoneNumber });
-    expect(dead!.reason).toMatch(/^primary still failing after \d+ attempts/);
+    const dead = await firstDeadLetter(stack.queues.NOTIFICATIONS_DLQ_URL);
+    expect(JSON.parse(dead.body)).toMatchObject({ phoneNumber });
+    expect(dead.reason).toMatch(/^primary still failing after \d+ attempts/);
     await queuesSettled(stack);
     expect(received(sink, phoneNumber, 'primary').length).toBeGreaterThanOrEqual(2);
     expect(received(sink, phoneNumber, 'a')).toHaveLength(0);
@@ -73,12 +74,9 @@ describe('giving up', () => {
     const { phoneNumber } = await configureNumber(stack, sink, ['down', 'up']);
     failing.add(`/${phoneNumber}/down`);
     await postNotification(stack, phoneNumber);
-    const [dead] = await waitFor(async () => {
-      const found = await deadLetters(stack.queues.RETRIES_DLQ_URL);
-      return found.length > 0 && found;
-    }, { timeoutMs: 20_000 });
-    expect(JSON.parse(dead!.body)).toMatchObject({ phoneNumber, destination: 'down' });
-    expect(dead!.reason).toMatch(/^down still failing/);
+    const dead = await firstDeadLetter(stack.queues.RETRIES_DLQ_URL);
+    expect(JSON.parse(dead.body)).toMatchObject({ phoneNumber, destination: 'down' });
+    expect(dead.reason).toMatch(/^down still failing/);
     expect(received(sink, phoneNumber, 'primary')).toHaveLength(1);
     expect(received(sink, phoneNumber, 'up')).toHaveLength(1);
   });
