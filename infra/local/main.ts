@@ -6,11 +6,19 @@ import { signedPostCommand, writeSampleNotification } from './sample-notificatio
 import { writeLocalStackFile } from './state-file.js';
 
 const startedAt = performance.now();
+// The SDK's multi-line Node 20 notice would bury the banner; the banner carries it in one line.
+const onNode20 = Number(process.versions.node.split('.')[0]) < 22;
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const stateDir = resolve(process.env.LOCAL_STATE_DIR ?? '.local-state');
 const dbPath = resolve(stateDir, 'dynamodb');
 mkdirSync(dbPath, { recursive: true });
 
-const stack = await startLocalStack({ port: Number(process.env.PORT ?? 3000), dbPath, env: process.env });
+const port = Number(process.env.PORT ?? 3000);
+const stack = await startLocalStack({ port, dbPath, env: process.env }).catch((error: NodeJS.ErrnoException) => {
+  const reason = error.code === 'EADDRINUSE' ? `port ${port} is in use; stop what uses it or set PORT=<another port>` : error.message;
+  console.error(`multi-webhook could not start: ${reason}`);
+  process.exit(1);
+});
 const forgetStateFile = writeLocalStackFile(stateDir, { dynamodbEndpoint: stack.config.DYNAMODB_ENDPOINT!, tableName: stack.config.TABLE_NAME });
 
 let stopping = false;
@@ -64,4 +72,4 @@ Try it:
   # Remove the clone:
   curl -s -X DELETE '${api}/multi_webhook?name=crm' -H 'D360-API-KEY: ${key}'
 
-Ctrl+C stops everything.`);
+Ctrl+C stops everything.${onNode20 ? '\n(Node 20 works; AWS SDK releases after January 2027 need Node 22, which the deployed functions run.)' : ''}`);
