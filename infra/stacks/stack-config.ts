@@ -43,7 +43,7 @@ export const defaultStackConfig: StackConfig = {
   apiThrottleRateLimit: 100,
   apiThrottleBurstLimit: 200,
   deliveryTimeoutMs: 5000,
-  retryBaseSeconds: 30,
+  retryBaseSeconds: 5,
   retryMaxAgeSeconds: 7 * 24 * 60 * 60,
   configCacheSeconds: 60,
   oldestNotificationAlarmSeconds: 15 * 60,

@@ -60,7 +60,7 @@ describe('functions', () => {
         LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         DELIVERY_TIMEOUT_MS: '5000',
-        RETRY_BASE_SECONDS: '30',
+        RETRY_BASE_SECONDS: '5',
         RETRY_MAX_AGE_SECONDS: '604800',
         CONFIG_CACHE_SECONDS: '60',
         WHATSAPP_APP_SECRET_PARAMETER: '/multi-webhook/whatsapp-app-secret',
