@@ -3,6 +3,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { CloneRetryMessage, NotificationMessage, type Notification } from '../domain/notification.js';
 import { logger } from '../logger.js';
 import type { DeliveryQueue } from '../queue/delivery-queue.js';
+import { PayloadUnavailable } from '../queue/notification-queue.js';
 import type { DeliveryService, RecordOutcome } from './delivery-service.js';
 
 export interface RecordHandlerDependencies {
@@ -21,19 +22,19 @@ export function createRecordHandler(deps: RecordHandlerDependencies): (record: S
   return async (record) => {
     const source = lastSegment(record.eventSourceARN, ':') === queueNames.retries ? 'retries' : 'notifications';
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-    const parsed = parseMessage(source, record.body);
-    if (!parsed.success) {
+    const read = await readMessage(source, record.body, deps.loadPayload);
+    if (!read.success) {
       // A malformed message can never succeed: straight to the dead-letter queue, no retry loop.
-      logger.error('Malformed queue message dead-lettered', { source, messageId: record.messageId, problem: parsed.problem });
-      await deps.queue.deadLetter(source, record.body, `malformed: ${parsed.problem}`);
+      logger.error('Malformed queue message dead-lettered', { source, messageId: record.messageId, problem: read.problem });
+      await deps.queue.deadLetter(source, record.body, `malformed: ${read.problem}`);
       return;
     }
 
-    const message = parsed.message;
+    const { message, payload } = read;
     const notification: Notification = {
       id: message.id ?? record.messageId,
       phoneNumber: message.phoneNumber,
-      payload: await deps.loadPayload(message),
+      payload,
       signature: message.signature,
       receivedAt: message.receivedAt ?? Number(record.attributes.SentTimestamp),
     };
@@ -54,6 +55,22 @@ export function createRecordHandler(deps: RecordHandlerDependencies): (record: S
 }
 
 type Parsed = { success: true; message: NotificationMessage | CloneRetryMessage } | { success: false; problem: string };
+
+/** The message with its payload, or why no attempt can ever have them (malformed, or a payloadRef to nothing). */
+async function readMessage(
+  source: 'notifications' | 'retries',
+  body: string,
+  loadPayload: RecordHandlerDependencies['loadPayload'],
+): Promise<(Parsed & { success: true; payload: string }) | (Parsed & { success: false })> {
+  const parsed = parseMessage(source, body);
+  if (!parsed.success) return parsed;
+  try {
+    return { ...parsed, payload: await loadPayload(parsed.message) };
+  } catch (error) {
+    if (error instanceof PayloadUnavailable) return { success: false, problem: error.message };
+    throw error;
+  }
+}
 
 function parseMessage(source: 'notifications' | 'retries', body: string): Parsed {
   let json: unknown;

@@ -25,6 +25,11 @@ const CONNECTION_HEADER_NAMES: ReadonlySet<string> = new Set([
   'expect',
 ]);
 
+// Valid tokens, but names of JavaScript object internals: a header object holding one of them as its
+// own key cannot be stored (the DynamoDB marshaller reads `constructor` to pick a type, and assigning
+// `__proto__` sets the prototype instead), and delivery, which lowercases names, would drop it.
+const OBJECT_INTERNAL_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor']);
+
 const TOKEN_CHARACTERS = "!#$%&'*+-.^_`|~";
 const TOKEN_PREFIX = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]*/; // RFC 7230 tchar
 // What Node's http and undici accept on the wire (tab, visible ASCII, Latin-1), minus C1 controls:
@@ -65,6 +70,7 @@ function checkName(name: string, seen: Map<string, string>): string | undefined 
   if (CONNECTION_HEADER_NAMES.has(lower)) {
     return `header ${quote(name)} belongs to the HTTP connection and cannot be configured.`;
   }
+  if (OBJECT_INTERNAL_NAMES.has(lower)) return `header ${quote(name)} is not a usable header name.`;
   const earlier = seen.get(lower);
   if (earlier !== undefined) {
     return `headers ${quote(earlier)} and ${quote(name)} are the same header (names ignore case); give it once.`;

@@ -1,5 +1,6 @@
 // The HTTP plumbing every API function shares (middy): body limit and JSON parsing, the caller's
 // phone number from the authorizer, and the one error handler that maps domain errors to statuses.
+import { isUtf8 } from 'node:buffer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
@@ -71,6 +72,8 @@ function readBody(maxBodyBytes: number, mode: 'json' | 'raw'): MiddlewareObj<Htt
 }
 
 function parseJson(raw: Buffer): unknown {
+  // Decoding would silently turn stray bytes into U+FFFD, and store a name or URL the client never sent.
+  if (!isUtf8(raw)) throw new Invalid('The request body is not UTF-8 JSON.');
   try {
     return JSON.parse(raw.toString('utf8'));
   } catch {

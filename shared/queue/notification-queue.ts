@@ -1,6 +1,6 @@
 // The notifications queue: sending notifications in batches (payloads too large for SQS wait in S3,
 // the extended-client pattern) and reading a message's payload back from either form.
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { config } from '../config.js';
 import type { Notification, NotificationMessage } from '../domain/notification.js';
@@ -29,12 +29,22 @@ export async function enqueueNotifications(notifications: readonly Notification[
   await Promise.all(batchesOf(bodies).map((batch) => sendBatch(queueUrl, batch)));
 }
 
+/** A payloadRef that no attempt can ever read: retrying the message cannot help. */
+export class PayloadUnavailable extends Error {}
+
 /** The payload of a notifications or retries message, inline or fetched from S3, byte for byte. */
 export async function loadPayload(message: { payload?: string; payloadRef?: PayloadRef }): Promise<string> {
   if (message.payload !== undefined) return message.payload;
   if (message.payloadRef === undefined) throw new Error('The message carries neither payload nor payloadRef.');
   const { bucket, key } = message.payloadRef;
-  const { Body } = await s3Client().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  // Only ingest writes payloadRefs, always into the payload bucket: anything else is not ours to read.
+  if (bucket !== setting('PAYLOAD_BUCKET')) throw new PayloadUnavailable('payloadRef.bucket is not the payload bucket');
+  const { Body } = await s3Client()
+    .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
+    .catch((error: unknown) => {
+      // S3 reads are strongly consistent: an object missing now was never written, or has expired.
+      throw error instanceof NoSuchKey ? new PayloadUnavailable('payloadRef names no stored payload') : error;
+    });
   if (Body === undefined) throw new Error(`The payload object ${key} has no body.`);
   // Buffer rather than transformToString: TextDecoder would drop a leading byte-order mark.
   return Buffer.from(await Body.transformToByteArray()).toString('utf8');
