@@ -1,4 +1,5 @@
 // DELETE /multi_webhook?name=<exact name> (or a JSON body {"name"}): removes that webhook.
+import { Invalid } from '../shared/domain/errors.js';
 import { parseRequest } from '../shared/domain/requests.js';
 import { httpHandler } from '../shared/http/http-handler.js';
 import { schemas } from '../shared/http/requests.js';
@@ -7,6 +8,7 @@ import { webhookStore } from '../shared/store/index.js';
 
 export const handler = httpHandler(async ({ event, body, phoneNumber, requestId }) => {
   const fromQuery = event.queryStringParameters?.name;
+  if (fromQuery === undefined && body === undefined) throw new Invalid('Name the webhook to delete: DELETE /multi_webhook?name=<exact name>, or a JSON body {"name"}.');
   const { name } = parseRequest(schemas().Delete, fromQuery === undefined ? body : { name: fromQuery });
   await webhookStore().remove(phoneNumber, name, requestId);
   return ok({ message: `Deleted webhook "${name}".` });

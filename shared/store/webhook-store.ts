@@ -20,6 +20,8 @@ const capReached = (adding: number) =>
     `A phone number can have at most ${MAX_ADDITIONAL_WEBHOOKS} additional webhooks; adding ${adding} would exceed that.`,
   );
 const duplicateName = (name: string) => new Conflict(`A webhook named "${name}" already exists for this phone number.`);
+const changeInProgress = () =>
+  new Conflict('Another change to this phone number\'s webhooks was in progress; send the request again.');
 const unknownName = (name: string) => new NotFound(`No webhook named "${name}" exists for this phone number (names are case-sensitive).`);
 
 export class DynamoWebhookStore implements WebhookStore {
@@ -227,7 +229,11 @@ export class DynamoWebhookStore implements WebhookStore {
       if (!(error instanceof TransactionCanceledException)) throw error;
       const reasons = error.CancellationReasons ?? [];
       const failed = reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
-      if (!failed.some(Boolean)) throw error;
+      if (!failed.some(Boolean)) {
+        // Another transaction on the same items was in flight: the client may simply try again.
+        if (reasons.some((reason) => reason.Code === 'TransactionConflict')) throw changeInProgress();
+        throw error;
+      }
       // The document client does not unmarshall items carried by the error.
       throw explain(failed, reasons.map((reason) => (reason.Item ? unmarshall(reason.Item) : undefined)));
     }

@@ -1,15 +1,18 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, NotFound } from '../../../shared/domain/errors.js';
+import { createDynamoClient } from '../../../shared/store/dynamo-client.js';
 import { DynamoWebhookStore } from '../../../shared/store/webhook-store.js';
 import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
 
 const hook = (name: string, url = `https://${name.toLowerCase()}.example.com/hook`) => ({ name, url, headers: {} });
 
 let store: DynamoWebhookStore;
+let table: Awaited<ReturnType<typeof freshTable>>;
 
 beforeAll(async () => {
-  const { db, tableName } = await freshTable();
-  store = new DynamoWebhookStore(db, tableName);
+  table = await freshTable();
+  store = new DynamoWebhookStore(table.db, table.tableName);
 });
 
 async function enabledNumber(...names: string[]): Promise<string> {
@@ -115,5 +118,26 @@ describe('DynamoWebhookStore', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
     for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(Conflict);
     expect((await store.readPhoneConfig(phone)).destinations).toHaveLength(3);
+  });
+
+  it('answers a transaction cancelled by a concurrent one with a retryable conflict, and stores nothing', async () => {
+    const phone = await enabledNumber();
+    // DynamoDB Local never reports TransactionConflict; real DynamoDB does under concurrent writes.
+    const conflicted = createDynamoClient(table.endpoint, 'us-east-1');
+    conflicted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName !== 'TransactWriteItemsCommand') return next(args);
+        throw new TransactionCanceledException({
+          message: 'Transaction cancelled',
+          $metadata: {},
+          CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+        });
+      },
+      { step: 'initialize', name: 'injectTransactionConflict' },
+    );
+    const racing = new DynamoWebhookStore(conflicted, table.tableName);
+    await expect(racing.append(phone, [hook('a')])).rejects.toThrow(/in progress; send the request again/);
+    await expect(racing.append(phone, [hook('a')])).rejects.toBeInstanceOf(Conflict);
+    expect((await store.readPhoneConfig(phone)).destinations).toEqual([]);
   });
 });
