@@ -106,7 +106,11 @@ export class DeliveryService {
       at: this.deps.now(),
     };
     logger.warn('Delivery attempt failed', { ...failure, phoneNumber: maskPhone(failure.phoneNumber) });
-    await this.deps.recordFailure(failure);
+    // The attempt record is for people looking back, not delivery state: failing to write it must
+    // not turn one clone's failure into a second copy for the primary and the healthy clones.
+    await this.deps.recordFailure(failure).catch((error: unknown) =>
+      logger.error('Failed attempt not recorded', { notificationId: failure.notificationId, destination, error: error instanceof Error ? error.name : 'unknown' }),
+    );
   }
 }
 
