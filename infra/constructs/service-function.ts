@@ -8,6 +8,7 @@ import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-l
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../bundling.js';
 
 /** Where the function sources live: the repository, or a throwaway copy in tests. */
 export interface FunctionSources {
@@ -47,13 +48,9 @@ export interface ServiceFunctionProps {
   readonly defaults: FunctionDefaults;
 }
 
-// Lambda's Node 22 runtime ships AWS SDK v3; bundling it again only adds cold-start time.
+// The runtime the bundles target (infra/bundling.ts).
 const RUNTIME = Runtime.NODEJS_22_X;
 
-// Some bundled dependencies are CommonJS and `require` Node built-ins; an ESM bundle has no
-// `require`, so give it one (esbuild's shim calls it when it exists).
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __mwCreateRequire } from 'node:module';const require = __mwCreateRequire(import.meta.url);";
 
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
@@ -104,15 +101,15 @@ export class ServiceFunction extends Construct {
       },
       bundling: {
         format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
+        target: BUNDLE_TARGET,
+        mainFields: BUNDLE_MAIN_FIELDS,
         banner: ESM_REQUIRE_BANNER,
         minify: true,
         sourceMap: true,
         sourceMapMode: SourceMapMode.DEFAULT,
         // The map only needs positions; the sources would double the bundle.
         sourcesContent: false,
-        externalModules: ['@aws-sdk/*'],
+        externalModules: BUNDLE_EXTERNAL_MODULES,
       },
     });
 
