@@ -1,11 +1,10 @@
 // The notifications queue: sending notifications in batches (payloads too large for SQS wait in S3,
 // the extended-client pattern) and reading a message's payload back from either form.
-import { GetObjectCommand, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry } from '@aws-sdk/client-sqs';
 import { config } from '../config.js';
 import type { Notification, NotificationMessage } from '../domain/notification.js';
 import { logger } from '../logger.js';
-import { s3Client, sqsClient } from './aws-clients.js';
+import { s3, sqsClient } from './aws-clients.js';
 
 /** SQS's limit for one message body and for the sum of the bodies of one batch (1 MiB). */
 export const MAX_SQS_MESSAGE_BYTES = 1_048_576;
@@ -39,12 +38,11 @@ export async function loadPayload(message: { payload?: string; payloadRef?: Payl
   const { bucket, key } = message.payloadRef;
   // Only ingest writes payloadRefs, always into the payload bucket: anything else is not ours to read.
   if (bucket !== setting('PAYLOAD_BUCKET')) throw new PayloadUnavailable('payloadRef.bucket is not the payload bucket');
-  const { Body } = await s3Client()
-    .send(new GetObjectCommand({ Bucket: bucket, Key: key }))
-    .catch((error: unknown) => {
-      // S3 reads are strongly consistent: an object missing now was never written, or has expired.
-      throw error instanceof NoSuchKey ? new PayloadUnavailable('payloadRef names no stored payload') : error;
-    });
+  const { client, sdk } = await s3();
+  const { Body } = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key })).catch((error: unknown) => {
+    // S3 reads are strongly consistent: an object missing now was never written, or has expired.
+    throw error instanceof sdk.NoSuchKey ? new PayloadUnavailable('payloadRef names no stored payload') : error;
+  });
   if (Body === undefined) throw new Error(`The payload object ${key} has no body.`);
   // Buffer rather than transformToString: TextDecoder would drop a leading byte-order mark.
   return Buffer.from(await Body.transformToByteArray()).toString('utf8');
@@ -64,8 +62,9 @@ async function offloadPayload(id: string, payload: string): Promise<PayloadRef> 
   const bucket = setting('PAYLOAD_BUCKET');
   // The id is derived from the content, so a body Meta sends again overwrites the object with itself.
   const key = `payloads/${id}`;
-  await s3Client().send(
-    new PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(payload, 'utf8'), ContentType: 'application/json; charset=utf-8' }),
+  const { client, sdk } = await s3();
+  await client.send(
+    new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(payload, 'utf8'), ContentType: 'application/json; charset=utf-8' }),
   );
   return { bucket, key };
 }
