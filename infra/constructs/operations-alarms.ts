@@ -21,6 +21,12 @@ export interface OperationsAlarmsProps {
   readonly alarmEmail?: string;
 }
 
+/**
+ * In-flight messages per queue that raise the alarm: half of SQS's ~120,000 ceiling for a standard
+ * queue. Failing deliveries wait in flight for their next attempt (docs/delivery.md, known limit).
+ */
+export const IN_FLIGHT_ALARM_THRESHOLD = 60_000;
+
 /** Percent of API requests answered 5xx that raises the alarm. */
 export const API_5XX_RATE_THRESHOLD_PERCENT = 5;
 
@@ -55,6 +61,15 @@ export class OperationsAlarms extends Construct {
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         description: `The oldest notification has waited ${props.oldestNotificationAlarmSeconds} s or more: delivery is falling behind or failing.`,
       }),
+      // Held retries count against SQS's in-flight ceiling; past it, receives return nothing for everyone.
+      ...(['notifications', 'retries'] as const).map((role) =>
+        this.alarm(`${role === 'notifications' ? 'Notifications' : 'Retries'}InFlightHigh`, {
+          metric: queues[role].queue.metricApproximateNumberOfMessagesNotVisible({ period: fiveMinutes, statistic: 'Maximum' }),
+          threshold: IN_FLIGHT_ALARM_THRESHOLD,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          description: `${IN_FLIGHT_ALARM_THRESHOLD} or more ${role} messages in flight, half of SQS's ceiling: failing destinations are holding retries. Find them in the attempt records; see docs/delivery.md.`,
+        }),
+      ),
       // Delivery reports per-record failures; an invocation error is a crash or a timeout.
       this.alarm('DeliveryErrors', {
         metric: props.delivery.metricErrors({ period: fiveMinutes, statistic: 'Sum' }),

@@ -27,6 +27,14 @@ describe('alarms', () => {
     expect(alarm).toMatchObject({ Threshold: 900, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
 
+  it('fire when either queue holds half of the in-flight ceiling of SQS', () => {
+    const { notifications, retries } = fixture.stack.queues;
+    for (const queue of [notifications.queue, retries.queue]) {
+      const alarm = alarms(fixture).find((a) => a.MetricName === 'ApproximateNumberOfMessagesNotVisible' && refersTo(a.Dimensions, logicalId(queue)));
+      expect(alarm).toMatchObject({ Threshold: 60_000, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum' });
+    }
+  });
+
   it('fire on delivery errors and throttles', () => {
     const deliveryId = functionIds(fixture).get('delivery')!;
     for (const metric of ['Errors', 'Throttles']) {
@@ -50,7 +58,7 @@ describe('alarms', () => {
     try {
       const [topicId] = Object.keys(resources(withEmail.template, 'AWS::SNS::Topic'));
       withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-      expect(alarms(withEmail)).toHaveLength(6);
+      expect(alarms(withEmail)).toHaveLength(8);
       for (const alarm of alarms(withEmail)) {
         expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
         expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
