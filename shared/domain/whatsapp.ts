@@ -1,8 +1,8 @@
 // WhatsApp Cloud API webhooks, pure: the signature and verify-token checks, the phone numbers a
 // notification is for, and the notifications to queue (one per number, split when numbers are mixed).
-import { isUtf8 } from 'node:buffer';
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Invalid } from './errors.js';
+import { parseJsonBytes } from './json-body.js';
 import type { Notification } from './notification.js';
 
 /** Meta's format exactly: lowercase hex, the same form the notifications queue accepts. */
@@ -40,14 +40,8 @@ export function phoneDigits(displayPhoneNumber: unknown): string | undefined {
 
 /** Parses a body whose signature already verified; Invalid (400) unless it is a UTF-8 JSON object with entry[]. */
 export function parseWebhookBody(rawBody: Buffer): WebhookBody {
-  // Not UTF-8 means the bytes cannot travel as the payload string unchanged (JSON is UTF-8 anyway).
-  if (!isUtf8(rawBody)) throw new Invalid('The request body is not UTF-8 JSON.');
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(rawBody.toString('utf8'));
-  } catch {
-    throw new Invalid('The request body is not valid JSON.');
-  }
+  // Not UTF-8 would mean the bytes cannot travel as the payload string unchanged.
+  const parsed = parseJsonBytes(rawBody);
   if (!isRecord(parsed) || !Array.isArray(parsed.entry)) {
     throw new Invalid('The request body is not a WhatsApp notification: an object with an "entry" array is expected.');
   }

@@ -1,10 +1,10 @@
 // The HTTP plumbing every API function shares (middy): body limit and JSON parsing, the caller's
 // phone number from the authorizer, and the one error handler that maps domain errors to statuses.
-import { isUtf8 } from 'node:buffer';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2WithLambdaAuthorizer, Context } from 'aws-lambda';
-import { DomainError, Invalid, TooLarge, Unauthorized } from '../domain/errors.js';
+import { DomainError, TooLarge, Unauthorized } from '../domain/errors.js';
+import { parseJsonBytes } from '../domain/json-body.js';
 import { MAX_MANAGEMENT_BODY_BYTES } from '../domain/limits.js';
 import { logger } from '../logger.js';
 import { errorResponse, type HttpResult } from './responses.js';
@@ -66,19 +66,9 @@ function readBody(maxBodyBytes: number, mode: 'json' | 'raw'): MiddlewareObj<Htt
       if (event.body === undefined || event.body === '') return;
       const raw = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
       if (raw.length > maxBodyBytes) throw new TooLarge(`The request body is larger than ${maxBodyBytes} bytes.`);
-      bodies.set(event, { raw, parsed: mode === 'raw' ? undefined : parseJson(raw) });
+      bodies.set(event, { raw, parsed: mode === 'raw' ? undefined : parseJsonBytes(raw) });
     },
   };
-}
-
-function parseJson(raw: Buffer): unknown {
-  // Decoding would silently turn stray bytes into U+FFFD, and store a name or URL the client never sent.
-  if (!isUtf8(raw)) throw new Invalid('The request body is not UTF-8 JSON.');
-  try {
-    return JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw new Invalid('The request body is not valid JSON.');
-  }
 }
 
 /** Domain errors become {"error"} with their status; anything else is a 500 that hides its details. */
