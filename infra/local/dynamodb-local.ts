@@ -23,6 +23,10 @@ export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Pro
   );
   let stderr = '';
   java.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
+  let spawnError: Error | undefined;
+  java.once('error', (error: NodeJS.ErrnoException) => {
+    spawnError = error.code === 'ENOENT' ? new Error('Java 17 or newer is needed to run DynamoDB Local, and `java` is not on the PATH (Debian/Ubuntu: apt-get install openjdk-17-jre-headless).') : error;
+  });
   guardAgainstOrphaning(java);
 
   const endpoint = `http://127.0.0.1:${port}`;
@@ -30,7 +34,7 @@ export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Pro
   const stopOnExit = () => java.kill('SIGKILL');
   process.once('exit', stopOnExit);
   try {
-    await waitUntilServing(endpoint, java, () => stderr);
+    await waitUntilServing(endpoint, java, () => spawnError, () => stderr);
   } catch (error) {
     await stop();
     throw error;
@@ -64,11 +68,13 @@ function guardAgainstOrphaning(child: ChildProcess): void {
   watchdog.unref();
 }
 
-async function waitUntilServing(endpoint: string, child: ChildProcess, stderr: () => string): Promise<void> {
+async function waitUntilServing(endpoint: string, child: ChildProcess, spawnError: () => Error | undefined, stderr: () => string): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;
   try {
     while (Date.now() < deadline) {
+      const failedToStart = spawnError();
+      if (failedToStart) throw failedToStart;
       if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}: ${stderr()}`);
       try {
         await client.send(new ListTablesCommand({}));
