@@ -13,7 +13,7 @@ import { authorizerFunction, routeKey, type Route, type TableAccess } from '../r
 import { functionSizes, type FunctionSize } from './function-sizing.js';
 import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
-import { secretsReadBy, type WhatsAppSecrets } from './whatsapp-secrets.js';
+import type { WhatsAppSecrets } from './whatsapp-secrets.js';
 
 /** The header that carries the API key; also the authorizer's cache key. */
 export const API_KEY_IDENTITY_SOURCE = '$request.header.D360-API-KEY';
@@ -92,7 +92,7 @@ export class WebhookApi extends Construct {
         props.notificationsQueue.grantSendMessages(fn.function);
         props.payloads.grantPayloadWrite(fn.function);
       }
-      props.secrets.grantRead(fn.function, secretsReadBy(route));
+      props.secrets.grantRead(fn.function, route.readsSecrets ?? []);
 
       const httpRoutes = this.api.addRoutes({
         path: route.path,

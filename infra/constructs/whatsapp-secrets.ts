@@ -2,13 +2,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { Route, WhatsAppSecret } from '../routes.js';
-
-export type { WhatsAppSecret };
-
-export function secretsReadBy(route: Route): readonly WhatsAppSecret[] {
-  return route.readsSecrets ?? [];
-}
+import type { WhatsAppSecret } from '../routes.js';
 
 export interface WhatsAppSecretsProps {
   readonly appSecretParameter: string;
