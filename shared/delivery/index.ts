@@ -3,9 +3,7 @@ import { config } from '../config.js';
 import { DeliveryQueue } from '../queue/delivery-queue.js';
 import { sqsClient } from '../queue/aws-clients.js';
 import { loadPayload } from '../queue/notification-queue.js';
-import { DynamoAttemptStore } from '../store/attempt-store.js';
-import { dynamoClient } from '../store/dynamo-client.js';
-import { webhookStore } from '../store/index.js';
+import { attemptStore, webhookStore } from '../store/index.js';
 import { cachedConfigReader } from './config-cache.js';
 import { DeliveryService } from './delivery-service.js';
 import { createHttpSender } from './http-sender.js';
@@ -22,7 +20,7 @@ export function deliveryRecordHandler() {
     notificationsDeadLetter: required(env.NOTIFICATIONS_DLQ_URL, 'NOTIFICATIONS_DLQ_URL'),
     retriesDeadLetter: required(env.RETRIES_DLQ_URL, 'RETRIES_DLQ_URL'),
   });
-  const attempts = new DynamoAttemptStore(dynamoClient(), env.TABLE_NAME);
+  const attempts = attemptStore();
   const store = webhookStore();
   const service = new DeliveryService({
     readConfig: cachedConfigReader((phoneNumber) => store.readPhoneConfig(phoneNumber), env.CONFIG_CACHE_SECONDS),
