@@ -71,6 +71,15 @@ function expectNothingLost(phoneNumber: string, bodies: readonly Buffer[], desti
   expectNoCloneBeforePrimary200(sink, phoneNumber, destinations.filter((d) => d !== 'primary'));
 }
 
+/** The documented duplicate: the primary and every clone received the same notification twice. */
+function expectEveryDestinationTwice(phoneNumber: string, body: Buffer): void {
+  for (const destination of ['primary', ...CLONES]) {
+    const copies = received(sink, phoneNumber, destination);
+    expect(copies).toHaveLength(2);
+    expectOneNotification(copies, body);
+  }
+}
+
 describe('the delivery function crashing after the primary answered 200', () => {
   it('brings the record back: the primary and every clone receive the notification again with the same webhook-id', async () => {
     const { phoneNumber } = await configureNumber(stack, sink, [...CLONES]);
@@ -78,11 +87,7 @@ describe('the delivery function crashing after the primary answered 200', () => 
     const { body } = await postNotification(stack, phoneNumber);
     await queuesSettled(stack);
 
-    for (const destination of ['primary', ...CLONES]) {
-      const copies = received(sink, phoneNumber, destination);
-      expect(copies).toHaveLength(2);
-      expectOneNotification(copies, body);
-    }
+    expectEveryDestinationTwice(phoneNumber, body);
     expect(received(sink, phoneNumber, 'a')[0]!.headers['webhook-id']).toBe(received(sink, phoneNumber, 'primary')[0]!.headers['webhook-id']);
     expectNoCloneBeforePrimary200(sink, phoneNumber, CLONES);
     expect(stack.pollerReports).toContain('the handler failed; the whole batch will be received again');
@@ -116,11 +121,7 @@ describe('SQS delivering a message more than once', () => {
     const { body } = await postNotification(stack, phoneNumber);
     await queuesSettled(stack);
 
-    for (const destination of ['primary', ...CLONES]) {
-      const copies = received(sink, phoneNumber, destination);
-      expect(copies).toHaveLength(2);
-      expectOneNotification(copies, body);
-    }
+    expectEveryDestinationTwice(phoneNumber, body);
     expectNoCloneBeforePrimary200(sink, phoneNumber, CLONES);
   });
 
@@ -155,11 +156,7 @@ describe('SQS delivering a message more than once', () => {
     }
     await queuesSettled(stack);
 
-    for (const destination of ['primary', ...CLONES]) {
-      const copies = received(sink, phoneNumber, destination);
-      expect(copies).toHaveLength(2);
-      expectOneNotification(copies, body);
-    }
+    expectEveryDestinationTwice(phoneNumber, body);
   });
 });
 
