@@ -2,9 +2,9 @@
 import { parseArgs } from 'node:util';
 import { readLocalStackFile } from '../infra/local/state-file.js';
 import { parseConfig } from '../shared/config.js';
-import { isPhoneNumber } from '../shared/domain/api-key.js';
-import { DynamoApiKeyStore } from '../shared/store/api-key-store.js';
-import { createDynamoClient } from '../shared/store/dynamo-client.js';
+import { isPhoneNumber } from '../shared/domain/phone-number.js';
+import type { ApiKeyStore } from '../shared/domain/api-key.js';
+import { createServices } from '../shared/services.js';
 
 const USAGE = `Usage:
   multi-webhook keys create --phone <digits>            prints the new key alone on stdout
@@ -39,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     case 'revoke': {
       if (!values.id) return fail('revoke needs --id <key id> (see keys list).');
       await store.revoke(phone, values.id);
-      process.stderr.write(`Revoked key ${values.id}. Deployed stacks may accept it for up to 5 more minutes (authorizer cache).\n`);
+      process.stderr.write(`Revoked key ${values.id}. It stops working at once, locally and deployed (the authorizer has no cache).\n`);
       return 0;
     }
     default:
@@ -47,11 +47,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-function storeForTarget(): DynamoApiKeyStore {
+function storeForTarget(): ApiKeyStore {
   const explicit = process.env.TABLE_NAME !== undefined || process.env.DYNAMODB_ENDPOINT !== undefined;
   const env = explicit ? process.env : { ...process.env, ...localStackTarget() };
-  const config = parseConfig(env);
-  return new DynamoApiKeyStore(createDynamoClient(config.DYNAMODB_ENDPOINT, config.AWS_REGION), config.TABLE_NAME);
+  return createServices(parseConfig(env)).apiKeys;
 }
 
 function localStackTarget(): { DYNAMODB_ENDPOINT: string; TABLE_NAME: string } {

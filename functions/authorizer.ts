@@ -1,14 +1,21 @@
 // Lambda authorizer (HTTP API, simple responses): resolves D360-API-KEY to its phone number.
 // It always authorizes and lets the handler answer 401, because API Gateway's own refusal
 // would be a 403 {"message"} where the API promises 401 {"error"}.
-import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult } from 'aws-lambda';
+import type { APIGatewayRequestAuthorizerEventV2, APIGatewaySimpleAuthorizerWithContextResult, Context } from 'aws-lambda';
 import type { AuthorizerContext } from '../shared/http/http-handler.js';
+import { lambdaEntry } from '../shared/lambda-entry.js';
 import { logger } from '../shared/logger.js';
-import { apiKeyStore } from '../shared/store/index.js';
+import type { Services } from '../shared/services.js';
 
-export async function handler(event: APIGatewayRequestAuthorizerEventV2): Promise<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> {
-  const key = event.headers?.['d360-api-key'];
-  const phoneNumber = key ? ((await apiKeyStore().resolve(key)) ?? '') : '';
-  if (!phoneNumber) logger.info('Unknown or missing API key', { routeKey: event.routeKey, keyGiven: Boolean(key) });
-  return { isAuthorized: true, context: { phoneNumber } };
-}
+type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
+
+export const create =
+  ({ apiKeys }: Services) =>
+  async (event: APIGatewayRequestAuthorizerEventV2, _context: Context): Promise<AuthorizerResult> => {
+    const key = event.headers?.['d360-api-key'];
+    const phoneNumber = key ? ((await apiKeys.resolve(key)) ?? '') : '';
+    if (!phoneNumber) logger.info('Unknown or missing API key', { routeKey: event.routeKey, keyGiven: Boolean(key) });
+    return { isAuthorized: true, context: { phoneNumber } };
+  };
+
+export const handler = lambdaEntry(create);

@@ -1,14 +1,18 @@
 // SQS-driven delivery (notifications and retries queues): partial batch failures, never the whole batch for one record.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { deliveryRecordHandler } from '../shared/delivery/index.js';
+import { createHttpSender } from '../shared/delivery/http-sender.js';
+import { lambdaEntry } from '../shared/lambda-entry.js';
 import { logger } from '../shared/logger.js';
+import { createDeliveryRecordHandler, type Services } from '../shared/services.js';
 
-let handleRecord: ReturnType<typeof deliveryRecordHandler> | undefined;
+export const create = (services: Services) => {
+  const deliverRecord = createDeliveryRecordHandler(services, createHttpSender);
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    logger.addContext(context);
+    // A processor per batch: it holds per-batch state, and the local runtime runs batches concurrently.
+    return processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
+  };
+};
 
-export async function handler(event: SQSEvent, context: Context): Promise<SQSBatchResponse> {
-  handleRecord ??= deliveryRecordHandler();
-  logger.addContext(context);
-  // A processor per batch: it holds per-batch state, and the local runtime runs batches concurrently.
-  return processPartialResponse(event, handleRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
-}
+export const handler = lambdaEntry(create);

@@ -1,9 +1,13 @@
 // GET /multi_webhook: whether clones are enabled, and the additional webhooks.
 import { httpHandler } from '../shared/http/http-handler.js';
 import { ok } from '../shared/http/responses.js';
-import { webhookStore } from '../shared/store/index.js';
+import { lambdaEntry } from '../shared/lambda-entry.js';
+import type { Services } from '../shared/services.js';
 
-export const handler = httpHandler(async ({ phoneNumber }) => {
-  const { enabled, destinations } = await webhookStore().readPhoneConfig(phoneNumber);
+export const create = (services: Services) =>
+  httpHandler(async ({ phoneNumber }) => {
+  const { enabled, destinations } = await services.webhooks.readPhoneConfig(phoneNumber);
   return ok({ enabled, destinations });
 }, { auth: true });
+
+export const handler = lambdaEntry(create);

@@ -2,10 +2,14 @@
 import { NotFound } from '../shared/domain/errors.js';
 import { httpHandler } from '../shared/http/http-handler.js';
 import { ok } from '../shared/http/responses.js';
-import { webhookStore } from '../shared/store/index.js';
+import { lambdaEntry } from '../shared/lambda-entry.js';
+import type { Services } from '../shared/services.js';
 
-export const handler = httpHandler(async ({ phoneNumber }) => {
-  const primary = await webhookStore().readPrimary(phoneNumber);
+export const create = (services: Services) =>
+  httpHandler(async ({ phoneNumber }) => {
+  const primary = await services.webhooks.readPrimary(phoneNumber);
   if (!primary) throw new NotFound('No primary webhook is set for this phone number.');
   return ok({ url: primary.url, headers: primary.headers });
 }, { auth: true });
+
+export const handler = lambdaEntry(create);

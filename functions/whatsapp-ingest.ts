@@ -6,14 +6,15 @@ import { isValidSignature, notificationsFor, parseWebhookBody } from '../shared/
 import { httpHandler } from '../shared/http/http-handler.js';
 import { ok } from '../shared/http/responses.js';
 import { logger, maskPhone } from '../shared/logger.js';
-import { enqueueNotifications } from '../shared/queue/notification-queue.js';
-import { appSecret } from '../shared/secrets.js';
+import { lambdaEntry } from '../shared/lambda-entry.js';
+import type { Services } from '../shared/services.js';
 
-export const handler = httpHandler(async ({ event, rawBody }) => {
+export const create = (services: Services) =>
+  httpHandler(async ({ event, rawBody }) => {
   const bytes = rawBody.length;
   // API Gateway (payload 2.0) lower-cases header names. Nothing is parsed before the signature holds.
   const signature = event.headers['x-hub-signature-256'];
-  if (!isValidSignature(rawBody, signature, await appSecret())) {
+  if (!isValidSignature(rawBody, signature, await services.secrets.appSecret())) {
     logger.warn('Notification refused: bad signature', { bytes, signaturePresent: signature !== undefined });
     throw new Unauthorized('The X-Hub-Signature-256 header is missing or does not match the body.');
   }
@@ -23,7 +24,7 @@ export const handler = httpHandler(async ({ event, rawBody }) => {
     logger.info('Notification dropped: no phone number in it', { bytes });
     return ok({ status: 'ignored' });
   }
-  await enqueueNotifications(notifications);
+  await services.notifications.enqueue(notifications);
   logger.info('Notification queued', {
     bytes,
     split: notifications.length > 1,
@@ -31,3 +32,5 @@ export const handler = httpHandler(async ({ event, rawBody }) => {
   });
   return ok({ status: 'queued' });
 }, { auth: false, body: 'raw', maxBodyBytes: MAX_NOTIFICATION_BYTES });
+
+export const handler = lambdaEntry(create);

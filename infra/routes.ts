@@ -23,6 +23,9 @@ export interface Route {
   description: string;
 }
 
+/** Where Meta posts notifications and runs its subscription check. */
+export const INGEST_PATH = '/webhooks/whatsapp';
+
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'none', tableAccess: 'none', description: 'Liveness probe' },
   { method: 'GET', path: '/v1/configs/webhook', handler: 'primary-webhook-get', auth: 'api-key', tableAccess: 'read', description: 'Read the primary webhook' },
@@ -32,8 +35,8 @@ export const routes: readonly Route[] = [
   { method: 'PUT', path: '/multi_webhook', handler: 'multi-webhook-append', auth: 'api-key', tableAccess: 'read-write', description: 'Append additional webhooks' },
   { method: 'PATCH', path: '/multi_webhook', handler: 'multi-webhook-update', auth: 'api-key', tableAccess: 'read-write', description: 'Update an additional webhook by exact name' },
   { method: 'DELETE', path: '/multi_webhook', handler: 'multi-webhook-delete', auth: 'api-key', tableAccess: 'read-write', description: 'Delete an additional webhook by exact name' },
-  { method: 'GET', path: '/webhooks/whatsapp', handler: 'whatsapp-verify', auth: 'none', tableAccess: 'none', readsSecrets: ['verifyToken'], description: 'Meta subscription check (hub.verify_token)' },
-  { method: 'POST', path: '/webhooks/whatsapp', handler: 'whatsapp-ingest', auth: 'none', tableAccess: 'none', sendsNotifications: true, readsSecrets: ['appSecret'], description: 'Verifies and queues WhatsApp notifications' },
+  { method: 'GET', path: INGEST_PATH, handler: 'whatsapp-verify', auth: 'none', tableAccess: 'none', readsSecrets: ['verifyToken'], description: 'Meta subscription check (hub.verify_token)' },
+  { method: 'POST', path: INGEST_PATH, handler: 'whatsapp-ingest', auth: 'none', tableAccess: 'none', sendsNotifications: true, readsSecrets: ['appSecret'], description: 'Verifies and queues WhatsApp notifications' },
 ];
 
 /** Functions that are not behind a route. */

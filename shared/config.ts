@@ -1,6 +1,7 @@
 // The only module that reads process.env: every variable, its default and its validation.
 // zod/mini: the same validation as zod in ~15 KB of bundle instead of ~450 KB.
 import * as z from 'zod/mini';
+import { SERVICE_DEFAULTS } from './defaults.js';
 
 const seconds = z.coerce.number().check(z.int(), z.nonnegative());
 const positiveInteger = z.coerce.number().check(z.int(), z.positive());
@@ -17,11 +18,11 @@ const EnvironmentSchema = z.object({
   /** 'strict' refuses every non-public destination; 'local' (npm start) also allows loopback. */
   DESTINATION_POLICY: z._default(z.enum(['strict', 'local']), 'strict'),
   /** Per-attempt delivery timeout, connect to last byte. */
-  DELIVERY_TIMEOUT_MS: z._default(positiveInteger, 5000),
+  DELIVERY_TIMEOUT_MS: z._default(positiveInteger, SERVICE_DEFAULTS.deliveryTimeoutMs),
   /** First backoff step of a failed delivery; later steps double, with jitter. */
-  RETRY_BASE_SECONDS: z._default(seconds, 5),
+  RETRY_BASE_SECONDS: z._default(seconds, SERVICE_DEFAULTS.retryBaseSeconds),
   /** A delivery still failing after this age goes to the dead-letter queue (7 days). */
-  RETRY_MAX_AGE_SECONDS: z._default(seconds, 7 * 24 * 60 * 60),
+  RETRY_MAX_AGE_SECONDS: z._default(seconds, SERVICE_DEFAULTS.retryMaxAgeSeconds),
   /** How stale a cached phone configuration may be during delivery. */
   CONFIG_CACHE_SECONDS: z._default(seconds, 0),
   NOTIFICATIONS_QUEUE_URL: optionalString,
@@ -38,24 +39,36 @@ const EnvironmentSchema = z.object({
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;
 
-let cached: Config | undefined;
+/** Numeric variables that must be at least 1 (the others may be 0). */
+const POSITIVE_VARIABLES = new Set(['DELIVERY_TIMEOUT_MS']);
 
-/** The configuration of this process, read once (a Lambda's environment never changes). */
-export function config(): Config {
-  cached ??= parseConfig(process.env);
-  return cached;
+/** Variables whose values may be secrets: a configuration error names them but never shows them. */
+const SECRET_VARIABLES = new Set(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']);
+
+/** This process's configuration, from its environment. Only Lambda entry points and local mains call it. */
+export function loadConfig(): Config {
+  return parseConfig(process.env);
 }
 
-export function parseConfig(env: Record<string, string | undefined>): Config {
+/** A configuration from the given variables (tests and the local runtime pass their own). */
+export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const result = EnvironmentSchema.safeParse(env);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    const problems = result.error.issues.map((issue) => describeIssue(issue, env));
     throw new Error(`Invalid environment: ${problems.join('; ')}`);
   }
   return Object.freeze(result.data);
 }
 
-/** Forget the cached configuration, so a test can change the environment. */
-export function resetConfig(): void {
-  cached = undefined;
+/** `DESTINATION_POLICY="Strict" is not allowed: use strict or local`: the variable, the value, what is allowed. */
+function describeIssue(issue: z.core.$ZodIssue, env: Readonly<Record<string, string | undefined>>): string {
+  const name = issue.path.join('.');
+  const value = SECRET_VARIABLES.has(name) ? 'with a hidden value' : `=${JSON.stringify(env[name])}`;
+  if (issue.code === 'invalid_value') return `${name}${value} is not allowed: use ${issue.values.map(String).join(' or ')}`;
+  if (issue.code === 'invalid_format') return `${name}${value} is not a valid ${issue.format === 'url' ? 'URL' : issue.format}`;
+  if (issue.code === 'too_small' && issue.origin === 'string') return `${name} must not be empty`;
+  if (issue.code === 'too_small' || issue.code === 'invalid_type') {
+    return `${name}${value} is not allowed: use a whole number of ${POSITIVE_VARIABLES.has(name) ? 1 : 0} or more`;
+  }
+  return `${name}${value}: ${issue.message}`;
 }

@@ -1,30 +1,34 @@
-// The WhatsApp app secret and verify token: from the environment locally, from SSM SecureString
+// The WhatsApp app secret and verify token: from the configuration locally, from SSM SecureString
 // parameters (fetched by name, cached) in the cloud, so the values never enter the template.
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
-import { config } from './config.js';
+import type { Config } from './config.js';
 
 /** How long a fetched parameter is reused: a rotated secret takes effect within five minutes. */
 const PARAMETER_MAX_AGE_SECONDS = 300;
 
-/** The key of the X-Hub-Signature-256 HMAC. */
-export function appSecret(): Promise<string> {
-  return secret('WHATSAPP_APP_SECRET', 'WHATSAPP_APP_SECRET_PARAMETER');
+export interface WhatsAppSecrets {
+  /** The key of the X-Hub-Signature-256 HMAC. */
+  appSecret(): Promise<string>;
+  /** The token Meta presents in the subscription check. */
+  verifyToken(): Promise<string>;
 }
 
-/** The token Meta presents in the subscription check. */
-export function verifyToken(): Promise<string> {
-  return secret('WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_VERIFY_TOKEN_PARAMETER');
+export function createWhatsAppSecrets(config: Config): WhatsAppSecrets {
+  return {
+    appSecret: () => secret(config, 'WHATSAPP_APP_SECRET', 'WHATSAPP_APP_SECRET_PARAMETER'),
+    verifyToken: () => secret(config, 'WHATSAPP_VERIFY_TOKEN', 'WHATSAPP_VERIFY_TOKEN_PARAMETER'),
+  };
 }
 
 async function secret(
+  config: Config,
   variable: 'WHATSAPP_APP_SECRET' | 'WHATSAPP_VERIFY_TOKEN',
   parameterVariable: 'WHATSAPP_APP_SECRET_PARAMETER' | 'WHATSAPP_VERIFY_TOKEN_PARAMETER',
 ): Promise<string> {
-  const settings = config();
   // An empty secret would make every signature forgeable: treat it as unset.
-  const local = settings[variable];
+  const local = config[variable];
   if (local) return local;
-  const name = settings[parameterVariable];
+  const name = config[parameterVariable];
   if (!name) throw new Error(`Neither ${variable} nor ${parameterVariable} is set.`);
   const value = await getParameter(name, { decrypt: true, maxAge: PARAMETER_MAX_AGE_SECONDS });
   if (!value) throw new Error(`The SSM parameter named by ${parameterVariable} is empty.`);

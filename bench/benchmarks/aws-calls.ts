@@ -1,8 +1,6 @@
 // dynamodb/sqs_calls_per_notification: the happy path through the local stack, counted by SDK middleware and at the emulator.
+import type { Context } from 'aws-lambda';
 import { lambdaContext } from '../../infra/local/lambda-events.js';
-import { dynamoClient } from '../../shared/store/dynamo-client.js';
-import { sqsClient } from '../../shared/queue/aws-clients.js';
-import { webhookStore } from '../../shared/store/index.js';
 import { progress, type Benchmark } from '../lib/benchmark.js';
 import { startBenchStack, waitForDeliveries } from '../lib/bench-stack.js';
 import { countCalls, countStdoutBytes, total } from '../lib/call-counter.js';
@@ -19,6 +17,9 @@ const CONFIG_CACHE_SECONDS = 60;
 const NUMBERS = 10;
 const CLONES = 3;
 
+/** Loosely typed, as the local API server invokes it: API Gateway gives ingest's route no authorizer context, which HttpEvent's type assumes. */
+type IngestFunction = (event: unknown, context: Context) => Promise<{ statusCode?: number }>;
+
 export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const notifications = smoke ? 20 : 1000;
   const sequential = smoke ? 5 : 100;
@@ -26,10 +27,10 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const emulator = await startCountingSqsEmulator();
   const stack = await startBenchStack({ dynamodbEndpoint, sqsEndpoint: emulator.endpoint, env: { CONFIG_CACHE_SECONDS: String(CONFIG_CACHE_SECONDS) } });
   const sink = await startSinkProcess({ ports: 1 + CLONES });
-  const numbers = await configureNumbers(webhookStore(), { count: NUMBERS, clones: CLONES, origins: sink.origins });
+  const numbers = await configureNumbers(stack.services.webhooks, { count: NUMBERS, clones: CLONES, origins: sink.origins });
   // The product's own clients: every DynamoDB call (store, attempts) and every SQS call of ingest and delivery.
-  const dynamodb = countCalls(dynamoClient());
-  const sqs = countCalls(sqsClient());
+  const dynamodb = countCalls(stack.services.clients.dynamo);
+  const sqs = countCalls(stack.services.clients.sqs);
   await sink.reset();
   emulator.reset();
 
@@ -52,7 +53,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
 
   // Ingest's duration for the cost model: the function alone, one invocation at a time, after the
   // counted window (for a number without webhooks, so delivery only drops them).
-  const { handler: ingest } = (await import('../../functions/whatsapp-ingest.js')) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode?: number }> };
+  const ingest = (await import('../../functions/whatsapp-ingest.js')).create(stack.services) as IngestFunction;
   const unconfigured = benchPhoneNumber();
   const ingestDurations: number[] = [];
   for (let sample = 0; sample < ingestSamples; sample++) {

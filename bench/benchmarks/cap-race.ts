@@ -1,10 +1,9 @@
 // cap_race_winners: 50 concurrent appends of distinct names to one enabled number, against DynamoDB Local, through the real store.
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { ensureTable } from '../../infra/local/tables.js';
+import { ensureLocalTable } from '../../infra/local/tables.js';
+import { parseConfig } from '../../shared/config.js';
 import { Conflict } from '../../shared/domain/errors.js';
-import { createDynamoClient } from '../../shared/store/dynamo-client.js';
-import { DynamoWebhookStore } from '../../shared/store/webhook-store.js';
+import { createServices } from '../../shared/services.js';
 import { progress, type Benchmark } from '../lib/benchmark.js';
 import { benchPhoneNumber } from '../lib/phone-numbers.js';
 
@@ -12,11 +11,10 @@ const CONTENDERS = 50;
 
 export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const trials = smoke ? 1 : 5;
-  const tableName = `bench-${randomUUID()}`;
-  const admin = new DynamoDBClient({ endpoint: dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-  await ensureTable(admin, tableName);
-  admin.destroy();
-  const store = new DynamoWebhookStore(createDynamoClient(dynamodbEndpoint, 'us-east-1'), tableName);
+  const config = parseConfig({ TABLE_NAME: `bench-${randomUUID()}`, AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamodbEndpoint });
+  await ensureLocalTable(dynamodbEndpoint, config.TABLE_NAME, config.AWS_REGION);
+  const services = createServices(config);
+  const store = services.webhooks;
 
   const outcomes = [];
   for (let trial = 0; trial < trials; trial++) {
@@ -37,6 +35,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
     const stored = (await store.readPhoneConfig(phoneNumber)).destinations.length;
     outcomes.push({ winners, stored, refusals });
   }
+  await services.close();
   progress(`cap race: ${JSON.stringify(outcomes)}`);
   // Every trial must end with exactly 3 winners and 3 stored; the trial furthest from that is the figure.
   const distance = (o: { winners: number; stored: number }) => Math.abs(o.winners - 3) + Math.abs(o.stored - 3);

@@ -1,6 +1,5 @@
 // latency_by_clones_ms: sinks answering after 100 ms; handler start to the last clone's answer, for 0 to 3 clones.
 import { lambdaContext } from '../../infra/local/lambda-events.js';
-import { webhookStore } from '../../shared/store/index.js';
 import { progress, type Benchmark } from '../lib/benchmark.js';
 import { BENCH_APP_SECRET, prepareDeliveryEnvironment } from '../lib/delivery-environment.js';
 import { importBundledHandler, throwOnFailures } from '../lib/deployed-handler.js';
@@ -20,10 +19,10 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const environment = await prepareDeliveryEnvironment({ dynamodbEndpoint, configCacheSeconds: 3600 });
   const numberFor = new Map<number, string>();
   for (const clones of CLONE_COUNTS) {
-    const [phoneNumber] = await configureNumbers(webhookStore(), { count: 1, clones, origins: sink.origins });
+    const [phoneNumber] = await configureNumbers(environment.services.webhooks, { count: 1, clones, origins: sink.origins });
     numberFor.set(clones, phoneNumber!);
   }
-  const handler = await importBundledHandler('delivery');
+  const { handler, close } = await importBundledHandler('delivery', environment.config);
   const queueUrl = environment.queues.NOTIFICATIONS_QUEUE_URL;
 
   /** One notification, a batch of one: handler start to its return, which follows the last answer. */
@@ -51,6 +50,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
     fullBatches.push(performance.now() - startedAt);
   }
 
+  await close();
   await sink.stop();
   await environment.stop();
   const byClones = Object.fromEntries(CLONE_COUNTS.map((clones) => [String(clones), round(median(times.get(clones)!), 1)]));

@@ -1,6 +1,5 @@
 // delivery_vs_raw_http_ratio: the delivery handler as deployed against the same HTTP requests made bare; interleaved rounds, medians.
 import { lambdaContext } from '../../infra/local/lambda-events.js';
-import { webhookStore } from '../../shared/store/index.js';
 import { progress, type Benchmark } from '../lib/benchmark.js';
 import { BENCH_APP_SECRET, prepareDeliveryEnvironment } from '../lib/delivery-environment.js';
 import { importBundledHandler, throwOnFailures, type SqsFunction } from '../lib/deployed-handler.js';
@@ -53,12 +52,13 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
 
   const sink = await startSinkProcess({ ports: 1 + CLONES });
   const environment = await prepareDeliveryEnvironment({ dynamodbEndpoint, configCacheSeconds: 3600 });
-  const numbers = await configureNumbers(webhookStore(), { count: NUMBERS, clones: CLONES, origins: sink.origins });
-  const configs = new Map(await Promise.all(numbers.map(async (n) => [n, await webhookStore().readPhoneConfig(n)] as const)));
+  const numbers = await configureNumbers(environment.services.webhooks, { count: NUMBERS, clones: CLONES, origins: sink.origins });
+  const configs = new Map(await Promise.all(numbers.map(async (n) => [n, await environment.services.webhooks.readPhoneConfig(n)] as const)));
   // The function as Lambda runs it (the CDK bundle), and as `npm start` runs it (TypeScript through tsx).
+  const bundled = await importBundledHandler('delivery', environment.config);
   const handlers: Record<Exclude<Variant, 'baseline'>, SqsFunction> = {
-    bundle: await importBundledHandler('delivery'),
-    source: ((await import('../../functions/delivery.js')) as { handler: SqsFunction }).handler,
+    bundle: bundled.handler,
+    source: (await import('../../functions/delivery.js')).create(environment.services),
   };
   const agent = rawAgent();
 
@@ -111,6 +111,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   }
 
   await agent.close();
+  await bundled.close();
   await sink.stop();
   await environment.stop();
   const headline = byConcurrency['1'] as { ratio: number; batch_ms: { bundle: number } };

@@ -2,8 +2,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dynamoClient } from '../../shared/store/dynamo-client.js';
-import { webhookStore } from '../../shared/store/index.js';
 import { progress, type Benchmark } from '../lib/benchmark.js';
 import { missedOrDuplicated, startBenchStack, waitForDeliveries } from '../lib/bench-stack.js';
 import { countCalls, total } from '../lib/call-counter.js';
@@ -26,8 +24,8 @@ export const run: Benchmark = async ({ smoke }) => {
   const stack = await startBenchStack({ dbPath });
   const sink = await startSinkProcess({ ports: 1 + CLONES });
   try {
-    const numbers = await configureNumbers(webhookStore(), { count: NUMBERS, clones: CLONES, origins: sink.origins });
-    const dynamodb = countCalls(dynamoClient());
+    const numbers = await configureNumbers(stack.services.webhooks, { count: NUMBERS, clones: CLONES, origins: sink.origins });
+    const dynamodb = countCalls(stack.services.clients.dynamo);
     await sink.reset();
 
     const startedAt = performance.now();

@@ -2,7 +2,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { BUNDLE_EXTERNAL_MODULES, BUNDLE_MAIN_FIELDS, BUNDLE_TARGET, ESM_REQUIRE_BANNER } from '../../infra/bundling.js';
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -12,7 +12,6 @@ export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
  * node_modules, as Lambda resolves them from its runtime; node_modules/ is git-ignored.
  */
 export const bundleRoot = join(projectRoot, 'node_modules', '.cache', 'multi-webhook-bench');
-
 
 /** Every functions/<name>.ts, by name. */
 export function functionNames(): string[] {
@@ -28,10 +27,25 @@ export function functionNames(): string[] {
  * --sources-content=false --external:@aws-sdk/* --banner:js=<banner>, output index.mjs.
  */
 export async function bundleFunction(name: string): Promise<{ file: string; bytes: number; mapBytes: number }> {
-  const file = join(bundleRoot, name, 'index.mjs');
+  return bundleEntry(join(bundleRoot, name, 'index.mjs'), { entryPoints: [join(projectRoot, 'functions', `${name}.ts`)] });
+}
+
+/**
+ * The same bundle, exporting also the composition root it already contains, so a benchmark can run
+ * the bundled function over bundled services built from a configuration it passes, where its Lambda
+ * entry would read process.env.
+ */
+export async function bundleFunctionWithServices(name: string): Promise<{ file: string }> {
+  const contents = [`export * from './functions/${name}.ts';`, `export { createServices } from './shared/services.ts';`].join('\n');
+  const file = join(bundleRoot, `${name}-with-services`, 'index.mjs');
+  await bundleEntry(file, { stdin: { contents, resolveDir: projectRoot, sourcefile: `${name}-with-services.ts`, loader: 'ts' } });
+  return { file };
+}
+
+async function bundleEntry(file: string, entry: Pick<BuildOptions, 'entryPoints' | 'stdin'>): Promise<{ file: string; bytes: number; mapBytes: number }> {
   await build({
+    ...entry,
     absWorkingDir: projectRoot,
-    entryPoints: [join(projectRoot, 'functions', `${name}.ts`)],
     outfile: file,
     bundle: true,
     platform: 'node',

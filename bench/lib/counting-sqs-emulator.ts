@@ -1,5 +1,5 @@
-// The local stack's SQS emulator (fauxqs), started here with a hook that counts every request by action and queue.
-import { buildApp } from 'fauxqs';
+// The local stack's SQS emulator (fauxqs), started with hooks that count every request by action and queue.
+import { startSqsEmulator } from '../../infra/local/sqs-emulator.js';
 
 export interface SqsRequestCount {
   requests: number;
@@ -18,7 +18,6 @@ export interface CountingSqsEmulator {
 }
 
 export async function startCountingSqsEmulator(): Promise<CountingSqsEmulator> {
-  const app = buildApp({ logger: false, host: '127.0.0.1' });
   let counts = new Map<string, SqsRequestCount>();
   const add = (key: string, messages: number): void => {
     const entry = counts.get(key) ?? { requests: 0, messages: 0, empty: 0 };
@@ -31,24 +30,27 @@ export async function startCountingSqsEmulator(): Promise<CountingSqsEmulator> {
     const queueUrl = body?.QueueUrl ?? '';
     return `${target.replace('AmazonSQS.', '')} ${queueUrl.slice(queueUrl.lastIndexOf('/') + 1)}`;
   };
-  app.addHook('preHandler', async (request) => {
-    const target = request.headers['x-amz-target'];
-    if (typeof target !== 'string' || target === 'AmazonSQS.ReceiveMessage') return;
-    const body = request.body as { QueueUrl?: string; Entries?: unknown[] } | undefined;
-    add(keyOf(target, body), body?.Entries?.length ?? (target === 'AmazonSQS.SendMessage' ? 1 : 0));
+  const emulator = await startSqsEmulator({
+    configure: (app) => {
+      app.addHook('preHandler', async (request) => {
+        const target = request.headers['x-amz-target'];
+        if (typeof target !== 'string' || target === 'AmazonSQS.ReceiveMessage') return;
+        const body = request.body as { QueueUrl?: string; Entries?: unknown[] } | undefined;
+        add(keyOf(target, body), body?.Entries?.length ?? (target === 'AmazonSQS.SendMessage' ? 1 : 0));
+      });
+      // Receives are counted once answered, with the number of messages they returned.
+      app.addHook('onSend', async (request, _reply, payload) => {
+        if (request.headers['x-amz-target'] !== 'AmazonSQS.ReceiveMessage') return payload;
+        const received = typeof payload === 'string' ? ((JSON.parse(payload) as { Messages?: unknown[] }).Messages?.length ?? 0) : 0;
+        add(keyOf('ReceiveMessage', request.body as { QueueUrl?: string }), received);
+        return payload;
+      });
+    },
   });
-  // Receives are counted once answered, with the number of messages they returned.
-  app.addHook('onSend', async (request, _reply, payload) => {
-    if (request.headers['x-amz-target'] !== 'AmazonSQS.ReceiveMessage') return payload;
-    const received = typeof payload === 'string' ? ((JSON.parse(payload) as { Messages?: unknown[] }).Messages?.length ?? 0) : 0;
-    add(keyOf('ReceiveMessage', request.body as { QueueUrl?: string }), received);
-    return payload;
-  });
-  const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
-    endpoint,
+    endpoint: emulator.endpoint,
     counts: () => Object.fromEntries([...counts].map(([key, value]) => [key, { ...value }])),
     reset: () => void (counts = new Map()),
-    stop: () => app.close(),
+    stop: emulator.stop,
   };
 }

@@ -1,6 +1,6 @@
 // Phone numbers configured through the real store: a primary and N clones, each destination on its own sink origin.
 import { randomInt } from 'node:crypto';
-import type { DynamoWebhookStore } from '../../shared/store/webhook-store.js';
+import type { WebhookStore } from '../../shared/domain/webhook.js';
 
 /** A random 12-digit number, so runs never share data. */
 export function benchPhoneNumber(): string {
@@ -10,7 +10,7 @@ export function benchPhoneNumber(): string {
 export const cloneName = (index: number): string => `clone-${index + 1}`;
 
 /** origins[0] takes the primaries, origins[1 + i] the i-th clone of every number. */
-export async function configureNumbers(store: DynamoWebhookStore, options: { count: number; clones: number; origins: readonly string[] }): Promise<string[]> {
+export async function configureNumbers(store: WebhookStore, options: { count: number; clones: number; origins: readonly string[] }): Promise<string[]> {
   const numbers = Array.from({ length: options.count }, benchPhoneNumber);
   for (const phoneNumber of numbers) {
     await store.setPrimary(phoneNumber, { url: `${options.origins[0]}/${phoneNumber}/primary`, headers: { 'X-Primary-Token': 'bench' } });

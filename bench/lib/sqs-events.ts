@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import type { NotificationMessage } from '../../shared/domain/notification.js';
+import { encodeMessage } from '../../shared/queue/message-codec.js';
 import { notificationBody, sign } from '../../test/helpers/whatsapp.js';
 
 export interface QueuedNotification {
@@ -21,7 +22,7 @@ export function sqsEvent(notifications: readonly QueuedNotification[], queueUrl:
     Records: notifications.map(({ message }): SQSRecord => ({
       messageId: randomUUID(),
       receiptHandle: randomUUID(),
-      body: JSON.stringify(message),
+      body: encodeMessage(message),
       attributes: { ApproximateReceiveCount: '1', SentTimestamp: now, SenderId: 'bench', ApproximateFirstReceiveTimestamp: now },
       messageAttributes: {},
       md5OfBody: '',

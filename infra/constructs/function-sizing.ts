@@ -1,5 +1,6 @@
 // Memory and timeout of each kind of function, in one place so the queue settings can derive from them.
 import { Duration } from 'aws-cdk-lib';
+import { DELIVERY_FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.js';
 
 export interface FunctionSize {
   readonly memorySize: number;
@@ -15,9 +16,6 @@ export const functionSizes = {
   management: { memorySize: 256, timeout: Duration.seconds(10) },
   /** Verify the signature, send one SQS message, answer Meta fast. */
   ingest: { memorySize: 256, timeout: Duration.seconds(10) },
-  /**
-   * Up to 10 records per batch, each a primary attempt then clones in parallel, each attempt bounded
-   * by DELIVERY_TIMEOUT_MS (at most 20 s): 60 s leaves room for the slowest batch plus S3 reads.
-   */
-  delivery: { memorySize: 512, timeout: Duration.seconds(60) },
+  /** Up to 10 records per batch (see DELIVERY_FUNCTION_TIMEOUT_SECONDS). */
+  delivery: { memorySize: 512, timeout: Duration.seconds(DELIVERY_FUNCTION_TIMEOUT_SECONDS) },
 } as const satisfies Record<string, FunctionSize>;

@@ -120,7 +120,7 @@ export class ServiceFunction extends Construct {
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is the runtime the project targets and tests against (DESIGN.md toolchain); the move to a newer runtime is a deliberate change, not a silent one.',
+      reason: 'Node.js 22 is the runtime the project targets and tests against (the toolchain the README names); the move to a newer runtime is a deliberate change, not a silent one.',
     });
   }
 }

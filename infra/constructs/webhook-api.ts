@@ -15,9 +15,6 @@ import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
 import type { WhatsAppSecrets } from './whatsapp-secrets.js';
 
-/** The header that carries the API key; also the authorizer's cache key. */
-export const API_KEY_IDENTITY_SOURCE = '$request.header.D360-API-KEY';
-
 export interface WebhookApiProps {
   readonly routes: readonly Route[];
   readonly defaults: FunctionDefaults;
@@ -51,13 +48,15 @@ export class WebhookApi extends Construct {
 
     // Simple responses: the authorizer always allows and passes {phoneNumber} ("" for an unknown key),
     // so the handler answers 401 {"error"} itself; a deny would become API Gateway's 403 {"message"}.
-    // A request with no header at all never reaches it: API Gateway answers 401 {"message"} because
-    // the identity source (required for caching) is missing.
+    // No identity source and no cache: with the key header as identity source, API Gateway itself
+    // would answer a request without it 401 {"message"}, unlike the contract (and the local runtime).
+    // Running for every management request also stops a revoked key at once; management traffic is
+    // small, so the extra invocation and key lookup per request cost little (docs/deploy.md).
     const apiKeyAuthorizer = new HttpLambdaAuthorizer('ApiKeyAuthorizer', this.authorizer.function, {
       authorizerName: 'd360-api-key',
-      identitySource: [API_KEY_IDENTITY_SOURCE],
+      identitySource: [],
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      resultsCacheTtl: Duration.minutes(5),
+      resultsCacheTtl: Duration.seconds(0),
     });
 
     this.api = new HttpApi(this, 'HttpApi', {

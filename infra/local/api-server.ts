@@ -3,7 +3,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { Services } from '../../shared/services.js';
 import { authorizerFunction, routes } from '../routes.js';
+import { loadFunction } from './function-modules.js';
 import { buildAuthorizerEvent, buildHttpEvent, lambdaContext } from './lambda-events.js';
 
 /** API Gateway's own payload limit for HTTP APIs. */
@@ -16,8 +18,8 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export async function startApiServer(port: number): Promise<ApiServer> {
-  const handlers = await loadHandlers();
+export async function startApiServer(port: number, services: Services): Promise<ApiServer> {
+  const handlers = await createHandlers(services);
   const server = createServer((request, response) => {
     serve(request, response, handlers).catch((error: unknown) => {
       console.error('local api: request failed', error);
@@ -33,14 +35,10 @@ export async function startApiServer(port: number): Promise<ApiServer> {
   return { url: `http://127.0.0.1:${boundPort}`, close: () => closeServer(server) };
 }
 
-async function loadHandlers(): Promise<Map<string, LambdaHandler>> {
+/** Each function module's handler, built over these services as its Lambda entry point would build it. */
+async function createHandlers(services: Services): Promise<Map<string, LambdaHandler>> {
   const names = [authorizerFunction.handler, ...routes.map((route) => route.handler)];
-  const entries = await Promise.all(
-    names.map(async (name) => {
-      const module = (await import(new URL(`../../functions/${name}.ts`, import.meta.url).href)) as { handler: LambdaHandler };
-      return [name, module.handler] as const;
-    }),
-  );
+  const entries = await Promise.all(names.map(async (name) => [name, await loadFunction<LambdaHandler>(name, services)] as const));
   return new Map(entries);
 }
 

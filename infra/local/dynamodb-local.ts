@@ -4,6 +4,7 @@ import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ListTablesCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.js';
 import { freePort } from './free-port.js';
 
 export interface DynamoDbLocal {
@@ -69,7 +70,7 @@ function guardAgainstOrphaning(child: ChildProcess): void {
 }
 
 async function waitUntilServing(endpoint: string, child: ChildProcess, spawnError: () => Error | undefined, stderr: () => string): Promise<void> {
-  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;
   try {
     while (Date.now() < deadline) {

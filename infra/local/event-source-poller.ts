@@ -1,8 +1,9 @@
 // Emulates Lambda's SQS event source mapping with ReportBatchItemFailures: poll, invoke, delete the successes.
+import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.js';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from './lambda-events.js';
-import { emulatorCredentials, queueArn } from './sqs-emulator.js';
+import { queueArn } from './sqs-emulator.js';
 import { readBatchResponse, toSqsRecord, type BatchOutcome } from './sqs-records.js';
 
 export type SqsHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | void>;
@@ -41,7 +42,7 @@ export async function startEventSourcePoller(options: EventSourcePollerOptions):
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be a positive integer.');
   const queueName = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
   const report = options.onError ?? ((message: string, error?: unknown) => console.error(`local event source ${queueName} -> ${functionName}: ${message}`, error ?? ''));
-  const sqs = new SQSClient({ endpoint, region, credentials: emulatorCredentials });
+  const sqs = new SQSClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
   // Fails fast on a wrong queue URL: that is configuration, not a transient error.
   const eventSourceArn = await queueArn(sqs, queueUrl).catch((error: unknown) => {
     sqs.destroy();

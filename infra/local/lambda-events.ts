@@ -5,36 +5,42 @@ import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayRequestAuthorizerEventV2, Context } from 'aws-lambda';
 import type { Route } from '../routes.js';
 
-export function buildHttpEvent(request: IncomingMessage, url: URL, route: Route, body: Buffer): APIGatewayProxyEventV2 {
+export interface EventRequest {
+  method: string;
+  /** The path without the query. */
+  path: string;
+  /** Header names lower-cased, as API Gateway (payload 2.0) passes them. */
+  headers?: Record<string, string>;
+  /** The raw query string, without '?'. */
+  rawQuery?: string;
+  body?: Buffer;
+  sourceIp?: string;
+  protocol?: string;
+}
+
+/** The event API Gateway (HTTP API, payload 2.0) builds for a request; the one builder for the local API, tests and benchmarks. */
+export function apiGatewayEvent(request: EventRequest): APIGatewayProxyEventV2 {
   const now = new Date();
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
+  const { method, path, headers = {}, rawQuery = '', body = Buffer.alloc(0) } = request;
+  // Like API Gateway: repeated query parameters joined with commas.
   const query: Record<string, string> = {};
-  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  for (const [name, value] of new URLSearchParams(rawQuery)) query[name] = name in query ? `${query[name]},${value}` : value;
   // Like API Gateway: text bodies as they are, anything that is not valid UTF-8 as base64.
   const text = body.length > 0 && isUtf8(body) ? body.toString('utf8') : undefined;
-  const routeKey = `${route.method} ${route.path}`;
+  const routeKey = `${method} ${path}`;
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.slice(1),
+    rawPath: path,
+    rawQueryString: rawQuery,
     headers,
-    queryStringParameters: url.search ? query : undefined,
+    queryStringParameters: rawQuery ? query : undefined,
     requestContext: {
       accountId: 'local',
       apiId: 'local',
       domainName: headers.host ?? '127.0.0.1',
       domainPrefix: 'local',
-      http: {
-        method: route.method,
-        path: url.pathname,
-        protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
+      http: { method, path, protocol: request.protocol ?? 'HTTP/1.1', sourceIp: request.sourceIp ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
       requestId: randomUUID(),
       routeKey,
       stage: '$default',
@@ -44,6 +50,23 @@ export function buildHttpEvent(request: IncomingMessage, url: URL, route: Route,
     body: body.length === 0 ? undefined : (text ?? body.toString('base64')),
     isBase64Encoded: body.length > 0 && text === undefined,
   };
+}
+
+/** The event for a request the local API server received on one of the routes. */
+export function buildHttpEvent(request: IncomingMessage, url: URL, route: Route, body: Buffer): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return apiGatewayEvent({
+    method: route.method,
+    path: url.pathname,
+    headers,
+    rawQuery: url.search.slice(1),
+    body,
+    sourceIp: request.socket.remoteAddress,
+    protocol: `HTTP/${request.httpVersion}`,
+  });
 }
 
 export function buildAuthorizerEvent(event: APIGatewayProxyEventV2): APIGatewayRequestAuthorizerEventV2 {

@@ -1,13 +1,14 @@
 // The whole product on one machine: DynamoDB Local, the SQS/S3 emulator, queues, seeded keys, the API and delivery.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { parseConfig, resetConfig, type Config } from '../../shared/config.js';
-import { isPhoneNumber } from '../../shared/domain/api-key.js';
-import { apiKeyStore } from '../../shared/store/index.js';
+import { parseConfig, type Config } from '../../shared/config.js';
+import { isPhoneNumber } from '../../shared/domain/phone-number.js';
+import { createServices, type Adapters, type Services } from '../../shared/services.js';
 import { startApiServer } from './api-server.js';
 import { startDeliveryPollers } from './delivery-pollers.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
+import type { SqsHandler } from './event-source-poller.js';
+import { loadFunction } from './function-modules.js';
 import { createLocalQueues, startSqsEmulator, type QueueEnvironment } from './sqs-emulator.js';
-import { ensureTable } from './tables.js';
+import { ensureLocalTable } from './tables.js';
 
 /** Local defaults for what the deployed stack would set; any of them can be overridden. */
 export const LOCAL_DEFAULTS = {
@@ -35,18 +36,24 @@ export interface LocalStackOptions {
   queueVisibilityTimeoutSeconds?: number;
   /** Environment of the emulated functions, over LOCAL_DEFAULTS. */
   env?: Record<string, string | undefined>;
+  /** Adapters to use instead of the ones the configuration describes (a test's sender, say). */
+  adapters?: Partial<Adapters>;
+  /** Wraps the delivery handler the pollers invoke (a test's crash after the real handler ran). */
+  wrapDelivery?: (delivery: SqsHandler) => SqsHandler;
+  /** Where the pollers report failed invocations and deletes (default console.error). */
+  onPollerError?: (message: string, error?: unknown) => void;
 }
 
 export interface LocalStack {
   apiUrl: string;
   config: Config;
+  /** The services every emulated function of this stack runs on. */
+  services: Services;
   /** Phone number and key pairs seeded from LOCAL_API_KEYS. */
   apiKeys: { phoneNumber: string; key: string }[];
   sqsEndpoint: string;
   /** Queue URLs and the payload bucket, as the functions' environment names them. */
   queues: QueueEnvironment;
-  /** Whether the delivery function polls the queues (false until functions/delivery.ts exists). */
-  delivering: boolean;
   stop(): Promise<void>;
 }
 
@@ -57,30 +64,34 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { dynamodbEndpoint, sqsEndpoint } = await startEmulators(options, stops);
     const region = options.env?.AWS_REGION ?? LOCAL_DEFAULTS.AWS_REGION;
     const queues = await createLocalQueues(sqsEndpoint, { prefix: options.queuePrefix, region, visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds });
-    // The emulated functions read their environment like Lambda functions do.
+    // The emulated functions get the configuration a deployed stack's environment would give them.
     const env = { ...LOCAL_DEFAULTS, ...withoutUndefined(options.env ?? {}), DYNAMODB_ENDPOINT: dynamodbEndpoint, SQS_ENDPOINT: sqsEndpoint, ...queues };
-    Object.assign(process.env, env);
-    resetConfig();
-    const config = parseConfig(process.env);
-
-    const admin = new DynamoDBClient({ endpoint: config.DYNAMODB_ENDPOINT, region: config.AWS_REGION, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
-    await ensureTable(admin, config.TABLE_NAME);
-    admin.destroy();
+    const config = parseConfig(env);
+    await ensureLocalTable(dynamodbEndpoint, config.TABLE_NAME, config.AWS_REGION);
+    const services = createServices(config, options.adapters);
+    stops.unshift(() => services.close());
 
     const apiKeys = parseApiKeys(env.LOCAL_API_KEYS ?? '');
-    for (const { phoneNumber, key } of apiKeys) await apiKeyStore().register(phoneNumber, key);
+    for (const { phoneNumber, key } of apiKeys) await services.apiKeys.register(phoneNumber, key);
 
-    const delivery = await startDeliveryPollers({ endpoint: sqsEndpoint, queues, region: config.AWS_REGION, concurrency: options.deliveryConcurrency });
-    stops.unshift(delivery.stop);
-    const api = await startApiServer(options.port ?? 3000);
+    const delivery = await loadFunction<SqsHandler>('delivery', services);
+    const pollers = await startDeliveryPollers({
+      endpoint: sqsEndpoint,
+      queues,
+      region: config.AWS_REGION,
+      handler: options.wrapDelivery ? options.wrapDelivery(delivery) : delivery,
+      concurrency: options.deliveryConcurrency,
+      onError: options.onPollerError,
+    });
+    stops.unshift(pollers.stop);
+    const api = await startApiServer(options.port ?? 3000, services);
     stops.unshift(api.close);
-    return { apiUrl: api.url, config, apiKeys, sqsEndpoint, queues, delivering: delivery.running, stop: () => stopAll(stops) };
+    return { apiUrl: api.url, config, services, apiKeys, sqsEndpoint, queues, stop: () => stopAll(stops) };
   } catch (error) {
     await stopAll(stops);
     throw error;
   }
 }
-
 /** Starts, in parallel, the emulators the options do not point at; each registers its stop once up. */
 async function startEmulators(options: LocalStackOptions, stops: (() => Promise<void>)[]): Promise<{ dynamodbEndpoint: string; sqsEndpoint: string }> {
   const track = <T extends { endpoint: string; stop(): Promise<void> }>(starting: Promise<T>) =>

@@ -1,6 +1,7 @@
 // `npm start`: runs the whole product on this machine and tells a newcomer how to use it.
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { INGEST_PATH } from '../routes.js';
 import { LOCAL_DEFAULTS, startLocalStack } from './local-stack.js';
 import { signedPostCommand, writeSampleNotification } from './sample-notification.js';
 import { writeLocalStackFile } from './state-file.js';
@@ -36,7 +37,7 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 const demo = stack.apiKeys[0];
 const api = stack.apiUrl;
 const key = demo ? demo.key : '<your key>';
-const ingestUrl = `${api}/webhooks/whatsapp`;
+const ingestUrl = `${api}${INGEST_PATH}`;
 const appSecret = stack.config.WHATSAPP_APP_SECRET ?? LOCAL_DEFAULTS.WHATSAPP_APP_SECRET;
 const verifyToken = stack.config.WHATSAPP_VERIFY_TOKEN ?? LOCAL_DEFAULTS.WHATSAPP_VERIFY_TOKEN;
 const sampleFile = writeSampleNotification(stateDir, demo?.phoneNumber ?? '15550001111');
@@ -51,7 +52,7 @@ multi-webhook is running locally (ready in ${((performance.now() - startedAt) / 
   verify token   ${verifyToken}   (WHATSAPP_VERIFY_TOKEN)
   data           ${dbPath}   (DynamoDB Local, kept across restarts)
   queues         ${stack.sqsEndpoint}   (fauxqs SQS + S3, in memory: queued notifications do not survive a restart)
-  delivery       ${stack.delivering ? 'on: the delivery function polls the notifications and retries queues' : 'OFF: functions/delivery.ts is missing, notifications stay queued'}
+  delivery       on: the delivery function polls the notifications and retries queues
   policy         ${stack.config.DESTINATION_POLICY === 'local' ? 'local: loopback destinations (127.0.0.1, ::1, localhost) are allowed over http and with a port; every other rule applies. DESTINATION_POLICY=strict turns this off.' : 'strict: only public https destinations'}
   demo number    ${demo?.phoneNumber ?? '(none: set LOCAL_API_KEYS=<phone>:<key>)'}
   demo API key   ${key}   (LOCAL_API_KEYS=<phone>:<key>,... seeds others)

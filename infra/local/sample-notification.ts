@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 
-/** A Meta WhatsApp Cloud API text-message notification for `phoneNumber` (see reference/multi-webhook-spec.md). */
+/** A Meta WhatsApp Cloud API text-message notification for `phoneNumber` (the shape docs/ingest.md describes). */
 export function sampleNotification(phoneNumber: string): string {
   const body = {
     object: 'whatsapp_business_account',

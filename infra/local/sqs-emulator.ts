@@ -2,13 +2,9 @@
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
-import { MAX_RECEIVE_COUNT, QUEUE_RETENTION_SECONDS, queueDefinitions, type QueueRole } from '../../shared/queue/queue-definitions.js';
+import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.js';
+import { MAX_DELAY_SECONDS, MAX_RECEIVE_COUNT, QUEUE_RETENTION_SECONDS, queueDefinitions, type QueueRole } from '../../shared/queue/queue-definitions.js';
 
-/** SQS's own ceiling for DelaySeconds; fauxqs 1.9.2 accepts any value, the cloud refuses above it. */
-const MAX_DELAY_SECONDS = 900;
-
-/** The emulator accepts any credentials; fixed ones keep the SDK from probing for real ones. */
-export const emulatorCredentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface SqsEmulator {
   /** SQS and S3 (path-style) endpoint; always pass it to the clients, the queue URLs' host does not resolve. */
@@ -16,8 +12,14 @@ export interface SqsEmulator {
   stop(): Promise<void>;
 }
 
-export async function startSqsEmulator(): Promise<SqsEmulator> {
+export interface SqsEmulatorOptions {
+  /** Adds hooks to the emulator before its own, so they see every request (the benchmarks count them). */
+  configure?: (app: FauxqsApp) => void;
+}
+
+export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promise<SqsEmulator> {
   const app = buildApp({ logger: false, host: '127.0.0.1' });
+  options.configure?.(app);
   refuseDelaysSqsRefuses(app);
   const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
   return { endpoint, stop: () => app.close() };
@@ -53,8 +55,8 @@ export interface QueueOptions {
 /** Creates (or finds, CreateQueue is idempotent) the queues of queue-definitions.ts and the bucket. */
 export async function createLocalQueues(endpoint: string, options: QueueOptions = {}): Promise<QueueEnvironment> {
   const { prefix = '', region = 'us-east-1', visibilityTimeoutSeconds = 30, maxReceiveCount = MAX_RECEIVE_COUNT } = options;
-  const sqs = new SQSClient({ endpoint, region, credentials: emulatorCredentials });
-  const s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: emulatorCredentials });
+  const sqs = new SQSClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
+  const s3 = new S3Client({ endpoint, region, forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
   const retention = String(QUEUE_RETENTION_SECONDS);
   try {
     const env: Partial<QueueEnvironment> = {};

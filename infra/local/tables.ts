@@ -1,6 +1,17 @@
 // Creates the table the deployed stack would create, if it is not there yet.
-import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.js';
 import { createTableInput, tableDefinition } from '../../shared/store/table-definition.js';
+
+/** Creates the table in the DynamoDB Local at `endpoint` unless it exists. */
+export async function ensureLocalTable(endpoint: string, tableName: string, region = 'us-east-1'): Promise<void> {
+  const admin = new DynamoDBClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
+  try {
+    await ensureTable(admin, tableName);
+  } finally {
+    admin.destroy();
+  }
+}
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {

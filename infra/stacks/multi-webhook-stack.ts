@@ -11,11 +11,10 @@ import { repositorySources, type FunctionDefaults, type FunctionSources } from '
 import { WebhookApi } from '../constructs/webhook-api.js';
 import { WebhookTable } from '../constructs/webhook-table.js';
 import { WhatsAppSecrets } from '../constructs/whatsapp-secrets.js';
-import { routes } from '../routes.js';
+import { INGEST_PATH, routes } from '../routes.js';
 import type { StackConfig } from './stack-config.js';
 
 /** Path of the WhatsApp ingest routes, appended to the API URL for the IngestUrl output. */
-export const INGEST_PATH = '/webhooks/whatsapp';
 
 export interface MultiWebhookStackProps extends StackProps {
   readonly config: StackConfig;

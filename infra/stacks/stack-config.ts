@@ -2,6 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
+import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
 
 export interface StackConfig {
   /** CloudFormation stack name; one per stage (e.g. MultiWebhook-staging). */
@@ -42,10 +43,10 @@ export const defaultStackConfig: StackConfig = {
   logLevel: 'INFO',
   apiThrottleRateLimit: 100,
   apiThrottleBurstLimit: 200,
-  deliveryTimeoutMs: 5000,
-  retryBaseSeconds: 5,
-  retryMaxAgeSeconds: 7 * 24 * 60 * 60,
-  configCacheSeconds: 60,
+  deliveryTimeoutMs: SERVICE_DEFAULTS.deliveryTimeoutMs,
+  retryBaseSeconds: SERVICE_DEFAULTS.retryBaseSeconds,
+  retryMaxAgeSeconds: SERVICE_DEFAULTS.retryMaxAgeSeconds,
+  configCacheSeconds: SERVICE_DEFAULTS.deployedConfigCacheSeconds,
   oldestNotificationAlarmSeconds: 15 * 60,
 };
 

@@ -5,7 +5,7 @@ import type { CloneRetryMessage, Notification } from '../domain/notification.js'
 import { decideRetry, type RetryPolicy } from '../domain/retry-schedule.js';
 import type { WebhookTarget } from '../domain/webhook.js';
 import { logger, maskPhone } from '../logger.js';
-import type { FailedAttempt } from '../store/attempt-store.js';
+import type { FailedAttempt } from '../domain/delivery-attempt.js';
 import type { ConfigReader } from './config-cache.js';
 import type { HttpSender, Outcome } from './http-sender.js';
 

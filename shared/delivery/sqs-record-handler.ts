@@ -1,28 +1,28 @@
 // Turns one SQS record into a delivery and the delivery's outcome into queue actions.
 import type { SQSRecord } from 'aws-lambda';
-import { CloneRetryMessage, NotificationMessage, type Notification } from '../domain/notification.js';
+import type { CloneRetryMessage, Notification, NotificationMessage } from '../domain/notification.js';
+import { PayloadUnavailable, type PayloadStore } from '../domain/payload.js';
+import type { DeliveryQueue, QueueSource } from '../domain/queues.js';
 import { logger } from '../logger.js';
-import type { DeliveryQueue } from '../queue/delivery-queue.js';
-import { PayloadUnavailable } from '../queue/notification-queue.js';
+import { decodeMessage } from '../queue/message-codec.js';
 import type { DeliveryService, RecordOutcome } from './delivery-service.js';
 
 export interface RecordHandlerDependencies {
   service: DeliveryService;
   queue: DeliveryQueue;
-  queueUrls: { notifications: string; retries: string };
-  loadPayload(message: { payload?: string; payloadRef?: { bucket: string; key: string } }): Promise<string>;
+  payloads: PayloadStore;
 }
+
+export type RecordHandler = (record: SQSRecord) => Promise<void>;
 
 /** Thrown after a record was held back for its next attempt, so the batch reports it as failed. */
 export class RetryScheduled extends Error {}
 
-export function createRecordHandler(deps: RecordHandlerDependencies): (record: SQSRecord) => Promise<void> {
-  const queueNames = { notifications: lastSegment(deps.queueUrls.notifications, '/'), retries: lastSegment(deps.queueUrls.retries, '/') };
-
+export function createRecordHandler(deps: RecordHandlerDependencies): RecordHandler {
   return async (record) => {
-    const source = lastSegment(record.eventSourceARN, ':') === queueNames.retries ? 'retries' : 'notifications';
+    const source = deps.queue.sourceOf(record.eventSourceARN);
     const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-    const read = await readMessage(source, record.body, deps.loadPayload);
+    const read = await readMessage(source, record.body, deps.payloads);
     if (!read.success) {
       // A malformed message can never succeed: straight to the dead-letter queue, no retry loop.
       logger.error('Malformed queue message dead-lettered', { source, messageId: record.messageId, problem: read.problem });
@@ -44,7 +44,7 @@ export function createRecordHandler(deps: RecordHandlerDependencies): (record: S
         : await deps.service.deliverNotification(notification, receiveCount, message.payloadRef);
 
     if (outcome.kind === 'retry') {
-      await deps.queue.holdBack(deps.queueUrls[source], record.receiptHandle, outcome.delaySeconds);
+      await deps.queue.holdBack(source, record.receiptHandle, outcome.delaySeconds);
       throw new RetryScheduled(`next attempt in ${outcome.delaySeconds} s`);
     }
     if (outcome.kind === 'give-up') {
@@ -54,37 +54,19 @@ export function createRecordHandler(deps: RecordHandlerDependencies): (record: S
   };
 }
 
-type Parsed = { success: true; message: NotificationMessage | CloneRetryMessage } | { success: false; problem: string };
+type Read = { success: true; message: NotificationMessage | CloneRetryMessage; payload: string } | { success: false; problem: string };
 
-/** The message with its payload, or why no attempt can ever have them (malformed, or a payloadRef to nothing). */
-async function readMessage(
-  source: 'notifications' | 'retries',
-  body: string,
-  loadPayload: RecordHandlerDependencies['loadPayload'],
-): Promise<(Parsed & { success: true; payload: string }) | (Parsed & { success: false })> {
-  const parsed = parseMessage(source, body);
-  if (!parsed.success) return parsed;
+/** The message with its payload, or why no attempt can ever have them (malformed, or a payloadRef it may not read). */
+async function readMessage(source: QueueSource, body: string, payloads: PayloadStore): Promise<Read> {
+  const decoded = decodeMessage(source, body);
+  if (!decoded.success) return decoded;
+  const { message } = decoded;
   try {
-    return { ...parsed, payload: await loadPayload(parsed.message) };
+    const payload = message.payloadRef ? await payloads.load(message.phoneNumber, message.payloadRef) : message.payload;
+    if (payload === undefined) return { success: false, problem: 'the message carries neither payload nor payloadRef' };
+    return { success: true, message, payload };
   } catch (error) {
     if (error instanceof PayloadUnavailable) return { success: false, problem: error.message };
     throw error;
   }
-}
-
-function parseMessage(source: 'notifications' | 'retries', body: string): Parsed {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return { success: false, problem: 'body is not JSON' };
-  }
-  const result = (source === 'retries' ? CloneRetryMessage : NotificationMessage).safeParse(json);
-  if (result.success) return { success: true, message: result.data };
-  const issue = result.error.issues[0]!;
-  return { success: false, problem: `${issue.path.join('.') || 'message'}: ${issue.message}` };
-}
-
-function lastSegment(value: string, separator: string): string {
-  return value.slice(value.lastIndexOf(separator) + 1);
 }

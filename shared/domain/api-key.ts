@@ -18,7 +18,19 @@ export function apiKeyId(keyHash: string): string {
   return keyHash.slice(0, 12);
 }
 
-/** Phone numbers are E.164 digits without '+': 6 to 15 digits. */
-export function isPhoneNumber(value: string): boolean {
-  return /^[0-9]{6,15}$/.test(value);
+export interface ApiKeySummary {
+  keyId: string;
+  createdAt: string;
+}
+
+/** API keys by hash: the authorizer resolves them, the keys CLI and local seeding manage them. */
+export interface ApiKeyStore {
+  /** The phone number a key belongs to, or undefined for an unknown key. */
+  resolve(key: string): Promise<string | undefined>;
+  /** Creates a new key for the phone number and returns it; only its hash is stored. */
+  create(phoneNumber: string): Promise<{ key: string; keyId: string }>;
+  /** Stores a key chosen elsewhere (local seeding with LOCAL_API_KEYS); idempotent. */
+  register(phoneNumber: string, key: string): Promise<string>;
+  list(phoneNumber: string): Promise<ApiKeySummary[]>;
+  revoke(phoneNumber: string, keyId: string): Promise<void>;
 }

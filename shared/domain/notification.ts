@@ -1,5 +1,6 @@
 // A notification on its way to a phone number's webhooks, and the queue messages that carry it.
 import * as z from 'zod/mini';
+import { PHONE_NUMBER_PATTERN } from './phone-number.js';
 
 /** What delivery needs; the same id, timestamp and signature travel on every copy and retry. */
 export interface Notification {
@@ -14,7 +15,7 @@ export interface Notification {
   receivedAt: number;
 }
 
-const PhoneNumber = z.string().check(z.regex(/^[0-9]{6,15}$/, 'phoneNumber must be 6 to 15 digits.'));
+const PhoneNumber = z.string().check(z.regex(PHONE_NUMBER_PATTERN, 'phoneNumber must be 6 to 15 digits.'));
 const NotificationId = z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/, 'id must be 1 to 128 printable ASCII characters without spaces.'));
 const Signature = z.string().check(z.regex(/^sha256=[0-9a-f]{64}$/, 'signature must be sha256=<64 hex digits>.'));
 /** A payload too large for an SQS message waits in S3; the message points to it. */

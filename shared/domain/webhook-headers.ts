@@ -10,9 +10,9 @@ export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
   'x-hub-signature-256',
 ]);
 
-// Hop-by-hop and framing headers belong to the connection the delivery client opens; a configured
-// one would corrupt the request or smuggle a second one.
-const CONNECTION_HEADER_NAMES: ReadonlySet<string> = new Set([
+// Hop-by-hop and framing headers belong to the connection the delivery client opens, which drops them
+// too: a configured one would corrupt the request or smuggle a second one.
+export const CONNECTION_HEADER_NAMES: ReadonlySet<string> = new Set([
   'host',
   'content-length',
   'transfer-encoding',

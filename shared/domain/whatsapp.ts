@@ -4,10 +4,10 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { Invalid } from './errors.js';
 import { parseJsonBytes } from './json-body.js';
 import type { Notification } from './notification.js';
+import { PHONE_NUMBER_PATTERN } from './phone-number.js';
 
 /** Meta's format exactly: lowercase hex, the same form the notifications queue accepts. */
 const SIGNATURE_HEADER = /^sha256=([0-9a-f]{64})$/;
-const PHONE_DIGITS = /^[0-9]{6,15}$/;
 
 /** A verified body that has the shape of a notification: a JSON object with an `entry` array. */
 export type WebhookBody = Record<string, unknown> & { entry: unknown[] };
@@ -35,7 +35,7 @@ export function tokensMatch(presented: string, expected: string): boolean {
 export function phoneDigits(displayPhoneNumber: unknown): string | undefined {
   if (typeof displayPhoneNumber !== 'string') return undefined;
   const digits = displayPhoneNumber.replace(/[^0-9]/g, '');
-  return PHONE_DIGITS.test(digits) ? digits : undefined;
+  return PHONE_NUMBER_PATTERN.test(digits) ? digits : undefined;
 }
 
 /** Parses a body whose signature already verified; Invalid (400) unless it is a UTF-8 JSON object with entry[]. */

@@ -1,50 +1,44 @@
 // The SQS actions of the delivery function: hold a record back, queue clone retries, dead-letter.
-import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { CloneRetryMessage } from '../domain/notification.js';
-
-/** SQS caps a message's initial delay at 15 minutes. */
-const MAX_DELAY_SECONDS = 900;
+import type { DeliveryQueue, QueueSource } from '../domain/queues.js';
+import { sendInBatches } from './batch-sender.js';
+import { encodeMessage } from './message-codec.js';
 
 export interface DeliveryQueueUrls {
+  notifications: string;
   retries: string;
   notificationsDeadLetter: string;
   retriesDeadLetter: string;
 }
 
-export class DeliveryQueue {
+export class SqsDeliveryQueue implements DeliveryQueue {
+  private readonly retriesQueueName: string;
+
   constructor(
     private readonly sqs: SQSClient,
     private readonly urls: DeliveryQueueUrls,
-  ) {}
-
-  /** Keeps a failed record invisible until its next attempt is due. */
-  async holdBack(queueUrl: string, receiptHandle: string, seconds: number): Promise<void> {
-    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+  ) {
+    this.retriesQueueName = lastSegment(urls.retries, '/');
   }
 
-  async scheduleCloneRetries(retries: CloneRetryMessage[], delaySeconds: number): Promise<void> {
-    for (let start = 0; start < retries.length; start += 10) {
-      const chunk = retries.slice(start, start + 10);
-      const { Failed = [] } = await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.urls.retries,
-          Entries: chunk.map((retry, index) => ({
-            Id: String(index),
-            MessageBody: JSON.stringify(retry),
-            DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds))),
-          })),
-        }),
-      );
-      // Throwing makes the notification's record fail as a whole: a duplicate, never a lost clone.
-      if (Failed.length > 0) throw new Error(`SQS refused ${Failed.length} clone retries: ${Failed.map((f) => f.Code).join(', ')}`);
-    }
+  sourceOf(eventSourceArn: string): QueueSource {
+    return lastSegment(eventSourceArn, ':') === this.retriesQueueName ? 'retries' : 'notifications';
   }
 
-  /** Moves a record's body to the dead-letter queue of the queue it came from, with the reason. */
-  async deadLetter(from: 'notifications' | 'retries', body: string, reason: string): Promise<void> {
+  async holdBack(source: QueueSource, receiptHandle: string, seconds: number): Promise<void> {
+    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.urls[source], ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+  }
+
+  async scheduleCloneRetries(retries: readonly CloneRetryMessage[], delaySeconds: number): Promise<void> {
+    // Throwing makes the notification's record fail as a whole: a duplicate, never a lost clone.
+    await sendInBatches(this.sqs, this.urls.retries, retries.map((retry) => ({ body: encodeMessage(retry), delaySeconds })));
+  }
+
+  async deadLetter(source: QueueSource, body: string, reason: string): Promise<void> {
     await this.sqs.send(
       new SendMessageCommand({
-        QueueUrl: from === 'notifications' ? this.urls.notificationsDeadLetter : this.urls.retriesDeadLetter,
+        QueueUrl: source === 'notifications' ? this.urls.notificationsDeadLetter : this.urls.retriesDeadLetter,
         MessageBody: body,
         MessageAttributes: {
           reason: { DataType: 'String', StringValue: reason.slice(0, 1000) },
@@ -53,4 +47,8 @@ export class DeliveryQueue {
       }),
     );
   }
+}
+
+function lastSegment(value: string, separator: string): string {
+  return value.slice(value.lastIndexOf(separator) + 1);
 }

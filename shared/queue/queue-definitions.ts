@@ -9,6 +9,13 @@ export const QUEUE_RETENTION_SECONDS = 14 * 24 * 60 * 60;
  */
 export const MAX_RECEIVE_COUNT = 100;
 
+/** SQS's limit for one message body and for the sum of the bodies of one batch (1 MiB). */
+export const MAX_SQS_MESSAGE_BYTES = 1_048_576;
+/** SQS's limit of entries in one SendMessageBatch. */
+export const MAX_BATCH_ENTRIES = 10;
+/** SQS caps a message's initial delay at 15 minutes. */
+export const MAX_DELAY_SECONDS = 900;
+
 export const queueDefinitions = {
   /** Incoming notifications, one per phone number (ingest and platform producers send here). */
   notifications: { name: 'notifications', deadLetter: 'notifications-dlq' },

@@ -1,17 +1,12 @@
 // API keys on DynamoDB: a lookup item per key hash, and an index item in the phone's partition for listing.
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { apiKeyId, generateApiKey, hashApiKey } from '../domain/api-key.js';
+import { apiKeyId, generateApiKey, hashApiKey, type ApiKeyStore, type ApiKeySummary } from '../domain/api-key.js';
 import { NotFound } from '../domain/errors.js';
 import { API_KEY_INDEX_PREFIX, apiKeyPartition } from './item-keys.js';
 
 const LOOKUP_SORT_KEY = 'api-key';
 
-export interface ApiKeySummary {
-  keyId: string;
-  createdAt: string;
-}
-
-export class DynamoApiKeyStore {
+export class DynamoApiKeyStore implements ApiKeyStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

@@ -1,28 +1,13 @@
 // Failed delivery attempts, kept for a while (TTL) so operators and clients can see what went wrong.
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AttemptStore, FailedAttempt } from '../domain/delivery-attempt.js';
 import { tableDefinition } from './table-definition.js';
 import { attemptsPartition } from './item-keys.js';
 
 /** How long attempt records are kept before DynamoDB's TTL removes them. */
 export const ATTEMPT_RECORD_DAYS = 30;
 
-export interface FailedAttempt {
-  phoneNumber: string;
-  notificationId: string;
-  /** Exact-case name of the additional webhook, or "primary". */
-  destination: string;
-  /** The HTTP status the destination answered, when it answered. */
-  status?: number;
-  /** timeout | connection | dns | refused-address, when it did not answer. */
-  error?: string;
-  latencyMs: number;
-  attempt: number;
-  /** Epoch milliseconds of the next attempt; absent when this was the last one. */
-  nextAttemptAt?: number;
-  at: number;
-}
-
-export class DynamoAttemptStore {
+export class DynamoAttemptStore implements AttemptStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,

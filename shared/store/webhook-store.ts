@@ -96,6 +96,7 @@ export class DynamoWebhookStore implements WebhookStore {
     await this.addDestinations(phoneNumber, destinations, requestToken, {
       UpdateExpression: 'SET enabled = :true, #count = if_not_exists(#count, :zero) + :adding, updatedAt = :now',
       ConditionExpression: '(attribute_not_exists(enabled) OR enabled = :false) AND (attribute_not_exists(#count) OR #count <= :room)',
+      values: { ':false': false, ':zero': 0 },
       wrongState: (old) => (old?.enabled === true ? alreadyEnabled() : undefined),
     });
   }
@@ -104,6 +105,7 @@ export class DynamoWebhookStore implements WebhookStore {
     await this.addDestinations(phoneNumber, destinations, requestToken, {
       UpdateExpression: 'SET #count = #count + :adding, updatedAt = :now',
       ConditionExpression: 'enabled = :true AND #count <= :room',
+      values: {},
       wrongState: (old) => (old?.enabled === true ? undefined : notEnabled()),
     });
   }
@@ -171,6 +173,8 @@ export class DynamoWebhookStore implements WebhookStore {
     countUpdate: {
       UpdateExpression: string;
       ConditionExpression: string;
+      /** The placeholders these expressions use beyond the shared ones (:true, :adding, :room, :now). */
+      values: Record<string, unknown>;
       /** The conflict when the enabled flag forbids this write, read from the item as it was. */
       wrongState: (old: Record<string, unknown> | undefined) => Error | undefined;
     },
@@ -196,8 +200,7 @@ export class DynamoWebhookStore implements WebhookStore {
           ExpressionAttributeNames: { '#count': 'count' },
           ExpressionAttributeValues: {
             ':true': true,
-            ...(countUpdate.ConditionExpression.includes(':false') && { ':false': false }),
-            ...(countUpdate.UpdateExpression.includes(':zero') && { ':zero': 0 }),
+            ...countUpdate.values,
             ':adding': destinations.length,
             ':room': MAX_ADDITIONAL_WEBHOOKS - destinations.length,
             ':now': now,

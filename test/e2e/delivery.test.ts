@@ -1,7 +1,6 @@
 // The delivery pipeline end to end: signed ingest -> notifications queue -> delivery -> loopback sinks.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../shared/store/dynamo-client.js';
 import { attemptsPartition } from '../../shared/store/item-keys.js';
 import { configureNumber, postNotification, queuesSettled, received } from '../helpers/delivery-world.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
@@ -113,7 +112,7 @@ describe('delivery', () => {
     answer(phoneNumber, 'flaky', { status: 502 });
     await postNotification(stack, phoneNumber);
     await queuesSettled(stack);
-    const { Items = [] } = await dynamoClient().send(
+    const { Items = [] } = await stack.services.clients.dynamo.send(
       new QueryCommand({ TableName: stack.config.TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': attemptsPartition(phoneNumber) } }),
     );
     expect(Items).toHaveLength(1);

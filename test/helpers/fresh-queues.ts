@@ -1,8 +1,9 @@
 // Queues of their own in the run's SQS emulator, and a client and counters to look into them.
+import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.js';
 import { randomUUID } from 'node:crypto';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { inject } from 'vitest';
-import { createLocalQueues, emulatorCredentials, type QueueEnvironment, type QueueOptions } from '../../infra/local/sqs-emulator.js';
+import { createLocalQueues, type QueueEnvironment, type QueueOptions } from '../../infra/local/sqs-emulator.js';
 
 /** A prefix no other test uses; lowercase, so it is also valid in a bucket name. */
 export function freshQueuePrefix(): string {
@@ -10,7 +11,7 @@ export function freshQueuePrefix(): string {
 }
 
 export function sqsTestClient(): SQSClient {
-  return new SQSClient({ endpoint: inject('sqsEndpoint'), region: 'us-east-1', credentials: emulatorCredentials });
+  return new SQSClient({ endpoint: inject('sqsEndpoint'), region: 'us-east-1', credentials: LOCAL_CREDENTIALS });
 }
 
 /** The stack's queues and bucket under a fresh prefix, with the test's visibility and redrive settings. */

@@ -10,22 +10,20 @@ export interface TestStack extends LocalStack {
   clients: ApiClient[];
 }
 
-/** `deliveryConcurrency` and `queueVisibilityTimeoutSeconds` go to the stack as they are. */
-export async function startTestStack(
-  options: { numbers?: number; env?: Record<string, string> } & Pick<LocalStackOptions, 'deliveryConcurrency' | 'queueVisibilityTimeoutSeconds'> = {},
-): Promise<TestStack> {
-  const keys = Array.from({ length: options.numbers ?? 2 }, () => ({ phoneNumber: freshPhoneNumber(), key: `test-key-${randomUUID()}` }));
+/** The stack's own options go to it as they are. */
+export async function startTestStack(options: { numbers?: number; env?: Record<string, string> } & Omit<LocalStackOptions, 'env' | 'port'> = {}): Promise<TestStack> {
+  const { numbers, env, ...stackOptions } = options;
+  const keys = Array.from({ length: numbers ?? 2 }, () => ({ phoneNumber: freshPhoneNumber(), key: `test-key-${randomUUID()}` }));
   const stack = await startLocalStack({
     port: 0,
     dynamodbEndpoint: inject('dynamodbEndpoint'),
     sqsEndpoint: inject('sqsEndpoint'),
     queuePrefix: freshQueuePrefix(),
-    deliveryConcurrency: options.deliveryConcurrency,
-    queueVisibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds,
+    ...stackOptions,
     env: {
       TABLE_NAME: `e2e-${randomUUID()}`,
       LOCAL_API_KEYS: keys.map(({ phoneNumber, key }) => `${phoneNumber}:${key}`).join(','),
-      ...options.env,
+      ...env,
     },
   });
   return { ...stack, clients: keys.map(({ phoneNumber, key }) => new ApiClient(stack.apiUrl, key, phoneNumber)) };
@@ -71,8 +69,7 @@ export class ApiClient {
 
 /** A client for a phone number of its own, with a key created through the stack's key store. */
 export async function freshClient(stack: LocalStack): Promise<ApiClient> {
-  const { apiKeyStore } = await import('../../shared/store/index.js');
   const phoneNumber = freshPhoneNumber();
-  const { key } = await apiKeyStore().create(phoneNumber);
+  const { key } = await stack.services.apiKeys.create(phoneNumber);
   return new ApiClient(stack.apiUrl, key, phoneNumber);
 }

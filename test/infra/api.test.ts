@@ -10,7 +10,7 @@ beforeAll(() => {
 });
 afterAll(() => fixture.cleanup());
 
-/** Every route of DESIGN.md's external contract. */
+/** Every route of the external contract (README, Management API). */
 const contractRoutes = [
   'GET /health',
   'GET /v1/configs/webhook',
@@ -65,16 +65,17 @@ describe('HTTP API', () => {
     }
   });
 
-  it('authorizes with the authorizer function, simple responses and a 5-minute cache on the key header', () => {
+  it('authorizes every management request with the authorizer function, simple responses, no identity source and no cache', () => {
     fixture.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
     const [authorizer] = Object.values(resources(fixture.template, 'AWS::ApiGatewayV2::Authorizer'));
     expect(authorizer!.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.D360-API-KEY'],
-      AuthorizerResultTtlInSeconds: 300,
+      AuthorizerResultTtlInSeconds: 0,
     });
+    // With the key header as identity source, API Gateway would answer a missing header itself, 401 {"message"}.
+    expect(authorizer!.Properties.IdentitySource ?? []).toEqual([]);
     expect(refersTo(authorizer!.Properties.AuthorizerUri, functionIds(fixture).get('authorizer')!)).toBe(true);
   });
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { missingEntries } from './support/stack-fixture.js';
 
 describe('function entry files', () => {
-  // The other infra tests fall back to stubs while an entry is missing; this one keeps the gap visible.
   it('exist in functions/ for every route, the authorizer and delivery', () => {
     expect(missingEntries().map((handler) => `functions/${handler}.ts`)).toEqual([]);
   });

@@ -4,7 +4,6 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sqsClient } from '../../shared/queue/aws-clients.js';
 import { configureNumber, postNotification, queuesSettled, received } from '../helpers/delivery-world.js';
 import { sqsTestClient } from '../helpers/fresh-queues.js';
 import { notificationBody, sign } from '../helpers/whatsapp.js';
@@ -165,8 +164,8 @@ describe('SQS refusing the clone retries', () => {
     const { phoneNumber } = await configureNumber(stack, sink, ['flaky', 'b']);
     sink.script(phoneNumber, 'flaky', { status: 503 });
     // The client's own attempts per call (3 for SQS, a 500 retried after at most 50 then 100 ms).
-    const sdkMaxAttempts = await sqsClient().config.maxAttempts();
-    const refused = inject(sqsClient(), {
+    const sdkMaxAttempts = await stack.services.clients.sqs.config.maxAttempts();
+    const refused = inject(stack.services.clients.sqs, {
       command: 'SendMessageBatchCommand',
       times: sdkMaxAttempts,
       matches: (input) => input.QueueUrl === stack.queues.RETRIES_QUEUE_URL && JSON.stringify(input).includes(phoneNumber),

@@ -2,7 +2,6 @@
 // own DynamoDB client, after the SDK's retry middleware, so the SDK's retry strategy handles it exactly as
 // it would handle DynamoDB's ProvisionedThroughputExceededException.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoClient } from '../../shared/store/dynamo-client.js';
 import { configureNumber, postNotification, queuesSettled, received } from '../helpers/delivery-world.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { failedAttempts } from './fault-support/observations.js';
@@ -30,7 +29,7 @@ beforeAll(async () => {
     startTestStack({ numbers: 0, queueVisibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS, deliveryConcurrency: 4, env: { RETRY_BASE_SECONDS: '1' } }),
     startScriptedSink(),
   ]);
-  sdkMaxAttempts = await dynamoClient().config.maxAttempts();
+  sdkMaxAttempts = await stack.services.clients.dynamo.config.maxAttempts();
 });
 afterAll(async () => {
   // Each fault names its test's number and is used up by the end of its test; removed once all ran.
@@ -39,7 +38,7 @@ afterAll(async () => {
 });
 
 function throttle(plan: Omit<FaultPlan, 'error'>): InjectedFault {
-  const fault = injectFault(dynamoClient(), { ...plan, error: throughputExceeded });
+  const fault = injectFault(stack.services.clients.dynamo, { ...plan, error: throughputExceeded });
   faults.push(fault);
   return fault;
 }

@@ -29,7 +29,7 @@ let subject: Subject;
 
 beforeAll(async () => {
   stack = await startTestStack({ numbers: 0 });
-  traffic = watchAwsTraffic();
+  traffic = watchAwsTraffic(stack.services);
   read = partitionReader(stack);
   subject = await prepareSubject(stack, read, freshPhoneNumber(), 'enabled');
 });

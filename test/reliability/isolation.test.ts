@@ -7,8 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { routes } from '../../infra/routes.js';
 import { hashApiKey } from '../../shared/domain/api-key.js';
 import { isValidSignature, tokensMatch } from '../../shared/domain/whatsapp.js';
-import { apiKeyStore } from '../../shared/store/index.js';
-import { createDynamoClient } from '../../shared/store/dynamo-client.js';
+import { createDynamoClient } from '../../shared/aws/clients.js';
 import { freshPhoneNumber } from '../helpers/dynamo.js';
 import { ApiClient, startTestStack, type ApiAnswer, type TestStack } from '../helpers/local-stack.js';
 import { sign } from '../helpers/whatsapp.js';
@@ -36,13 +35,13 @@ const hook = (owner: string, name: string) => ({ name, url: `https://${owner}.ex
 
 beforeAll(async () => {
   stack = await startTestStack({ numbers: 1, env: { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN } });
-  traffic = watchAwsTraffic();
+  traffic = watchAwsTraffic(stack.services);
 });
 afterAll(() => stack?.stop());
 
 /** Alice has "shared", "Shared" and "only-alice"; Bob has "shared" too, and "SHARED": same names, exact-case collisions. */
 async function freshPair(): Promise<void> {
-  [alice, bob] = await Promise.all([clientFor(stack.apiUrl, freshPhoneNumber()), clientFor(stack.apiUrl, freshPhoneNumber())]);
+  [alice, bob] = await Promise.all([clientFor(stack, freshPhoneNumber()), clientFor(stack, freshPhoneNumber())]);
   await expectOk(alice.post('/v1/configs/webhook', { url: 'https://alice.example.com/primary', headers: { Authorization: 'Bearer alice-primary-secret' } }));
   await expectOk(alice.post('/multi_webhook', { enabled: true, destinations: ['shared', 'Shared', 'only-alice'].map((name) => hook('alice', name)) }));
   await expectOk(bob.post('/v1/configs/webhook', { url: 'https://bob.example.com/primary' }));
@@ -118,7 +117,7 @@ describe('keys', () => {
   it('are stored only as hashes: no key appears anywhere in the table, each hash does', async () => {
     await freshPair();
     const keys = [alice.key!, bob.key!, ...stack.apiKeys.map(({ key }) => key)];
-    const db = createDynamoClient(stack.config.DYNAMODB_ENDPOINT, stack.config.AWS_REGION);
+    const db = createDynamoClient({ endpoint: stack.config.DYNAMODB_ENDPOINT, region: stack.config.AWS_REGION });
     const items: unknown[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -145,8 +144,8 @@ describe('keys', () => {
 
   it("stop working once revoked, while the number's other key keeps working", async () => {
     await freshPair();
-    const revoked = await apiKeyStore().create(alice.phoneNumber);
-    await apiKeyStore().revoke(alice.phoneNumber, revoked.keyId);
+    const revoked = await stack.services.apiKeys.create(alice.phoneNumber);
+    await stack.services.apiKeys.revoke(alice.phoneNumber, revoked.keyId);
     expect(await new ApiClient(stack.apiUrl, revoked.key).get('/multi_webhook')).toEqual({ status: 401, body: { error: expect.stringMatching(SENTENCE) } });
     expect((await alice.get('/multi_webhook')).status).toBe(200);
   });

@@ -5,7 +5,6 @@ import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-
 import { InternalServerError } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { logger } from '../../shared/logger.js';
-import { dynamoClient } from '../../shared/store/dynamo-client.js';
 import { queuesSettled } from '../helpers/delivery-world.js';
 import { freshPhoneNumber } from '../helpers/dynamo.js';
 import { sqsTestClient } from '../helpers/fresh-queues.js';
@@ -60,7 +59,7 @@ beforeAll(async () => {
     env: { WHATSAPP_APP_SECRET: SECRETS.appSecret, WHATSAPP_VERIFY_TOKEN: SECRETS.verifyToken, RETRY_BASE_SECONDS: '1', RETRY_MAX_AGE_SECONDS: '2' },
   });
   sqs = sqsTestClient();
-  client = await clientFor(stack.apiUrl, phoneNumber);
+  client = await clientFor(stack, phoneNumber);
   logger.setLogLevel('DEBUG');
   output = captureOutput();
   try {
@@ -135,7 +134,7 @@ async function deadLetterArrived(queueUrl: string): Promise<boolean> {
 async function withDynamoDbFailure<T>(run: () => Promise<T>): Promise<T> {
   let armed = true;
   const name = `failure-${randomUUID()}`;
-  dynamoClient().middlewareStack.add(
+  stack.services.clients.dynamo.middlewareStack.add(
     ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => async (args: unknown) => {
       if (!armed || context.commandName !== 'TransactWriteItemsCommand') return next(args);
       armed = false;
@@ -146,7 +145,7 @@ async function withDynamoDbFailure<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run();
   } finally {
-    dynamoClient().middlewareStack.remove(name);
+    stack.services.clients.dynamo.middlewareStack.remove(name);
   }
 }
 

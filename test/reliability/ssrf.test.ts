@@ -11,7 +11,7 @@ import { freshClient, type ApiClient } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { startFaultStack, type FaultStack } from './fault-support/fault-stack.js';
 import { deadLetterReader, failedAttempts } from './fault-support/observations.js';
-import { controlledDns, strictDeliveryHandler } from './fault-support/strict-delivery.js';
+import { controlledDns, strictSender } from './fault-support/strict-delivery.js';
 
 const dns = controlledDns();
 let stack: FaultStack;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   stack = await startFaultStack({
     visibilityTimeoutSeconds: 30,
     env: { DESTINATION_POLICY: 'strict', RETRY_BASE_SECONDS: '1', RETRY_MAX_AGE_SECONDS: '3', DELIVERY_TIMEOUT_MS: '1000' },
-    delivery: () => strictDeliveryHandler(dns.lookup).handler,
+    adapters: { sender: strictSender(dns.lookup, 1000) },
   });
   notificationsDeadLetters = deadLetterReader(stack.queues.NOTIFICATIONS_DLQ_URL);
 });

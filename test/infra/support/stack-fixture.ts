@@ -1,12 +1,12 @@
 // Builds the stack for the infra tests: cdk.json's context, a throwaway outdir, bundling only on request.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, type CfnResource } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DELIVERY_HANDLER } from '../../../infra/constructs/delivery-worker.js';
-import { entryFile, repositorySources, type FunctionSources, type ServiceFunction } from '../../../infra/constructs/service-function.js';
+import { entryFile, repositorySources, type ServiceFunction } from '../../../infra/constructs/service-function.js';
 import { authorizerFunction, routeKey, routes as routeTable, type Route } from '../../../infra/routes.js';
 import { MultiWebhookStack } from '../../../infra/stacks/multi-webhook-stack.js';
 import { readStackConfig } from '../../../infra/stacks/stack-config.js';
@@ -34,8 +34,6 @@ export interface StackFixture {
   readonly handlers: readonly string[];
   readonly outdir: string;
   readonly nag: AwsSolutionsChecks;
-  /** True when functions/ lacked an entry and throwaway stubs stood in (see entry-files.test.ts). */
-  readonly stubbed: boolean;
   cleanup(): void;
 }
 
@@ -54,31 +52,12 @@ export function buildStack(options: FixtureOptions = {}): StackFixture {
   const config = readStackConfig(app.node);
   const routes = routeTable;
   const handlers = handlersOf(routes);
-
-  // While an entry file has not landed in functions/, stubs outside the repository keep the
-  // template checks running; entry-files.test.ts stays red until the real files exist.
-  const stubbed = missingEntries(handlers).length > 0;
-  const sources = stubbed ? stubSources(outdir, handlers) : repositorySources;
-  const stack = new MultiWebhookStack(app, config.stackName, { config, sources });
+  const stack = new MultiWebhookStack(app, config.stackName, { config, sources: repositorySources });
   const template = Template.fromStack(stack);
   // Not registered as a plugin: Template.fromStack would throw on the first finding, while the
   // cdk-nag test wants to list them all.
   const nag = new AwsSolutionsChecks(app);
-  return { app, stack, template, routes, handlers, outdir, nag, stubbed, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
-}
-
-function stubSources(outdir: string, handlers: readonly string[]): FunctionSources {
-  const projectRoot = join(outdir, 'stub-project');
-  const functionsDir = join(projectRoot, 'functions');
-  mkdirSync(functionsDir, { recursive: true });
-  for (const handler of handlers) {
-    writeFileSync(join(functionsDir, `${handler}.ts`), 'export const handler = async (): Promise<unknown> => ({});\n');
-  }
-  // CDK runs `npx --no-install esbuild` in the project root: lend it the repository's.
-  symlinkSync(join(repositorySources.projectRoot, 'node_modules'), join(projectRoot, 'node_modules'), 'dir');
-  const lockFile = join(projectRoot, 'package-lock.json');
-  writeFileSync(lockFile, '{"lockfileVersion":3,"packages":{}}\n');
-  return { projectRoot, functionsDir, lockFile };
+  return { app, stack, template, routes, handlers, outdir, nag, cleanup: () => rmSync(outdir, { recursive: true, force: true }) };
 }
 
 /** Handler name -> logical id of its AWS::Lambda::Function. */

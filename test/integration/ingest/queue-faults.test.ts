@@ -5,20 +5,16 @@ import { drain, httpEvent, invoke, notificationBody, sign, startEmulator, type E
 
 let emulator: Emulator;
 let queueUrl: string;
-let handler: Parameters<typeof invoke>[0];
-let sqsClient: typeof import('../../../shared/queue/aws-clients.js').sqsClient;
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  ({ handler } = await import('../../../functions/whatsapp-ingest.js'));
-  ({ sqsClient } = await import('../../../shared/queue/aws-clients.js'));
 });
 afterAll(() => emulator?.stop());
 beforeEach(async () => {
   queueUrl = await emulator.freshQueue();
 });
 afterEach(() => {
-  sqsClient().middlewareStack.remove('refuse-first-entry');
+  emulator.services.clients.sqs.middlewareStack.remove('refuse-first-entry');
 });
 
 /**
@@ -27,7 +23,7 @@ afterEach(() => {
  */
 function refuseFirstEntry(times: number): { calls: number } {
   const counter = { calls: 0 };
-  sqsClient().middlewareStack.add(
+  emulator.services.clients.sqs.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName !== 'SendMessageBatchCommand') return next(args);
       counter.calls++;
@@ -46,7 +42,7 @@ function refuseFirstEntry(times: number): { calls: number } {
 }
 
 const mixedBody = () => notificationBody([{ phone: '15550001111' }, { phone: '15550002222' }, { phone: '15550003333' }]);
-const post = (body: Buffer) => invoke(handler, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } }));
+const post = (body: Buffer) => invoke(emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } }));
 
 describe('POST /webhooks/whatsapp when SQS refuses part of a batch', () => {
   it('resends the refused entry and queues every notification exactly once', async () => {

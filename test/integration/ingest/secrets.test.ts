@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resetConfig } from '../../../shared/config.js';
+import { parseConfig } from '../../../shared/config.js';
+import { createWhatsAppSecrets } from '../../../shared/secrets.js';
 
 const PARAMETER = '/multi-webhook/whatsapp-app-secret';
 const requests: { target: string | undefined; body: any }[] = [];
@@ -22,22 +23,20 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  // The SDK's service-specific endpoint variable points Powertools' own SSM client at the server.
+  // The AWS SDK's own variables (not the product's configuration): its service-specific endpoint
+  // variable points Powertools' SSM client at the server.
   Object.assign(process.env, {
     AWS_ENDPOINT_URL_SSM: `http://127.0.0.1:${port}`,
     AWS_ACCESS_KEY_ID: 'test',
     AWS_SECRET_ACCESS_KEY: 'test',
     AWS_REGION: 'us-east-1',
-    WHATSAPP_APP_SECRET_PARAMETER: PARAMETER,
   });
-  delete process.env.WHATSAPP_APP_SECRET;
-  resetConfig();
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 describe('appSecret in the cloud', () => {
   it('reads the SecureString parameter named by WHATSAPP_APP_SECRET_PARAMETER with decryption, once for repeated calls', async () => {
-    const { appSecret } = await import('../../../shared/secrets.js');
+    const { appSecret } = createWhatsAppSecrets(parseConfig({ WHATSAPP_APP_SECRET_PARAMETER: PARAMETER }));
 
     const values = [await appSecret(), await appSecret()];
 

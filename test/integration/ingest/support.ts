@@ -1,54 +1,84 @@
-// The ingest tests' world: their own fauxqs (SQS + S3), a fresh queue per test, API Gateway v2 events
-// and Meta-style signed bodies.
+// The ingest tests' world: the run's SQS/S3 emulator, a fresh queue and services per test, API Gateway
+// v2 events and Meta-style signed bodies.
+import { LOCAL_CREDENTIALS } from '../../../shared/aws/clients.js';
 import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import { buildApp } from 'fauxqs';
-import { lambdaContext } from '../../../infra/local/lambda-events.js';
-import { resetConfig } from '../../../shared/config.js';
+import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
+import { inject } from 'vitest';
+import { apiGatewayEvent, lambdaContext } from '../../../infra/local/lambda-events.js';
+import { parseConfig } from '../../../shared/config.js';
 import type { HttpEvent } from '../../../shared/http/http-handler.js';
 import type { HttpResult } from '../../../shared/http/responses.js';
+import { createServices, type Services } from '../../../shared/services.js';
+import { sqsTestClient } from '../../helpers/fresh-queues.js';
 import { notificationBody, sign as signWith } from '../../helpers/whatsapp.js';
 
 export const APP_SECRET = 'ingest-test-app-secret';
 export const VERIFY_TOKEN = 'ingest-test-verify-token';
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-const region = 'us-east-1';
+
+type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
 export interface Emulator {
   sqs: SQSClient;
   s3: S3Client;
   bucket: string;
-  /** Creates a queue and points NOTIFICATIONS_QUEUE_URL at it, so each test sees only its own messages. */
-  freshQueue(): Promise<string>;
+  /** A queue of its own and services pointed at it, so each test sees only its own messages. */
+  freshQueue(env?: Record<string, string | undefined>): Promise<string>;
+  /** The services of the latest fresh queue. */
+  readonly services: Services;
+  /** The ingest and verify functions built on those services. */
+  readonly ingest: Handler;
+  readonly verify: Handler;
   stop(): Promise<void>;
 }
 
-/** Starts fauxqs and sets the environment the handlers read; import handlers only after this. */
+/** The run's emulator, a bucket of this file's own, and services built from the configuration ingest gets deployed. */
 export async function startEmulator(): Promise<Emulator> {
-  const app = buildApp({ logger: false, host: '127.0.0.1' });
-  const endpoint = await app.listen({ port: 0, host: '127.0.0.1' });
-  const sqs = new SQSClient({ endpoint, region, credentials });
-  const s3 = new S3Client({ endpoint, region, credentials, forcePathStyle: true });
+  const endpoint = inject('sqsEndpoint');
+  const sqs = sqsTestClient();
+  const s3 = new S3Client({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
   const bucket = `payloads-${randomUUID()}`;
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  Object.assign(process.env, { SQS_ENDPOINT: endpoint, AWS_REGION: region, PAYLOAD_BUCKET: bucket, WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN });
-  resetConfig();
+  const { create: createIngest } = await import('../../../functions/whatsapp-ingest.js');
+  const { create: createVerify } = await import('../../../functions/whatsapp-verify.js');
+  let current: { services: Services; ingest: Handler; verify: Handler } | undefined;
+  const built = () => {
+    if (!current) throw new Error('call freshQueue() first');
+    return current;
+  };
   return {
     sqs,
     s3,
     bucket,
-    async freshQueue() {
+    async freshQueue(env = {}) {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `notifications-${randomUUID()}` }));
-      process.env.NOTIFICATIONS_QUEUE_URL = QueueUrl!;
-      resetConfig();
+      await current?.services.close();
+      const config = parseConfig({
+        SQS_ENDPOINT: endpoint,
+        PAYLOAD_BUCKET: bucket,
+        NOTIFICATIONS_QUEUE_URL: QueueUrl,
+        WHATSAPP_APP_SECRET: APP_SECRET,
+        WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN,
+        ...env,
+      });
+      const services = createServices(config);
+      current = { services, ingest: createIngest(services), verify: createVerify(services) };
       return QueueUrl!;
     },
+    get services() {
+      return built().services;
+    },
+    get ingest() {
+      return built().ingest;
+    },
+    get verify() {
+      return built().verify;
+    },
     async stop() {
+      await current?.services.close();
       sqs.destroy();
       s3.destroy();
-      await app.close();
     },
   };
 }
@@ -69,42 +99,19 @@ export async function drain(sqs: SQSClient, queueUrl: string): Promise<any[]> {
 export const sign = (body: Buffer | string, secret = APP_SECRET) => signWith(body, secret);
 export { notificationBody };
 
-/** The event API Gateway (HTTP API, payload 2.0) builds for a route without authorizer; header names lower-cased as it does. */
+/** The event API Gateway builds for the WhatsApp routes (no authorizer on them). */
 export function httpEvent(method: 'GET' | 'POST', options: { body?: Buffer; headers?: Record<string, string>; query?: Record<string, string> } = {}): HttpEvent {
-  // These routes have no authorizer, so the context has none; HttpEvent merely allows one.
-  return apiGatewayEvent(method, options) as HttpEvent;
-}
-
-function apiGatewayEvent(method: 'GET' | 'POST', options: { body?: Buffer; headers?: Record<string, string>; query?: Record<string, string> }): APIGatewayProxyEventV2 {
   const { body, headers = {}, query } = options;
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: `${method} /webhooks/whatsapp`,
-    rawPath: '/webhooks/whatsapp',
-    rawQueryString: query ? new URLSearchParams(query).toString() : '',
-    headers: { 'content-type': 'application/json', ...headers },
-    queryStringParameters: query,
-    requestContext: {
-      accountId: 'local',
-      apiId: 'local',
-      domainName: '127.0.0.1',
-      domainPrefix: 'local',
-      http: { method, path: '/webhooks/whatsapp', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'facebookexternalua' },
-      requestId: randomUUID(),
-      routeKey: `${method} /webhooks/whatsapp`,
-      stage: '$default',
-      time: now.toUTCString(),
-      timeEpoch: now.getTime(),
-    },
-    body: body?.toString('utf8'),
-    isBase64Encoded: false,
-  };
+  return apiGatewayEvent({
+    method,
+    path: '/webhooks/whatsapp',
+    headers: { 'content-type': 'application/json', 'user-agent': 'facebookexternalua', ...headers },
+    rawQuery: query ? new URLSearchParams(query).toString() : '',
+    body,
+  }) as HttpEvent;
 }
 
-type Handler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
-
-/** Invokes a handler module the way Lambda does. */
+/** Invokes a handler the way Lambda does. */
 export function invoke(handler: Handler, event: HttpEvent): Promise<HttpResult> {
   return handler(event, lambdaContext('whatsapp-test'));
 }

@@ -6,23 +6,22 @@ import { drain, httpEvent, invoke, notificationBody, sign, startEmulator, type E
 
 let emulator: Emulator;
 let queueUrl: string;
-let handler: Parameters<typeof invoke>[0];
-let loadPayload: typeof import('../../../shared/queue/notification-queue.js').loadPayload;
 
 beforeAll(async () => {
   emulator = await startEmulator();
-  // The handler reads its environment on first use, so it is imported once the emulator is set.
-  ({ handler } = await import('../../../functions/whatsapp-ingest.js'));
-  ({ loadPayload } = await import('../../../shared/queue/notification-queue.js'));
 });
 afterAll(() => emulator?.stop());
 beforeEach(async () => {
   queueUrl = await emulator.freshQueue();
 });
 
+/** The payload a queued message carries, inline or from the payload store, as delivery reads it. */
+const payloadOf = (message: { phoneNumber: string; payload?: string; payloadRef?: { bucket: string; key: string } }) =>
+  message.payloadRef ? emulator.services.payloads.load(message.phoneNumber, message.payloadRef) : Promise.resolve(message.payload);
+
 /** Posts a body signed with the app secret, or with `signature` (null: no header at all). */
 const post = (body: Buffer, signature: string | null = sign(body)) =>
-  invoke(handler, httpEvent('POST', { body, headers: signature === null ? {} : { 'x-hub-signature-256': signature } }));
+  invoke(emulator.ingest, httpEvent('POST', { body, headers: signature === null ? {} : { 'x-hub-signature-256': signature } }));
 
 /** A signed body of exactly `bytes` bytes for one number: the text of its message pads it. */
 function bodyOfSize(bytes: number, phone = '15550001111'): Buffer {
@@ -60,7 +59,7 @@ describe('POST /webhooks/whatsapp', () => {
     const event = httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } });
     Object.assign(event, { body: body.toString('base64'), isBase64Encoded: true });
 
-    const response = await invoke(handler, event);
+    const response = await invoke(emulator.ingest, event);
 
     expect(response.statusCode).toBe(200);
     expect((await drain(emulator.sqs, queueUrl)).map((message) => message.payload)).toEqual([body.toString('utf8')]);
@@ -125,7 +124,7 @@ describe('POST /webhooks/whatsapp', () => {
     }
   });
 
-  it('offloads a 1.5 MB payload to S3, and loadPayload returns it byte for byte', async () => {
+  it("offloads a 1.5 MB payload to S3, under the number's own prefix, and delivery reads it back byte for byte", async () => {
     const body = bodyOfSize(1_500_000);
 
     const response = await post(body);
@@ -133,9 +132,9 @@ describe('POST /webhooks/whatsapp', () => {
     expect(response.statusCode).toBe(200);
     const [message, ...others] = await drain(emulator.sqs, queueUrl);
     expect(others).toEqual([]);
-    expect(message).toEqual({ phoneNumber: '15550001111', id: notificationId(body), payloadRef: { bucket: emulator.bucket, key: `payloads/${notificationId(body)}` }, signature: sign(body), receivedAt: expect.any(Number) });
-    const payload = await loadPayload(message);
-    expect(Buffer.from(payload, 'utf8').equals(body)).toBe(true);
+    expect(message).toEqual({ phoneNumber: '15550001111', id: notificationId(body), payloadRef: { bucket: emulator.bucket, key: `payloads/15550001111/${notificationId(body)}` }, signature: sign(body), receivedAt: expect.any(Number) });
+    const payload = await payloadOf(message);
+    expect(Buffer.from(payload ?? "", 'utf8').equals(body)).toBe(true);
   });
 
   it('accepts a body of exactly 3 MiB', async () => {
@@ -170,6 +169,6 @@ describe('POST /webhooks/whatsapp', () => {
 
     expect(response.statusCode).toBe(200);
     const [message] = await drain(emulator.sqs, queueUrl);
-    expect(await loadPayload(message)).toBe(body.toString('utf8'));
+    expect(await payloadOf(message)).toBe(body.toString('utf8'));
   });
 });

@@ -1,21 +1,14 @@
 // GET /webhooks/whatsapp: Meta's subscription handshake.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resetConfig } from '../../../shared/config.js';
+import { describe, expect, it } from 'vitest';
+import { create } from '../../../functions/whatsapp-verify.js';
+import { parseConfig } from '../../../shared/config.js';
+import { createServices } from '../../../shared/services.js';
 import { httpEvent, invoke, VERIFY_TOKEN } from './support.js';
 
-let handler: Parameters<typeof invoke>[0];
+const verifyWith = (env: Record<string, string>) => create(createServices(parseConfig(env)));
+const handler = verifyWith({ WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN });
 
-beforeAll(async () => {
-  process.env.WHATSAPP_VERIFY_TOKEN = VERIFY_TOKEN;
-  resetConfig();
-  ({ handler } = await import('../../../functions/whatsapp-verify.js'));
-});
-afterEach(() => {
-  process.env.WHATSAPP_VERIFY_TOKEN = VERIFY_TOKEN;
-  resetConfig();
-});
-
-const check = (query: Record<string, string>) => invoke(handler, httpEvent('GET', { query }));
+const check = (query: Record<string, string>, verify = handler) => invoke(verify, httpEvent('GET', { query }));
 
 describe('GET /webhooks/whatsapp', () => {
   it('answers the challenge as plain text when the mode is subscribe and the verify token matches', async () => {
@@ -43,10 +36,7 @@ describe('GET /webhooks/whatsapp', () => {
   });
 
   it('answers 500 without revealing why when no verify token is configured', async () => {
-    delete process.env.WHATSAPP_VERIFY_TOKEN;
-    resetConfig();
-
-    const response = await check({ 'hub.mode': 'subscribe', 'hub.verify_token': '', 'hub.challenge': 'c' });
+    const response = await check({ 'hub.mode': 'subscribe', 'hub.verify_token': '', 'hub.challenge': 'c' }, verifyWith({}));
 
     expect(response.statusCode).toBe(500);
     expect(response.body).not.toContain('WHATSAPP_VERIFY_TOKEN');

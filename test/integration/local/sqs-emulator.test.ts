@@ -1,8 +1,9 @@
 // The local queues match the deployed ones, and the emulator refuses what SQS refuses.
+import { LOCAL_CREDENTIALS } from '../../../shared/aws/clients.js';
 import { HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createLocalQueues, emulatorCredentials } from '../../../infra/local/sqs-emulator.js';
+import { createLocalQueues } from '../../../infra/local/sqs-emulator.js';
 import { MAX_RECEIVE_COUNT, QUEUE_RETENTION_SECONDS } from '../../../shared/queue/queue-definitions.js';
 import { freshQueuePrefix, freshQueues, sqsTestClient } from '../../helpers/fresh-queues.js';
 
@@ -26,7 +27,7 @@ describe('local queues', () => {
       expect([main.VisibilityTimeout, main.MessageRetentionPeriod]).toEqual(['30', String(QUEUE_RETENTION_SECONDS)]);
       expect(queue.split('/').pop()!.startsWith(prefix)).toBe(true);
     }
-    const s3 = new S3Client({ endpoint: inject('sqsEndpoint'), region: 'us-east-1', forcePathStyle: true, credentials: emulatorCredentials });
+    const s3 = new S3Client({ endpoint: inject('sqsEndpoint'), region: 'us-east-1', forcePathStyle: true, credentials: LOCAL_CREDENTIALS });
     await expect(s3.send(new HeadBucketCommand({ Bucket: queues.PAYLOAD_BUCKET }))).resolves.toBeDefined();
     s3.destroy();
   });

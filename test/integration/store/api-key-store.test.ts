@@ -1,6 +1,9 @@
 import { QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { handler as authorize } from '../../../functions/authorizer.js';
+import { create as createAuthorizer } from '../../../functions/authorizer.js';
+import { lambdaContext } from '../../../infra/local/lambda-events.js';
+import { parseConfig } from '../../../shared/config.js';
+import { createServices } from '../../../shared/services.js';
 import { hashApiKey } from '../../../shared/domain/api-key.js';
 import { NotFound } from '../../../shared/domain/errors.js';
 import { DynamoApiKeyStore } from '../../../shared/store/api-key-store.js';
@@ -58,8 +61,8 @@ describe('DynamoApiKeyStore', () => {
 
 describe('authorizer', () => {
   it('always authorizes and passes the phone number, empty for an unknown or missing key', async () => {
-    process.env.TABLE_NAME = table.tableName;
-    process.env.DYNAMODB_ENDPOINT = table.endpoint;
+    const authorizer = createAuthorizer(createServices(parseConfig({ TABLE_NAME: table.tableName, DYNAMODB_ENDPOINT: table.endpoint })));
+    const authorize = (event: never) => authorizer(event, lambdaContext('authorizer'));
     const phone = freshPhoneNumber();
     const { key } = await store.create(phone);
     const event = (headers: Record<string, string>) => ({ headers, routeKey: 'GET /multi_webhook' }) as never;

@@ -1,7 +1,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, NotFound } from '../../../shared/domain/errors.js';
-import { createDynamoClient } from '../../../shared/store/dynamo-client.js';
+import { createDynamoClient } from '../../../shared/aws/clients.js';
 import { DynamoWebhookStore } from '../../../shared/store/webhook-store.js';
 import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
 
@@ -123,7 +123,7 @@ describe('DynamoWebhookStore', () => {
   it('answers a transaction cancelled by a concurrent one with a retryable conflict, and stores nothing', async () => {
     const phone = await enabledNumber();
     // DynamoDB Local never reports TransactionConflict; real DynamoDB does under concurrent writes.
-    const conflicted = createDynamoClient(table.endpoint, 'us-east-1');
+    const conflicted = createDynamoClient({ endpoint: table.endpoint, region: 'us-east-1' });
     conflicted.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName !== 'TransactWriteItemsCommand') return next(args);

@@ -3,7 +3,7 @@
 // the CI load test and the opt-in soak (npm run soak), so both count alike. No vitest here.
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { LocalStack } from '../../../infra/local/local-stack.js';
-import { emulatorCredentials } from '../../../infra/local/sqs-emulator.js';
+import { LOCAL_CREDENTIALS } from '../../../shared/aws/clients.js';
 import { configureNumber } from '../../helpers/delivery-world.js';
 import { queueCounts } from '../../helpers/fresh-queues.js';
 import { startSink, type SinkRequest } from '../../helpers/sink-server.js';
@@ -87,7 +87,7 @@ export async function runLoad(stack: LocalStack, plan: LoadPlan): Promise<LoadFi
       return { status };
     },
   });
-  const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: stack.config.AWS_REGION, credentials: emulatorCredentials });
+  const sqs = new SQSClient({ endpoint: stack.sqsEndpoint, region: stack.config.AWS_REGION, credentials: LOCAL_CREDENTIALS });
   try {
     const world = { ...stack, clients: [] };
     const numbers: string[] = [];

@@ -2,8 +2,7 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LocalStack } from '../../../infra/local/local-stack.js';
-import type { FailedAttempt } from '../../../shared/store/attempt-store.js';
-import { dynamoClient } from '../../../shared/store/dynamo-client.js';
+import type { FailedAttempt } from '../../../shared/domain/delivery-attempt.js';
 import { attemptsPartition } from '../../../shared/store/item-keys.js';
 import { sqsTestClient } from '../../helpers/fresh-queues.js';
 
@@ -12,7 +11,7 @@ export async function failedAttempts(stack: LocalStack, phoneNumber: string): Pr
   const items: FailedAttempt[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await dynamoClient().send(
+    const page = await stack.services.clients.dynamo.send(
       new QueryCommand({
         TableName: stack.config.TABLE_NAME,
         KeyConditionExpression: 'pk = :pk',

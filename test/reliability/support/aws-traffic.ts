@@ -1,7 +1,6 @@
-// Watches what the product sends to DynamoDB and SQS (through the SDK middleware of the clients the
-// functions share in this process), so a test can say "a refused request wrote nothing".
-import { sqsClient } from '../../../shared/queue/aws-clients.js';
-import { dynamoClient } from '../../../shared/store/dynamo-client.js';
+// Watches what the product sends to DynamoDB and SQS (through the SDK middleware of the clients a
+// stack's functions share), so a test can say "a refused request wrote nothing".
+import type { Services } from '../../../shared/services.js';
 
 export interface AwsCall {
   service: 'dynamodb' | 'sqs';
@@ -24,14 +23,12 @@ export interface AwsTraffic {
   writesSince(mark: number, phoneNumber?: string): AwsCall[];
 }
 
-let installed: AwsTraffic | undefined;
+const installed = new WeakMap<Services, AwsTraffic>();
 
-/**
- * Starts recording, once per process: call it after the stack started (the clients read the
- * stack's configuration when first built).
- */
-export function watchAwsTraffic(): AwsTraffic {
-  if (installed) return installed;
+/** Starts recording what these services send, once per set of services. */
+export function watchAwsTraffic(services: Services): AwsTraffic {
+  const existing = installed.get(services);
+  if (existing) return existing;
   const calls: AwsCall[] = [];
   const watch = (service: AwsCall['service']) =>
     ((next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { commandName?: string }) =>
@@ -42,9 +39,9 @@ export function watchAwsTraffic(): AwsTraffic {
         call.succeeded = true;
         return result;
       }) as never;
-  dynamoClient().middlewareStack.add(watch('dynamodb'), { step: 'initialize', name: 'reliabilityTrafficWatch' });
-  sqsClient().middlewareStack.add(watch('sqs'), { step: 'initialize', name: 'reliabilityTrafficWatch' });
-  installed = {
+  services.clients.dynamo.middlewareStack.add(watch('dynamodb'), { step: 'initialize', name: 'reliabilityTrafficWatch' });
+  services.clients.sqs.middlewareStack.add(watch('sqs'), { step: 'initialize', name: 'reliabilityTrafficWatch' });
+  const traffic: AwsTraffic = {
     calls,
     mark: () => calls.length,
     since: (mark) => calls.slice(mark),
@@ -54,5 +51,6 @@ export function watchAwsTraffic(): AwsTraffic {
         .filter((call) => call.service === 'dynamodb' && call.succeeded && DYNAMODB_WRITES.has(call.command))
         .filter((call) => phoneNumber === undefined || JSON.stringify(call.input).includes(phoneNumber)),
   };
-  return installed;
+  installed.set(services, traffic);
+  return traffic;
 }

@@ -1,6 +1,5 @@
 // The bad-input matrix for one destination policy: every route of infra/routes.ts and the SQS
 // notifications door, each case answered with the right 4xx and {"error"} and leaving the number as it was.
-// The policy is process-wide configuration, so each policy runs in a test file (a process) of its own.
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, DeleteMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,7 +41,7 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
 
   beforeAll(async () => {
     stack = await startTestStack({ numbers: 0, env: { DESTINATION_POLICY: policy, WHATSAPP_APP_SECRET: appSecret, WHATSAPP_VERIFY_TOKEN: verifyToken } });
-    traffic = watchAwsTraffic();
+    traffic = watchAwsTraffic(stack.services);
     sqs = sqsTestClient();
     read = partitionReader(stack);
     doorSubject = await prepareSubject(stack, read, doorPhone, 'enabled');

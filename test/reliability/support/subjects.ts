@@ -2,8 +2,7 @@
 // 4xx {"error": sentence}, and the number's configuration did not move.
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
-import { apiKeyStore } from '../../../shared/store/index.js';
-import { createDynamoClient } from '../../../shared/store/dynamo-client.js';
+import { createDynamoClient } from '../../../shared/aws/clients.js';
 import { ApiClient, type ApiAnswer, type TestStack } from '../../helpers/local-stack.js';
 import type { AwsTraffic } from './aws-traffic.js';
 import { EXISTING } from './management-cases.js';
@@ -31,7 +30,7 @@ export interface Subject {
 export type PartitionReader = (phoneNumber: string) => Promise<Items>;
 
 export function partitionReader(stack: TestStack): PartitionReader {
-  const db = createDynamoClient(stack.config.DYNAMODB_ENDPOINT, stack.config.AWS_REGION);
+  const db = createDynamoClient({ endpoint: stack.config.DYNAMODB_ENDPOINT, region: stack.config.AWS_REGION });
   return async (phoneNumber) => {
     const { Items = [] } = await db.send(
       new QueryCommand({ TableName: stack.config.TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': phoneNumber }, ConsistentRead: true }),
@@ -41,9 +40,9 @@ export function partitionReader(stack: TestStack): PartitionReader {
 }
 
 /** A client for a chosen phone number (tests that name the number before the stack runs). */
-export async function clientFor(apiUrl: string, phoneNumber: string): Promise<ApiClient> {
-  const { key } = await apiKeyStore().create(phoneNumber);
-  return new ApiClient(apiUrl, key, phoneNumber);
+export async function clientFor(stack: TestStack, phoneNumber: string): Promise<ApiClient> {
+  const { key } = await stack.services.apiKeys.create(phoneNumber);
+  return new ApiClient(stack.apiUrl, key, phoneNumber);
 }
 
 /**
@@ -51,7 +50,7 @@ export async function clientFor(apiUrl: string, phoneNumber: string): Promise<Ap
  * clones off again afterwards (the webhook stays), so enabling requests have something to change.
  */
 export async function prepareSubject(stack: TestStack, read: PartitionReader, phoneNumber: string, state: 'enabled' | 'disabled'): Promise<Subject> {
-  const client = await clientFor(stack.apiUrl, phoneNumber);
+  const client = await clientFor(stack, phoneNumber);
   await expectOk(client.post('/v1/configs/webhook', { url: 'https://primary.example.com/hook', headers: { 'X-Primary': 'p' } }));
   await expectOk(client.post('/multi_webhook', { enabled: true, destinations: [{ name: EXISTING, url: 'https://existing.example.com/hook', headers: { 'X-Existing': 'e' } }] }));
   if (state === 'disabled') await expectOk(client.post('/multi_webhook', { enabled: false }));

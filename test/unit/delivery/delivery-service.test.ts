@@ -3,7 +3,7 @@ import { DeliveryService, type DeliveryDependencies } from '../../../shared/deli
 import type { Delivery, Outcome } from '../../../shared/delivery/http-sender.js';
 import type { CloneRetryMessage } from '../../../shared/domain/notification.js';
 import type { PhoneConfig } from '../../../shared/domain/webhook.js';
-import type { FailedAttempt } from '../../../shared/store/attempt-store.js';
+import type { FailedAttempt } from '../../../shared/domain/delivery-attempt.js';
 
 const NOW = 1_800_000_000_000;
 const notification = { id: 'n-1', phoneNumber: '15550001111', payload: '{"entry":[]}', receivedAt: NOW - 1000 };

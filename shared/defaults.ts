@@ -1,0 +1,13 @@
+// The values a deployed stack and the functions share: the stack's context falls back to these, and
+// so does the functions' environment, so a default lives in one place.
+
+export const SERVICE_DEFAULTS = {
+  /** Per-attempt delivery timeout (360dialog's hard limit for a receiver's answer). */
+  deliveryTimeoutMs: 5000,
+  /** First backoff step of a failed delivery; later steps double, with jitter. */
+  retryBaseSeconds: 5,
+  /** A delivery still failing after this age goes to the dead-letter queue (7 days). */
+  retryMaxAgeSeconds: 7 * 24 * 60 * 60,
+  /** How stale a deployed function's cached phone configuration may be (locally 0: changes apply at once). */
+  deployedConfigCacheSeconds: 60,
+} as const;

@@ -1,0 +1,138 @@
+// The composition root: every adapter and service of the product, built from a configuration it is
+// given. Lambda entry points (functions/), the local runtime, the tests, the benchmarks and the CLI
+// all wire the product here, so two sets of services in one process share nothing by accident.
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDynamoClient, createSqsClient, lazyS3Client } from './aws/clients.js';
+import type { Config } from './config.js';
+import { cachedConfigReader } from './delivery/config-cache.js';
+import { DeliveryService } from './delivery/delivery-service.js';
+import type { HttpSender, SenderOptions } from './delivery/http-sender.js';
+import { createRecordHandler, type RecordHandler } from './delivery/sqs-record-handler.js';
+import type { ApiKeyStore } from './domain/api-key.js';
+import type { AttemptStore } from './domain/delivery-attempt.js';
+import type { PayloadStore } from './domain/payload.js';
+import type { DeliveryQueue, NotificationQueue } from './domain/queues.js';
+import { requestSchemas, type RequestSchemas } from './domain/requests.js';
+import type { WebhookStore } from './domain/webhook.js';
+import { S3PayloadStore } from './payload/s3-payload-store.js';
+import { SqsDeliveryQueue } from './queue/delivery-queue.js';
+import { SqsNotificationQueue } from './queue/notification-queue.js';
+import { createWhatsAppSecrets, type WhatsAppSecrets } from './secrets.js';
+import { DynamoApiKeyStore } from './store/api-key-store.js';
+import { DynamoAttemptStore } from './store/attempt-store.js';
+import { DynamoWebhookStore } from './store/webhook-store.js';
+
+/** What a test, a benchmark or the local runtime may replace; everything else is built from the configuration. */
+export interface Adapters {
+  dynamo: DynamoDBDocumentClient;
+  sqs: SQSClient;
+  payloads: PayloadStore;
+  sender: HttpSender;
+  now: () => number;
+  random: () => number;
+}
+
+export interface Services {
+  readonly config: Config;
+  /** The SDK clients, for tests that watch or fault their middleware stacks. */
+  readonly clients: { readonly dynamo: DynamoDBDocumentClient; readonly sqs: SQSClient };
+  readonly webhooks: WebhookStore;
+  readonly apiKeys: ApiKeyStore;
+  readonly attempts: AttemptStore;
+  readonly schemas: RequestSchemas;
+  readonly secrets: WhatsAppSecrets;
+  readonly payloads: PayloadStore;
+  /** Ingest's queue; built on first use (only ingest has NOTIFICATIONS_QUEUE_URL). */
+  readonly notifications: NotificationQueue;
+  readonly deliveryQueue: DeliveryQueue;
+  /** The adapters given to createServices in place of the configured ones. */
+  readonly overrides: Partial<Adapters>;
+  /** Runs `release` when the services are closed (the delivery wiring's sender, say). */
+  onClose(release: () => Promise<void>): void;
+  /** Releases every client's and sender's connections. */
+  close(): Promise<void>;
+}
+
+export function createServices(config: Config, overrides: Partial<Adapters> = {}): Services {
+  const target = { region: config.AWS_REGION };
+  const dynamo = overrides.dynamo ?? createDynamoClient({ ...target, endpoint: config.DYNAMODB_ENDPOINT });
+  const sqs = overrides.sqs ?? createSqsClient({ ...target, endpoint: config.SQS_ENDPOINT });
+  const payloads = overrides.payloads ?? new S3PayloadStore(lazyS3Client({ ...target, endpoint: config.SQS_ENDPOINT }), config.PAYLOAD_BUCKET);
+  const releases: (() => Promise<void>)[] = [];
+  const webhooks = new DynamoWebhookStore(dynamo, config.TABLE_NAME);
+  const attempts = new DynamoAttemptStore(dynamo, config.TABLE_NAME);
+
+  const notifications = once(() => new SqsNotificationQueue(sqs, required(config, 'NOTIFICATIONS_QUEUE_URL'), payloads));
+  const deliveryQueue = once(
+    () =>
+      new SqsDeliveryQueue(sqs, {
+        notifications: required(config, 'NOTIFICATIONS_QUEUE_URL'),
+        retries: required(config, 'RETRIES_QUEUE_URL'),
+        notificationsDeadLetter: required(config, 'NOTIFICATIONS_DLQ_URL'),
+        retriesDeadLetter: required(config, 'RETRIES_DLQ_URL'),
+      }),
+  );
+  return {
+    config,
+    clients: { dynamo, sqs },
+    webhooks,
+    apiKeys: new DynamoApiKeyStore(dynamo, config.TABLE_NAME),
+    attempts,
+    schemas: requestSchemas(config.DESTINATION_POLICY),
+    secrets: createWhatsAppSecrets(config),
+    payloads,
+    get notifications() {
+      return notifications();
+    },
+    get deliveryQueue() {
+      return deliveryQueue();
+    },
+    overrides,
+    onClose: (release) => void releases.push(release),
+    async close() {
+      await Promise.all(releases.splice(0).map((release) => release()));
+      if (!overrides.dynamo) dynamo.destroy();
+      if (!overrides.sqs) sqs.destroy();
+    },
+  };
+}
+
+/**
+ * The delivery function's wiring over a set of services. The sender's factory comes from the
+ * delivery function itself: importing it here would put undici (~370 KB) into every bundle.
+ */
+export function createDeliveryRecordHandler(services: Services, createSender: (options: SenderOptions) => HttpSender): RecordHandler {
+  const { config, webhooks, attempts, payloads, overrides } = services;
+  const queue = services.deliveryQueue;
+  let sender = overrides.sender;
+  if (!sender) {
+    const own = createSender({ policy: config.DESTINATION_POLICY, timeoutMs: config.DELIVERY_TIMEOUT_MS });
+    services.onClose(() => own.close());
+    sender = own;
+  }
+  const service = new DeliveryService({
+    readConfig: cachedConfigReader((phoneNumber) => webhooks.readPhoneConfig(phoneNumber), config.CONFIG_CACHE_SECONDS),
+    sender,
+    scheduleCloneRetries: (retries, delaySeconds) => queue.scheduleCloneRetries(retries, delaySeconds),
+    recordFailure: (attempt) => attempts.recordFailure(attempt),
+    policy: { baseSeconds: config.RETRY_BASE_SECONDS, maxAgeSeconds: config.RETRY_MAX_AGE_SECONDS },
+    now: overrides.now ?? Date.now,
+    random: overrides.random ?? Math.random,
+  });
+  return createRecordHandler({ service, queue, payloads });
+}
+
+type QueueSetting = 'NOTIFICATIONS_QUEUE_URL' | 'NOTIFICATIONS_DLQ_URL' | 'RETRIES_QUEUE_URL' | 'RETRIES_DLQ_URL';
+
+function required(config: Config, name: QueueSetting): string {
+  const value = config[name];
+  if (!value) throw new Error(`${name} is not set.`);
+  return value;
+}
+
+/** Builds on first call and returns the same value after. */
+function once<T>(build: () => T): () => T {
+  let value: { built: T } | undefined;
+  return () => (value ??= { built: build() }).built;
+}
