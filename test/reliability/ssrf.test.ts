@@ -17,24 +17,14 @@ const dns = controlledDns();
 let stack: FaultStack;
 let notificationsDeadLetters: ReturnType<typeof deadLetterReader>;
 
-/** What undici reported per host name: connections made and connections that failed before a socket existed. */
-const connected: string[] = [];
-const connectErrors: Array<{ hostname: string; error: string }> = [];
 /** Remote ports of every TCP connection this process opened. */
 const connectedPorts: number[] = [];
-const onConnected = (message: unknown) => void connected.push((message as { connectParams: { hostname: string } }).connectParams.hostname);
-const onConnectError = (message: unknown) => {
-  const { connectParams, error } = message as { connectParams: { hostname: string }; error: Error };
-  connectErrors.push({ hostname: connectParams.hostname, error: error.message });
-};
 const onSocket = (message: unknown) => {
   const { socket } = message as { socket: Socket };
   socket.once('connect', () => connectedPorts.push(socket.remotePort ?? 0));
 };
 
 beforeAll(async () => {
-  subscribe('undici:client:connected', onConnected);
-  subscribe('undici:client:connectError', onConnectError);
   subscribe('net.client.socket', onSocket);
   stack = await startFaultStack({
     visibilityTimeoutSeconds: 30,
@@ -44,8 +34,6 @@ beforeAll(async () => {
   notificationsDeadLetters = deadLetterReader(stack.queues.NOTIFICATIONS_DLQ_URL);
 });
 afterAll(async () => {
-  unsubscribe('undici:client:connected', onConnected);
-  unsubscribe('undici:client:connectError', onConnectError);
   unsubscribe('net.client.socket', onSocket);
   notificationsDeadLetters?.close();
   await stack?.stop();
@@ -75,8 +63,7 @@ async function configureStrictNumber(): Promise<StrictNumber> {
 }
 
 function expectNeverConnected(number: StrictNumber): void {
-  const hosts = [number.primaryHost, ...number.cloneHosts];
-  expect(connected.filter((hostname) => hosts.includes(hostname))).toEqual([]);
+  // Every TCP connection this process opened, whatever opened it: none went to a webhook's port.
   expect(connectedPorts).not.toContain(443);
   // The clones were never released, so their names were never even looked up.
   for (const host of number.cloneHosts) expect(dns.asked).not.toContain(host);
@@ -102,7 +89,7 @@ describe.concurrent('a destination name that resolves to an internal address whe
       return recorded.length > 0 && recorded;
     });
     expect(failure).toMatchObject({ destination: 'primary', error: 'refused-address', attempt: 1 });
-    expect(connectErrors.find((e) => e.hostname === number.primaryHost)?.error).toMatch(/resolves to .*address/);
+    expect(dns.asked).toContain(number.primaryHost);
     expectNeverConnected(number);
   });
 

@@ -198,6 +198,29 @@ describe('failing', () => {
   });
 });
 
+describe('closing', () => {
+  it('ends a send still resolving its name as a failed outcome', async () => {
+    const client = createHttpSender({ policy: 'local', timeoutMs: 5000, lookup: () => new Promise(() => {}) });
+
+    const sending = client.send(post('http://never-resolves.example/'));
+    await client.close();
+
+    expect(await sending).toMatchObject({ kind: 'failed', error: 'connection', detail: 'the sender was closed' });
+  });
+
+  it('ends a send waiting for its answer and drops the connection', async () => {
+    const destination = await sink({ reply: 'hang' });
+    const client = createHttpSender({ policy: 'local', timeoutMs: 5000 });
+
+    const sending = client.send(post(destination.url));
+    await destination.waitForRequests(1);
+    await client.close();
+
+    expect(await sending).toMatchObject({ kind: 'failed', error: 'connection' });
+    await destination.waitFor(() => destination.connections[0]?.closedAt !== undefined, 'the connection to close');
+  });
+});
+
 describe('reading answers', () => {
   it('stops reading an endless answer after maxResponseBytes and closes that connection', async () => {
     const endless = (function* () {
@@ -325,7 +348,7 @@ describe('SSRF guard', () => {
     expect(destination.requests).toHaveLength(1);
   });
 
-  it('resolves names with the system resolver by default', async () => {
+  it('resolves localhost to loopback with the default resolver', async () => {
     const destination = await sink();
 
     const outcome = await sender().send(post(`http://localhost:${destination.port}/`));
