@@ -11,3 +11,9 @@ export const SERVICE_DEFAULTS = {
   /** How stale a deployed function's cached phone configuration may be (locally 0: changes apply at once). */
   deployedConfigCacheSeconds: 60,
 } as const;
+
+/**
+ * The delivery function's timeout: up to 10 records per batch, each a primary attempt then clones in
+ * parallel, each attempt bounded by DELIVERY_TIMEOUT_MS (at most 20 s), plus S3 reads and parking.
+ */
+export const DELIVERY_FUNCTION_TIMEOUT_SECONDS = 60;

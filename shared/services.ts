@@ -7,10 +7,12 @@ import { createDynamoClient, createSqsClient, lazyS3Client } from './aws/clients
 import type { Config } from './config.js';
 import { cachedConfigReader } from './delivery/config-cache.js';
 import { DeliveryService } from './delivery/delivery-service.js';
+import { DestinationAttempts } from './delivery/destination-attempts.js';
 import type { HttpSender, SenderOptions } from './delivery/http-sender.js';
 import { createRecordHandler, type RecordHandler } from './delivery/sqs-record-handler.js';
 import type { ApiKeyStore } from './domain/api-key.js';
 import type { AttemptStore } from './domain/delivery-attempt.js';
+import type { HealthStore } from './domain/parking.js';
 import type { PayloadStore } from './domain/payload.js';
 import type { DeliveryQueue, NotificationQueue } from './domain/queues.js';
 import { requestSchemas, type RequestSchemas } from './domain/requests.js';
@@ -21,6 +23,7 @@ import { SqsNotificationQueue } from './queue/notification-queue.js';
 import { createWhatsAppSecrets, type WhatsAppSecrets } from './secrets.js';
 import { DynamoApiKeyStore } from './store/api-key-store.js';
 import { DynamoAttemptStore } from './store/attempt-store.js';
+import { DynamoHealthStore } from './store/health-store.js';
 import { DynamoWebhookStore } from './store/webhook-store.js';
 
 /** What a test, a benchmark or the local runtime may replace; everything else is built from the configuration. */
@@ -40,6 +43,8 @@ export interface Services {
   readonly webhooks: WebhookStore;
   readonly apiKeys: ApiKeyStore;
   readonly attempts: AttemptStore;
+  /** The destinations' breakers and parked notifications. */
+  readonly health: HealthStore;
   readonly schemas: RequestSchemas;
   readonly secrets: WhatsAppSecrets;
   readonly payloads: PayloadStore;
@@ -79,6 +84,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
     webhooks,
     apiKeys: new DynamoApiKeyStore(dynamo, config.TABLE_NAME),
     attempts,
+    health: new DynamoHealthStore(dynamo, config.TABLE_NAME),
     schemas: requestSchemas(config.DESTINATION_POLICY),
     secrets: createWhatsAppSecrets(config),
     payloads,
@@ -111,14 +117,28 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
     services.onClose(() => own.close());
     sender = own;
   }
+  const now = overrides.now ?? Date.now;
+  const random = overrides.random ?? Math.random;
+  const policy = { baseSeconds: config.RETRY_BASE_SECONDS, maxAgeSeconds: config.RETRY_MAX_AGE_SECONDS };
+  const health = services.health;
   const service = new DeliveryService({
     readConfig: cachedConfigReader((phoneNumber) => webhooks.readPhoneConfig(phoneNumber), config.CONFIG_CACHE_SECONDS),
-    sender,
-    scheduleCloneRetries: (retries, delaySeconds) => queue.scheduleCloneRetries(retries, delaySeconds),
-    recordFailure: (attempt) => attempts.recordFailure(attempt),
-    policy: { baseSeconds: config.RETRY_BASE_SECONDS, maxAgeSeconds: config.RETRY_MAX_AGE_SECONDS },
-    now: overrides.now ?? Date.now,
-    random: overrides.random ?? Math.random,
+    attempts: new DestinationAttempts({
+      sender,
+      health,
+      recordFailure: (attempt) => attempts.recordFailure(attempt),
+      policy,
+      // What a process learned about a breaker stands for as long as a cached configuration would.
+      knownHealthSeconds: Math.max(1, config.CONFIG_CACHE_SECONDS),
+      now,
+      random,
+    }),
+    health,
+    queue,
+    payloads,
+    policy,
+    now,
+    random,
   });
   return createRecordHandler({ service, queue, payloads });
 }

@@ -45,14 +45,15 @@ export class DeliveryWorker extends Construct {
         }),
       );
     }
-    // Failed attempts are rescheduled on the retries queue; expired and malformed records are
-    // dead-lettered by the function itself, with their reason, instead of after MAX_RECEIVE_COUNT crashes.
+    // Retries, the slow lane and the breakers' timers are new messages on the retries queue; expired
+    // and malformed records are dead-lettered by the function itself, with their reason.
     queues.retries.queue.grantSendMessages(fn);
     queues.notifications.deadLetterQueue.grantSendMessages(fn);
     queues.retries.deadLetterQueue.grantSendMessages(fn);
-    // Reads the phone's configuration, records failed attempts.
+    // Reads the phone's configuration and breakers, parks and unparks copies, records failed attempts.
     props.table.grantReadWriteData(fn);
-    // Reads payloads that ingest offloaded; retries carry the reference, so delivery never writes.
+    // Reads payloads that ingest offloaded; writes a large payload it parks.
     props.payloadBucket.grantPayloadRead(fn);
+    props.payloadBucket.grantPayloadWrite(fn);
   }
 }

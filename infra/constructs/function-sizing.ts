@@ -1,6 +1,6 @@
 // Memory and timeout of each kind of function, in one place so the queue settings can derive from them.
 import { Duration } from 'aws-cdk-lib';
-import { DELIVERY_FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.js';
+import { DELIVERY_FUNCTION_TIMEOUT_SECONDS } from '../../shared/defaults.js';
 
 export interface FunctionSize {
   readonly memorySize: number;

@@ -5,6 +5,7 @@ import { Alarm, ComparisonOperator, MathExpression, TreatMissingData, type IMetr
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -13,6 +14,8 @@ import type { NotificationQueues } from './notification-queues.js';
 export interface OperationsAlarmsProps {
   readonly queues: NotificationQueues;
   readonly delivery: IFunction;
+  /** The delivery function's structured logs: the breakers' metrics are read from them. */
+  readonly deliveryLogs: ILogGroup;
   readonly api: HttpApi;
   readonly oldestNotificationAlarmSeconds: number;
   /** Alarms notify this existing topic... */
@@ -23,9 +26,16 @@ export interface OperationsAlarmsProps {
 
 /**
  * In-flight messages per queue that raise the alarm: half of SQS's ~120,000 ceiling for a standard
- * queue. Failing deliveries wait in flight for their next attempt (docs/delivery.md, known limit).
+ * queue. Retries are new delayed messages and dead destinations park, so only a flood or crashing
+ * batches get near it.
  */
 export const IN_FLIGHT_ALARM_THRESHOLD = 60_000;
+
+/** A parked copy older than this pages someone: a destination has been down for an hour. */
+export const PARKED_AGE_ALARM_SECONDS = 60 * 60;
+
+/** The metric namespace of what the stack reads from its functions' logs. */
+export const METRIC_NAMESPACE = 'MultiWebhook';
 
 /** Percent of API requests answered 5xx that raises the alarm. */
 export const API_5XX_RATE_THRESHOLD_PERCENT = 5;
@@ -40,7 +50,35 @@ export class OperationsAlarms extends Construct {
     const oneMinute = Duration.minutes(1);
     const fiveMinutes = Duration.minutes(5);
 
+    const breakerOpened = new MetricFilter(this, 'BreakerOpenedFilter', {
+      logGroup: props.deliveryLogs,
+      filterPattern: FilterPattern.all(FilterPattern.stringValue('$.message', '=', 'Destination breaker changed'), FilterPattern.stringValue('$.to', '=', 'open')),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'BreakersOpened',
+      metricValue: '1',
+    }).metric({ period: fiveMinutes, statistic: 'Sum' });
+    const oldestParked = new MetricFilter(this, 'OldestParkedAgeFilter', {
+      logGroup: props.deliveryLogs,
+      filterPattern: FilterPattern.exists('$.oldestParkedAgeSeconds'),
+      metricNamespace: METRIC_NAMESPACE,
+      metricName: 'OldestParkedAgeSeconds',
+      metricValue: '$.oldestParkedAgeSeconds',
+    }).metric({ period: fiveMinutes, statistic: 'Maximum' });
+
     const alarms = [
+      // A destination stopped answering: its copies are parked, not lost, but its owner should know.
+      this.alarm('BreakerOpened', {
+        metric: breakerOpened,
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: "A destination's circuit breaker opened after repeated failures: its notifications are parked until a probe gets a 200. The delivery logs name the number (masked) and the destination.",
+      }),
+      this.alarm('ParkedOlderThanAnHour', {
+        metric: oldestParked,
+        threshold: PARKED_AGE_ALARM_SECONDS,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        description: `Notifications have been parked behind an open breaker for ${PARKED_AGE_ALARM_SECONDS / 60} minutes or more: a destination is still down. They are dead-lettered at the end of their 7-day window.`,
+      }),
       // Anything in a dead-letter queue is a notification that will not be delivered without a redrive.
       this.alarm('NotificationsDlqNotEmpty', {
         metric: queues.notifications.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: oneMinute, statistic: 'Maximum' }),
@@ -67,7 +105,7 @@ export class OperationsAlarms extends Construct {
           metric: queues[role].queue.metricApproximateNumberOfMessagesNotVisible({ period: fiveMinutes, statistic: 'Maximum' }),
           threshold: IN_FLIGHT_ALARM_THRESHOLD,
           comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          description: `${IN_FLIGHT_ALARM_THRESHOLD} or more ${role} messages in flight, half of SQS's ceiling: failing destinations are holding retries. Find them in the attempt records; see docs/delivery.md.`,
+          description: `${IN_FLIGHT_ALARM_THRESHOLD} or more ${role} messages in flight, half of SQS's ceiling: delivery is flooded or its batches keep crashing. See docs/delivery.md.`,
         }),
       ),
       // Delivery reports per-record failures; an invocation error is a crash or a timeout.

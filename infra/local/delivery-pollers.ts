@@ -1,5 +1,5 @@
 // Runs the delivery function behind the notifications and retries queues, as the deployed event sources do.
-import { DELIVERY_FUNCTION_TIMEOUT_SECONDS } from '../function-timeouts.js';
+import { DELIVERY_FUNCTION_TIMEOUT_SECONDS } from '../../shared/defaults.js';
 import { startEventSourcePoller, type EventSourcePoller, type SqsHandler } from './event-source-poller.js';
 import type { QueueEnvironment } from './sqs-emulator.js';
 

@@ -94,6 +94,7 @@ export class MultiWebhookStack extends Stack {
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       queues: this.queues,
       delivery: this.delivery.worker.function,
+      deliveryLogs: this.delivery.worker.logGroup,
       api: this.api.api,
       oldestNotificationAlarmSeconds: config.oldestNotificationAlarmSeconds,
       alarmTopicArn: config.alarmTopicArn,

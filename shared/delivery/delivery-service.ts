@@ -1,132 +1,184 @@
-// Delivers one queued notification or clone retry: the primary first, the clones only after its 200,
-// each failing clone retried on its own. Adapters come in as dependencies, so this reads as the rule.
-import { clonesOf, deliveryHeaders, releasesClones } from '../domain/fan-out.js';
-import type { CloneRetryMessage, Notification } from '../domain/notification.js';
+// Delivers notifications: the primary first, the clones only after its exact 200, each destination
+// behind its own breaker. A copy is attempted in its lane, moved to the slow lane, parked while its
+// destination's breaker is open, retried later as a new delayed message, or dead-lettered at the end
+// of its window. Adapters come in as dependencies, so this reads as the rule.
+import { DEFER_SECONDS, decideLane, type Lane } from '../domain/delivery-lanes.js';
+import { HEALTHY, type DestinationHealth } from '../domain/destination-health.js';
+import { cloneRef, labelOf, PRIMARY, targetOf } from '../domain/destination.js';
+import { clonesOf } from '../domain/fan-out.js';
+import { isTimer, type Notification, type RetriesMessage } from '../domain/notification.js';
+import type { HealthStore } from '../domain/parking.js';
+import type { PayloadRef, PayloadStore } from '../domain/payload.js';
+import type { DeliveryQueue } from '../domain/queues.js';
 import { decideRetry, type RetryPolicy } from '../domain/retry-schedule.js';
-import type { WebhookTarget } from '../domain/webhook.js';
+import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
 import { logger, maskPhone } from '../logger.js';
-import type { FailedAttempt } from '../domain/delivery-attempt.js';
+import { MAX_DELAY_SECONDS } from '../queue/queue-definitions.js';
+import { BreakerTimers } from './breaker-timers.js';
 import type { ConfigReader } from './config-cache.js';
-import type { HttpSender, Outcome } from './http-sender.js';
+import { deadLetterOf, parkedOf, retryMessageOf, type Copy } from './copies.js';
+import { DestinationAttempts, type Attempted } from './destination-attempts.js';
+import type { Outcome } from './http-sender.js';
+
+/** A parked item up to this size keeps its payload inline; a larger one moves it to the payload store (DynamoDB items stop at 400 KB). */
+const MAX_PARKED_INLINE_BYTES = 300 * 1024;
+/**
+ * A breaker whose probe is this overdue has lost its timer (a send that failed after it was set):
+ * the next copy parked behind it sets a new one, so a park can never wait forever.
+ */
+const PROBE_OVERDUE_MS = 15 * 60 * 1000;
 
 export interface DeliveryDependencies {
   readConfig: ConfigReader;
-  sender: HttpSender;
-  /** Queues failed clones on the retries queue, first attempt after `delaySeconds`. */
-  scheduleCloneRetries(retries: CloneRetryMessage[], delaySeconds: number): Promise<void>;
-  recordFailure(attempt: FailedAttempt): Promise<void>;
+  attempts: DestinationAttempts;
+  health: HealthStore;
+  queue: Pick<DeliveryQueue, 'sendRetries' | 'deadLetter'>;
+  payloads: PayloadStore;
   policy: RetryPolicy;
   now(): number;
   random(): number;
 }
 
-/** What the queue should do with the record: forget it, show it again later, or dead-letter it. */
-export type RecordOutcome = { kind: 'done' } | { kind: 'retry'; delaySeconds: number } | { kind: 'give-up'; reason: string };
-
-const DONE: RecordOutcome = { kind: 'done' };
+/** What became of a copy. */
+export type CopyResult = 'delivered' | 'failed' | 'parked' | 'moved';
 
 export class DeliveryService {
-  constructor(private readonly deps: DeliveryDependencies) {}
+  private readonly timers: BreakerTimers;
 
-  /**
-   * A notification from the notifications queue. `attempt` is the queue's receive count; `payloadRef`
-   * is carried into clone retries so a large payload is not copied into every message.
-   */
-  async deliverNotification(notification: Notification, attempt: number, payloadRef?: CloneRetryMessage['payloadRef']): Promise<RecordOutcome> {
+  constructor(private readonly deps: DeliveryDependencies) {
+    this.timers = new BreakerTimers(deps, this);
+  }
+
+  /** A notification from the notifications queue: the fast lane. */
+  async deliverNotification(notification: Notification, payloadRef?: PayloadRef): Promise<void> {
     const config = await this.deps.readConfig(notification.phoneNumber);
     if (!config.primary) {
       logger.info('No primary webhook: notification dropped', { phone: maskPhone(notification.phoneNumber), notificationId: notification.id });
-      return DONE;
+      return;
     }
-    const primary = await this.send(config.primary, notification);
-    if (!isAccepted(primary)) {
-      return this.failed(notification, 'primary', primary, attempt, notification.receivedAt);
+    const copy: Copy = { notification, payloadRef, destination: PRIMARY, attempt: 1, windowStart: notification.receivedAt };
+    if ((await this.deliverCopy(copy, config.primary, config, 'fast')) === 'delivered') await this.releaseClones(copy, config, 'fast');
+  }
+
+  /** A message from the retries queue (a retry, a copy on the slow lane, or a breaker's timer). */
+  async handleRetry(message: RetriesMessage, notification?: Notification): Promise<void> {
+    const due = isTimer(message) ? message.at : message.notBefore;
+    // A wait longer than SQS's 15-minute delay goes in hops until its time has come.
+    if (due !== undefined && due - this.deps.now() > 1000) return this.later(message, (due - this.deps.now()) / 1000);
+    if (isTimer(message)) return this.timers.run(message);
+    if (!notification) throw new Error('A retry reached the delivery service without its payload.');
+
+    // Read fresh: a deleted clone is dropped and an updated URL is used at once.
+    const config = await this.deps.readConfig(message.phoneNumber, { fresh: true });
+    const destination = message.kind === 'primary' ? PRIMARY : cloneRef(message.destination);
+    const target = targetOf(config, destination);
+    if (!target) {
+      logger.info('Destination no longer configured or enabled: copy dropped', { phone: maskPhone(message.phoneNumber), notificationId: message.id, destination: labelOf(destination) });
+      return;
     }
+    const copy: Copy = {
+      notification,
+      payloadRef: message.payloadRef,
+      destination,
+      attempt: message.attempt ?? 2,
+      windowStart: message.kind === 'primary' ? message.firstAttemptAt : message.firstFailedAt,
+    };
+    const result = await this.deliverCopy(copy, target, config, 'slow');
+    if (result === 'delivered' && destination.role === 'primary') await this.releaseClones(copy, config, 'slow');
+  }
 
-    const clones = clonesOf(config);
-    const outcomes = await Promise.all(clones.map((clone) => this.send(clone, notification)));
-    const failed = clones.filter((_, index) => !isSuccess(outcomes[index]!));
-    if (failed.length === 0) return DONE;
-
-    const failedAt = this.deps.now();
-    const delaySeconds = this.retryDelay(1, 0);
-    await this.deps.scheduleCloneRetries(
-      failed.map((clone) => ({ ...cloneRetryOf(notification, payloadRef), destination: clone.name, firstFailedAt: failedAt })),
-      delaySeconds,
-    );
+  /** The gate is open: every enabled clone gets its copy, in parallel, each behind its own breaker. */
+  async releaseClones(primary: Copy, config: PhoneConfig, lane: Lane): Promise<void> {
+    const windowStart = this.deps.now();
     await Promise.all(
-      failed.map((clone) =>
-        this.record(notification, clone.name, outcomes[clones.indexOf(clone)]!, 1, failedAt + delaySeconds * 1000),
+      clonesOf(config).map((clone) =>
+        this.deliverCopy({ ...primary, destination: cloneRef(clone.name), attempt: 1, windowStart }, clone, config, lane),
       ),
     );
-    return DONE;
   }
 
-  /** A clone retry from the retries queue; `attempt` counts the clone's attempts, the first included. */
-  async retryClone(retry: CloneRetryMessage, notification: Notification, attempt: number): Promise<RecordOutcome> {
-    // Read fresh: a deleted clone is dropped and an updated URL is used at once.
-    const config = await this.deps.readConfig(retry.phoneNumber, { fresh: true });
-    const clone = clonesOf(config).find((destination) => destination.name === retry.destination);
-    if (!clone) {
-      logger.info('Clone no longer configured or enabled: retry dropped', { phone: maskPhone(retry.phoneNumber), notificationId: retry.id });
-      return DONE;
+  /** Attempts a copy in its lane, or moves it to the slow lane, or parks it. */
+  async deliverCopy(copy: Copy, target: WebhookTarget, config: PhoneConfig, lane: Lane): Promise<CopyResult> {
+    const { phoneNumber } = copy.notification;
+    const health = this.deps.attempts.healthOf(phoneNumber, config, copy.destination);
+    const decision = decideLane(health, this.deps.attempts.inFlight(phoneNumber, copy.destination), lane);
+    if (decision === 'park' && (await this.park(copy, health))) {
+      if (health.state === 'open' && health.nextProbeAt !== undefined && this.deps.now() - health.nextProbeAt > PROBE_OVERDUE_MS) {
+        await this.timers.arm('probe', phoneNumber, copy.destination, this.deps.now());
+      }
+      return 'parked';
     }
-    const outcome = await this.send(clone, notification);
-    return isSuccess(outcome) ? DONE : this.failed(notification, clone.name, outcome, attempt, retry.firstFailedAt);
+    if (decision === 'slow-lane' || decision === 'defer') {
+      await this.later(retryMessageOf(copy), decision === 'defer' ? DEFER_SECONDS : 0);
+      return 'moved';
+    }
+    const attempted = await this.deps.attempts.attempt(copy.destination, target, copy.notification, copy.attempt, decision === 'park' ? HEALTHY : health);
+    if (attempted.ok) return 'delivered';
+    await this.afterFailure(copy, attempted);
+    return 'failed';
   }
 
-  private send(target: WebhookTarget, notification: Notification): Promise<Outcome> {
-    return this.deps.sender.send({ url: target.url, headers: deliveryHeaders(target, notification), body: notification.payload });
+  /** Parks a copy behind its open breaker: false when the breaker closed meanwhile (attempt it instead). */
+  async park(copy: Copy, health?: DestinationHealth): Promise<boolean> {
+    const deadline = copy.windowStart + this.deps.policy.maxAgeSeconds * 1000;
+    if (this.deps.now() >= deadline) {
+      await this.giveUp(copy, `parked past its retry window after ${copy.attempt - 1} attempts`);
+      return true;
+    }
+    const { notification } = copy;
+    const payloadRef =
+      copy.payloadRef ??
+      (Buffer.byteLength(notification.payload) > MAX_PARKED_INLINE_BYTES
+        ? await this.deps.payloads.put(notification.phoneNumber, notification.id, notification.payload)
+        : undefined);
+    const parked = await this.deps.health.park(parkedOf(copy, deadline, payloadRef));
+    if (parked) {
+      logger.info('Copy parked behind an open breaker', {
+        phone: maskPhone(notification.phoneNumber),
+        notificationId: notification.id,
+        destination: labelOf(copy.destination),
+        // How long the line has been waiting, about (since the breaker opened): the stack alarms on it.
+        ...(health?.openedAt !== undefined && { oldestParkedAgeSeconds: Math.round((this.deps.now() - health.openedAt) / 1000) }),
+      });
+    }
+    return parked;
   }
 
-  /** Records a failed attempt and decides between another attempt later and the dead-letter queue. */
-  private async failed(notification: Notification, destination: string, outcome: Outcome, attempt: number, firstAttemptAt: number): Promise<RecordOutcome> {
-    const ageSeconds = (this.deps.now() - firstAttemptAt) / 1000;
-    const decision = decideRetry(attempt, ageSeconds, this.deps.policy, this.deps.random());
-    const nextAttemptAt = decision.kind === 'retry' ? this.deps.now() + decision.delaySeconds * 1000 : undefined;
-    await this.record(notification, destination, outcome, attempt, nextAttemptAt);
-    if (decision.kind === 'retry') return decision;
-    return { kind: 'give-up', reason: `${destination} still failing after ${attempt} attempts over ${Math.round(ageSeconds)} s (${describe(outcome)})` };
+  /** Dead-letters a copy with a reason that starts with its destination ("primary ...", "crm ..."). */
+  async giveUp(copy: Copy, reason: string): Promise<void> {
+    const { source, body } = deadLetterOf(copy);
+    const why = `${labelOf(copy.destination)} ${reason}`;
+    logger.error('Delivery given up: dead-lettered', { source, notificationId: copy.notification.id, destination: labelOf(copy.destination), reason: why });
+    await this.deps.queue.deadLetter(source, body, why, copy.notification.phoneNumber);
   }
 
-  private retryDelay(attempt: number, ageSeconds: number): number {
-    const decision = decideRetry(attempt, ageSeconds, this.deps.policy, this.deps.random());
-    return decision.kind === 'retry' ? decision.delaySeconds : 0;
+  /** Sends to the retries queue after `delaySeconds`, hopping when that is longer than SQS allows. */
+  async later(message: RetriesMessage, delaySeconds: number): Promise<void> {
+    const hops = delaySeconds > MAX_DELAY_SECONDS && !isTimer(message);
+    const sent = hops ? { ...message, notBefore: this.deps.now() + Math.round(delaySeconds * 1000) } : message;
+    await this.deps.queue.sendRetries([sent], Math.min(MAX_DELAY_SECONDS, delaySeconds));
   }
 
-  private async record(notification: Notification, destination: string, outcome: Outcome, attempt: number, nextAttemptAt: number | undefined): Promise<void> {
-    const failure: FailedAttempt = {
-      phoneNumber: notification.phoneNumber,
-      notificationId: notification.id,
-      destination,
-      ...(outcome.kind === 'answered' ? { status: outcome.status } : { error: outcome.error }),
-      latencyMs: Math.round(outcome.latencyMs),
-      attempt,
-      nextAttemptAt,
-      at: this.deps.now(),
-    };
-    logger.warn('Delivery attempt failed', { ...failure, phoneNumber: maskPhone(failure.phoneNumber) });
-    // The attempt record is for people looking back, not delivery state: failing to write it must
-    // not turn one clone's failure into a second copy for the primary and the healthy clones.
-    await this.deps.recordFailure(failure).catch((error: unknown) =>
-      logger.error('Failed attempt not recorded', { notificationId: failure.notificationId, destination, error: error instanceof Error ? error.name : 'unknown' }),
-    );
+  /** After a failed regular attempt: park behind a breaker that is now open, or retry on the schedule. */
+  private async afterFailure(copy: Copy, attempted: Attempted): Promise<void> {
+    const { before, after, outcome } = attempted;
+    const next = { ...copy, attempt: copy.attempt + 1 };
+    if (after.state !== 'closed') {
+      if (before.state === 'closed') await this.timers.arm('probe', copy.notification.phoneNumber, copy.destination, after.nextProbeAt!);
+      if (await this.park(next)) return this.deps.attempts.record(attempted, after.nextProbeAt);
+    }
+    const ageSeconds = (this.deps.now() - copy.windowStart) / 1000;
+    const decision = decideRetry(copy.attempt, ageSeconds, this.deps.policy, this.deps.random());
+    if (decision.kind === 'retry') {
+      await this.deps.attempts.record(attempted, this.deps.now() + decision.delaySeconds * 1000);
+      return this.later(retryMessageOf(next), decision.delaySeconds);
+    }
+    await this.deps.attempts.record(attempted, undefined);
+    await this.giveUp(copy, `still failing after ${copy.attempt} attempts over ${Math.round(ageSeconds)} s (${describe(outcome)})`);
   }
 }
 
-/** The primary's answer that releases the clones: exactly 200. */
-function isAccepted(outcome: Outcome): boolean {
-  return outcome.kind === 'answered' && releasesClones(outcome.status);
-}
-
-/** A clone copy counts as delivered on the same terms as the primary (exactly 200). */
-const isSuccess = isAccepted;
-
-function cloneRetryOf(notification: Notification, payloadRef: CloneRetryMessage['payloadRef']): Omit<CloneRetryMessage, 'destination' | 'firstFailedAt'> {
-  const { id, phoneNumber, signature, receivedAt } = notification;
-  return { id, phoneNumber, receivedAt, ...(signature && { signature }), ...(payloadRef ? { payloadRef } : { payload: notification.payload }) };
-}
-
-function describe(outcome: Outcome): string {
+export function describe(outcome: Outcome): string {
   return outcome.kind === 'answered' ? `HTTP ${outcome.status}` : outcome.error;
 }
+

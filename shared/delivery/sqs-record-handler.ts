@@ -1,72 +1,63 @@
-// Turns one SQS record into a delivery and the delivery's outcome into queue actions.
+// Turns one SQS record into a delivery. Every outcome of a delivery is queue work the service does
+// itself (a new delayed message, a parked item, a dead letter), so a record that returns is done; a
+// record that throws is received again, and after MAX_RECEIVE_COUNT receives SQS dead-letters it.
 import type { SQSRecord } from 'aws-lambda';
-import type { CloneRetryMessage, Notification, NotificationMessage } from '../domain/notification.js';
+import { isTimer, type Notification, type NotificationMessage, type RetriesMessage } from '../domain/notification.js';
 import { PayloadUnavailable, type PayloadStore } from '../domain/payload.js';
 import type { DeliveryQueue, QueueSource } from '../domain/queues.js';
 import { logger } from '../logger.js';
 import { decodeMessage } from '../queue/message-codec.js';
-import type { DeliveryService, RecordOutcome } from './delivery-service.js';
+import type { DeliveryService } from './delivery-service.js';
 
 export interface RecordHandlerDependencies {
   service: DeliveryService;
-  queue: DeliveryQueue;
+  queue: Pick<DeliveryQueue, 'sourceOf' | 'deadLetter'>;
   payloads: PayloadStore;
 }
 
 export type RecordHandler = (record: SQSRecord) => Promise<void>;
 
-/** Thrown after a record was held back for its next attempt, so the batch reports it as failed. */
-export class RetryScheduled extends Error {}
-
 export function createRecordHandler(deps: RecordHandlerDependencies): RecordHandler {
   return async (record) => {
     const source = deps.queue.sourceOf(record.eventSourceARN);
-    const receiveCount = Number(record.attributes.ApproximateReceiveCount) || 1;
-    const read = await readMessage(source, record.body, deps.payloads);
+    const read = await readMessage(source, record, deps.payloads);
     if (!read.success) {
       // A malformed message can never succeed: straight to the dead-letter queue, no retry loop.
       logger.error('Malformed queue message dead-lettered', { source, messageId: record.messageId, problem: read.problem });
       await deps.queue.deadLetter(source, record.body, `malformed: ${read.problem}`);
       return;
     }
-
-    const { message, payload } = read;
-    const notification: Notification = {
-      id: message.id ?? record.messageId,
-      phoneNumber: message.phoneNumber,
-      payload,
-      signature: message.signature,
-      receivedAt: message.receivedAt ?? Number(record.attributes.SentTimestamp),
-    };
-    const outcome: RecordOutcome =
-      'destination' in message
-        ? await deps.service.retryClone(message, notification, receiveCount + 1)
-        : await deps.service.deliverNotification(notification, receiveCount, message.payloadRef);
-
-    if (outcome.kind === 'retry') {
-      await deps.queue.holdBack(source, record.receiptHandle, outcome.delaySeconds);
-      throw new RetryScheduled(`next attempt in ${outcome.delaySeconds} s`);
-    }
-    if (outcome.kind === 'give-up') {
-      logger.error('Delivery given up: dead-lettered', { source, notificationId: notification.id, reason: outcome.reason });
-      await deps.queue.deadLetter(source, record.body, outcome.reason);
-    }
+    const { message, notification } = read;
+    if (source === 'notifications') return deps.service.deliverNotification(notification!, (message as NotificationMessage).payloadRef);
+    return deps.service.handleRetry(message as RetriesMessage, notification);
   };
 }
 
-type Read = { success: true; message: NotificationMessage | CloneRetryMessage; payload: string } | { success: false; problem: string };
+type Read =
+  | { success: true; message: NotificationMessage | RetriesMessage; notification?: Notification }
+  | { success: false; problem: string };
 
-/** The message with its payload, or why no attempt can ever have them (malformed, or a payloadRef it may not read). */
-async function readMessage(source: QueueSource, body: string, payloads: PayloadStore): Promise<Read> {
-  const decoded = decodeMessage(source, body);
+/** The message with its notification (payload included), or why no attempt can ever have them. */
+async function readMessage(source: QueueSource, record: SQSRecord, payloads: PayloadStore): Promise<Read> {
+  const decoded = decodeMessage(source, record.body);
   if (!decoded.success) return decoded;
   const { message } = decoded;
+  if (isTimer(message as RetriesMessage)) return { success: true, message };
+  const copy = message as Exclude<RetriesMessage, { kind: 'probe' | 'drain' }> | NotificationMessage;
+  let payload: string | undefined;
   try {
-    const payload = message.payloadRef ? await payloads.load(message.phoneNumber, message.payloadRef) : message.payload;
-    if (payload === undefined) return { success: false, problem: 'the message carries neither payload nor payloadRef' };
-    return { success: true, message, payload };
+    payload = copy.payloadRef ? await payloads.load(copy.phoneNumber, copy.payloadRef) : copy.payload;
   } catch (error) {
     if (error instanceof PayloadUnavailable) return { success: false, problem: error.message };
     throw error;
   }
+  if (payload === undefined) return { success: false, problem: 'the message carries neither payload nor payloadRef' };
+  const notification: Notification = {
+    id: copy.id ?? record.messageId,
+    phoneNumber: copy.phoneNumber,
+    payload,
+    signature: copy.signature,
+    receivedAt: copy.receivedAt ?? Number(record.attributes.SentTimestamp),
+  };
+  return { success: true, message, notification };
 }

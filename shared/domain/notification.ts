@@ -39,8 +39,15 @@ export const NotificationMessage = z
   .check(z.refine((message) => (message.payload === undefined) !== (message.payloadRef === undefined), 'Exactly one of payload and payloadRef is required.'));
 export type NotificationMessage = z.infer<typeof NotificationMessage>;
 
+/** The attempt a message carries (1 for a first delivery); retries count up from there. */
+const AttemptNumber = z.number().check(z.int(), z.positive());
+
+/** A short retry waits in SQS's 15-minute delays; a longer one hops until this time (epoch ms) has come. */
+const NotBefore = timestamp;
+
 /** A message on the retries queue: one clone of a notification whose primary already answered 200. */
 export const CloneRetryMessage = z.strictObject({
+  kind: z.optional(z.literal('clone')),
   phoneNumber: PhoneNumber,
   id: NotificationId,
   payload: z.optional(z.string()),
@@ -51,5 +58,46 @@ export const CloneRetryMessage = z.strictObject({
   destination: z.string().check(z.minLength(1)),
   /** Epoch milliseconds of the clone's first failed attempt: the retry window counts from here. */
   firstFailedAt: timestamp,
+  /** The attempt this message makes (absent: 2, the first retry). */
+  attempt: z.optional(AttemptNumber),
+  notBefore: z.optional(NotBefore),
 });
 export type CloneRetryMessage = z.infer<typeof CloneRetryMessage>;
+
+/**
+ * A message on the retries queue for the primary: a retry after a failed attempt, or a first attempt
+ * moved off the notifications queue because the primary is slow or failing (the slow lane).
+ */
+export const PrimaryRetryMessage = z.strictObject({
+  kind: z.literal('primary'),
+  phoneNumber: PhoneNumber,
+  id: NotificationId,
+  payload: z.optional(z.string()),
+  payloadRef: z.optional(PayloadRef),
+  signature: z.optional(Signature),
+  receivedAt: timestamp,
+  /** The attempt this message makes. */
+  attempt: AttemptNumber,
+  /** Epoch milliseconds of the primary's first attempt (the receive time before any). */
+  firstAttemptAt: timestamp,
+  notBefore: z.optional(NotBefore),
+});
+export type PrimaryRetryMessage = z.infer<typeof PrimaryRetryMessage>;
+
+/** A destination's timer on the retries queue: its next probe while the breaker is open, or its next drain step. */
+export const TimerMessage = z.strictObject({
+  kind: z.enum(['probe', 'drain']),
+  phoneNumber: PhoneNumber,
+  /** Exact-case name of the additional webhook; absent for the primary. */
+  destination: z.optional(z.string().check(z.minLength(1))),
+  /** Epoch ms the timer is set for; also its token: a copy of an already spent timer finds another set. */
+  at: timestamp,
+});
+export type TimerMessage = z.infer<typeof TimerMessage>;
+
+export const RetriesMessage = z.union([PrimaryRetryMessage, TimerMessage, CloneRetryMessage]);
+export type RetriesMessage = z.infer<typeof RetriesMessage>;
+
+export function isTimer(message: RetriesMessage): message is TimerMessage {
+  return message.kind === 'probe' || message.kind === 'drain';
+}

@@ -1,5 +1,5 @@
 // The queue ports: what ingest and delivery need from the notifications and retries queues.
-import type { CloneRetryMessage, Notification } from './notification.js';
+import type { Notification, RetriesMessage } from './notification.js';
 
 export type QueueSource = 'notifications' | 'retries';
 
@@ -11,10 +11,11 @@ export interface NotificationQueue {
 export interface DeliveryQueue {
   /** Which queue a record came from, by its event source ARN. */
   sourceOf(eventSourceArn: string): QueueSource;
-  /** Keeps a failed record invisible until its next attempt is due. */
-  holdBack(source: QueueSource, receiptHandle: string, seconds: number): Promise<void>;
-  /** Queues failed clones on the retries queue, first attempt after `delaySeconds`. */
-  scheduleCloneRetries(retries: readonly CloneRetryMessage[], delaySeconds: number): Promise<void>;
-  /** Moves a record's body to the dead-letter queue of the queue it came from, with the reason. */
-  deadLetter(source: QueueSource, body: string, reason: string): Promise<void>;
+  /**
+   * Sends to the retries queue (retries, the slow lane and the breakers' timers), visible after
+   * `delaySeconds` (at most SQS's 15 minutes: longer waits hop, see the messages' notBefore and at).
+   */
+  sendRetries(messages: readonly RetriesMessage[], delaySeconds: number): Promise<void>;
+  /** Moves a body to the dead-letter queue of the queue it belongs to, with the reason (and its number's fair-queue group). */
+  deadLetter(source: QueueSource, body: string, reason: string, phoneNumber?: string): Promise<void>;
 }

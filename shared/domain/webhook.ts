@@ -1,4 +1,5 @@
 // The product's nouns and the store interface the API and delivery need.
+import type { DestinationHealth } from './destination-health.js';
 
 export type Headers = Readonly<Record<string, string>>;
 
@@ -18,6 +19,11 @@ export interface PhoneConfig {
   primary?: WebhookTarget;
   enabled: boolean;
   destinations: Destination[];
+  /**
+   * The breakers of the number's destinations that have one, by destination key ('' for the
+   * primary, the name for a clone): read with the configuration, at no extra cost.
+   */
+  health?: Readonly<Record<string, DestinationHealth>>;
 }
 
 export interface DestinationChange {

@@ -10,6 +10,11 @@ export interface OutgoingMessage {
   body: string;
   /** Seconds before the message becomes visible, clamped to what SQS allows. */
   delaySeconds?: number;
+  /**
+   * The fair-queue group: the phone number, so SQS serves quiet numbers first while one number
+   * dominates the backlog (SQS fair queues on standard queues).
+   */
+  groupId?: string;
 }
 
 /** Resolves once SQS accepted every message; throws when any of them could not be sent. */
@@ -37,9 +42,10 @@ function batchesOf(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
 }
 
 async function sendBatch(sqs: SQSClient, queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void> {
-  let pending: SendMessageBatchRequestEntry[] = messages.map(({ body, delaySeconds }, index) => ({
+  let pending: SendMessageBatchRequestEntry[] = messages.map(({ body, delaySeconds, groupId }, index) => ({
     Id: String(index),
     MessageBody: body,
+    ...(groupId !== undefined && { MessageGroupId: groupId }),
     ...(delaySeconds !== undefined && { DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds))) }),
   }));
   for (let attempt = 1; ; attempt++) {

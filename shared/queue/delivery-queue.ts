@@ -1,6 +1,6 @@
 // The SQS actions of the delivery function: hold a record back, queue clone retries, dead-letter.
-import { ChangeMessageVisibilityCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { CloneRetryMessage } from '../domain/notification.js';
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { RetriesMessage } from '../domain/notification.js';
 import type { DeliveryQueue, QueueSource } from '../domain/queues.js';
 import { sendInBatches } from './batch-sender.js';
 import { encodeMessage } from './message-codec.js';
@@ -26,20 +26,21 @@ export class SqsDeliveryQueue implements DeliveryQueue {
     return lastSegment(eventSourceArn, ':') === this.retriesQueueName ? 'retries' : 'notifications';
   }
 
-  async holdBack(source: QueueSource, receiptHandle: string, seconds: number): Promise<void> {
-    await this.sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: this.urls[source], ReceiptHandle: receiptHandle, VisibilityTimeout: seconds }));
+  async sendRetries(messages: readonly RetriesMessage[], delaySeconds: number): Promise<void> {
+    // Throwing makes the record fail as a whole: a duplicate later, never a lost copy.
+    await sendInBatches(
+      this.sqs,
+      this.urls.retries,
+      messages.map((message) => ({ body: encodeMessage(message), delaySeconds, groupId: message.phoneNumber })),
+    );
   }
 
-  async scheduleCloneRetries(retries: readonly CloneRetryMessage[], delaySeconds: number): Promise<void> {
-    // Throwing makes the notification's record fail as a whole: a duplicate, never a lost clone.
-    await sendInBatches(this.sqs, this.urls.retries, retries.map((retry) => ({ body: encodeMessage(retry), delaySeconds })));
-  }
-
-  async deadLetter(source: QueueSource, body: string, reason: string): Promise<void> {
+  async deadLetter(source: QueueSource, body: string, reason: string, phoneNumber?: string): Promise<void> {
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: source === 'notifications' ? this.urls.notificationsDeadLetter : this.urls.retriesDeadLetter,
         MessageBody: body,
+        ...(phoneNumber && { MessageGroupId: phoneNumber }),
         MessageAttributes: {
           reason: { DataType: 'String', StringValue: reason.slice(0, 1000) },
           deadLetteredAt: { DataType: 'String', StringValue: new Date().toISOString() },

@@ -1,12 +1,12 @@
 // The one wire format of queue messages: ingest and producers write it, the record handler reads it,
 // clone retries write it again.
 import type * as z from 'zod/mini';
-import { CloneRetryMessage, NotificationMessage } from '../domain/notification.js';
+import { NotificationMessage, RetriesMessage } from '../domain/notification.js';
 import type { QueueSource } from '../domain/queues.js';
 
 export type { QueueSource };
 
-export type QueueMessage = NotificationMessage | CloneRetryMessage;
+export type QueueMessage = NotificationMessage | RetriesMessage;
 
 export type Decoded<T> = { success: true; message: T } | { success: false; problem: string };
 
@@ -20,7 +20,7 @@ export function encodeMessage(message: QueueMessage): string {
 }
 
 export function decodeMessage(source: 'notifications', body: string): Decoded<NotificationMessage>;
-export function decodeMessage(source: 'retries', body: string): Decoded<CloneRetryMessage>;
+export function decodeMessage(source: 'retries', body: string): Decoded<RetriesMessage>;
 export function decodeMessage(source: QueueSource, body: string): Decoded<QueueMessage>;
 export function decodeMessage(source: QueueSource, body: string): Decoded<QueueMessage> {
   let json: unknown;
@@ -29,7 +29,7 @@ export function decodeMessage(source: QueueSource, body: string): Decoded<QueueM
   } catch {
     return { success: false, problem: 'body is not JSON' };
   }
-  const schema: z.ZodMiniType<QueueMessage> = source === 'retries' ? CloneRetryMessage : NotificationMessage;
+  const schema: z.ZodMiniType<QueueMessage> = source === 'retries' ? RetriesMessage : NotificationMessage;
   const result = schema.safeParse(json);
   if (result.success) return { success: true, message: result.data };
   const issue = result.error.issues[0]!;

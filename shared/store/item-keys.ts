@@ -8,6 +8,13 @@ const RESERVED_PREFIX = '\u0000';
 
 export const CONFIG_SORT_KEY = `${RESERVED_PREFIX}config`;
 export const API_KEY_INDEX_PREFIX = `${RESERVED_PREFIX}api-key#`;
+/** A destination's breaker, in its number's partition so the configuration read brings it along. */
+export const HEALTH_PREFIX = `${RESERVED_PREFIX}health#`;
+
+/** The health item's sort key: the prefix alone for the primary, then the clone's exact name. */
+export function healthSortKey(destinationKey: string): string {
+  return `${HEALTH_PREFIX}${destinationKey}`;
+}
 
 export function isWebhookSortKey(sortKey: string): boolean {
   return !sortKey.startsWith(RESERVED_PREFIX);
@@ -20,4 +27,22 @@ export function apiKeyPartition(keyHash: string): string {
 
 export function attemptsPartition(phoneNumber: string): string {
   return `attempts#${phoneNumber}`;
+}
+
+/** Every parked notification of a number, sorted by destination, then by arrival. */
+export function parkedPartition(phoneNumber: string): string {
+  return `parked#${phoneNumber}`;
+}
+
+/**
+ * The sort-key prefix of one destination's parked notifications. A clone's name is length-prefixed,
+ * so no name's prefix is the beginning of another's ("a" and "a#b" stay apart).
+ */
+export function parkedPrefix(destinationKey: string): string {
+  return destinationKey === '' ? 'p#' : `c#${destinationKey.length}:${destinationKey}#`;
+}
+
+/** Arrival order within a destination: receive time (zero-padded epoch ms), then the id. */
+export function parkedSortKey(destinationKey: string, receivedAt: number, id: string): string {
+  return `${parkedPrefix(destinationKey)}${String(receivedAt).padStart(15, '0')}#${id}`;
 }

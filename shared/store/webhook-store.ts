@@ -7,7 +7,8 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import { Conflict, NotFound } from '../domain/errors.js';
 import { MAX_ADDITIONAL_WEBHOOKS } from '../domain/limits.js';
 import type { Destination, DestinationChange, PhoneConfig, WebhookStore, WebhookTarget } from '../domain/webhook.js';
-import { CONFIG_SORT_KEY, isWebhookSortKey } from './item-keys.js';
+import { healthFromItem } from './health-store.js';
+import { CONFIG_SORT_KEY, HEALTH_PREFIX, healthSortKey, isWebhookSortKey } from './item-keys.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -53,7 +54,11 @@ export class DynamoWebhookStore implements WebhookStore {
       .filter((item) => isWebhookSortKey(String(item.sk)))
       .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
       .map((item) => ({ name: String(item.sk), url: String(item.url), headers: (item.headers ?? {}) as Record<string, string> }));
+    const health = Object.fromEntries(
+      items.filter((item) => String(item.sk).startsWith(HEALTH_PREFIX)).map((item) => [String(item.sk).slice(HEALTH_PREFIX.length), healthFromItem(item)]),
+    );
     return {
+      ...(Object.keys(health).length > 0 && { health }),
       primary: configItem?.primary as WebhookTarget | undefined,
       enabled: configItem?.enabled === true,
       destinations,
@@ -162,6 +167,9 @@ export class DynamoWebhookStore implements WebhookStore {
           ExpressionAttributeValues: { ':one': 1, ':now': this.timestamp() },
         },
       },
+      // Its breaker goes with it: a webhook added later under the same name starts healthy. Its
+      // parked notifications are dropped by the drain (the destination is gone) or expire.
+      { Delete: { TableName: this.tableName, Key: { pk: phoneNumber, sk: healthSortKey(name) } } },
     ], () => unknownName(name));
   }
 

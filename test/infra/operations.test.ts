@@ -1,3 +1,4 @@
+import type { CfnResource } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStack, functionIds, type StackFixture } from './support/stack-fixture.js';
 import { logicalId, refersTo, resources } from './support/template-queries.js';
@@ -43,6 +44,18 @@ describe('alarms', () => {
     }
   });
 
+  it("fire when a destination's breaker opens and when a copy has been parked for an hour, from the delivery function's logs", () => {
+    const filters = Object.values(resources(fixture.template, 'AWS::Logs::MetricFilter')).map((filter) => filter.Properties);
+    const opened = filters.find((filter) => filter.MetricTransformations[0].MetricName === 'BreakersOpened');
+    const parked = filters.find((filter) => filter.MetricTransformations[0].MetricName === 'OldestParkedAgeSeconds');
+    expect(opened!.FilterPattern).toBe('{ ($.message = "Destination breaker changed") && ($.to = "open") }');
+    expect(parked!.MetricTransformations[0].MetricValue).toBe('$.oldestParkedAgeSeconds');
+    const deliveryLogs = fixture.stack.getLogicalId(fixture.stack.delivery.worker.logGroup.node.defaultChild as CfnResource);
+    for (const filter of [opened, parked]) expect(filter!.LogGroupName).toEqual({ Ref: deliveryLogs });
+    expect(alarms(fixture).find((a) => a.MetricName === 'BreakersOpened')).toMatchObject({ Namespace: 'MultiWebhook', Threshold: 1, Statistic: 'Sum' });
+    expect(alarms(fixture).find((a) => a.MetricName === 'OldestParkedAgeSeconds')).toMatchObject({ Namespace: 'MultiWebhook', Threshold: 3600, Statistic: 'Maximum' });
+  });
+
   it('fire on the rate of API 5xx answers, not their count', () => {
     const alarm = alarms(fixture).find((a) => JSON.stringify(a.Metrics ?? []).includes('"5xx"'));
     expect(alarm).toBeDefined();
@@ -58,7 +71,7 @@ describe('alarms', () => {
     try {
       const [topicId] = Object.keys(resources(withEmail.template, 'AWS::SNS::Topic'));
       withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-      expect(alarms(withEmail)).toHaveLength(8);
+      expect(alarms(withEmail)).toHaveLength(10);
       for (const alarm of alarms(withEmail)) {
         expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
         expect(alarm.OKActions).toEqual([{ Ref: topicId }]);

@@ -89,10 +89,10 @@ describe('permissions per function', () => {
     expect(actions('delivery', table)).toEqual(expect.arrayContaining(['dynamodb:GetItem', ...DYNAMODB_WRITES]));
   });
 
-  it('lets notification senders put offloaded payloads and delivery get them, nothing else of the bucket', () => {
+  it('lets notification senders put offloaded payloads, and delivery get them and put the large ones it parks, nothing else of the bucket', () => {
     const senders = routes().filter((r) => r.sendsNotifications).map((r) => r.handler);
     for (const handler of handlers()) {
-      const expected = handler === 'delivery' ? ['s3:GetObject'] : senders.includes(handler) ? ['s3:PutObject'] : [];
+      const expected = handler === 'delivery' ? ['s3:GetObject', 's3:PutObject'] : senders.includes(handler) ? ['s3:PutObject'] : [];
       expect(actions(handler, bucket), handler).toEqual(expected);
     }
   });

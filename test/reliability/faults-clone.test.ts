@@ -80,7 +80,8 @@ describe.concurrent('faults of an additional webhook', () => {
     for (const body of sentTo(failing.phoneNumber)) {
       const copies = received(sink, failing.phoneNumber, 'down').filter((r) => r.body.toString() === body);
       expectOneNotification(copies);
-      expect(copies.length).toBeGreaterThanOrEqual(2);
+      // At least once; once the clone's breaker opened, its copies wait parked instead of each being tried on its own.
+      expect(copies.length).toBeGreaterThanOrEqual(1);
       expect(copies.length).toBeLessThanOrEqual(bound);
       const id = String(copies[0]!.headers['webhook-id']);
       // One record per attempt, numbered 1..n; only the last one has no next attempt.
@@ -88,9 +89,11 @@ describe.concurrent('faults of an additional webhook', () => {
       expect(recorded.map((f) => f.attempt)).toEqual(copies.map((_, i) => i + 1));
       expect(recorded.every((f) => f.destination === 'down' && f.status === 500)).toBe(true);
       expect(recorded.slice(0, -1).every((f) => f.nextAttemptAt !== undefined)).toBe(true);
-      expect(recorded.at(-1)!.nextAttemptAt).toBeUndefined();
-      const deadLetter = deadLetters.find((d) => d.body.id === id);
-      expect(deadLetter).toMatchObject({ body: { destination: 'down' }, reason: expect.stringMatching(new RegExp(`^down still failing after ${copies.length} attempts .*HTTP 500`)) });
+      // Dead-lettered after its last attempt (which then names no next one), or parked behind the open
+      // breaker and dead-lettered when its window ended before the next probe.
+      const deadLetter = deadLetters.find((d) => d.body.id === id)!;
+      expect(deadLetter).toMatchObject({ body: { destination: 'down' }, reason: expect.stringMatching(new RegExp(`^down (still failing|parked past its retry window) after ${copies.length} attempts`)) });
+      if (deadLetter.reason!.includes('still failing')) expect(recorded.at(-1)!.nextAttemptAt).toBeUndefined();
     }
   });
 

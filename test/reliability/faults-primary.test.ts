@@ -5,6 +5,7 @@ import { configureNumber, postNotification, queuesSettled, received } from '../h
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { startSink, type Sink } from '../helpers/sink-server.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { PRIMARY } from '../../shared/domain/destination.js';
 import { failedAttempts } from './fault-support/observations.js';
 import { deliveredTo, expectNoCloneBeforePrimary200, expectOneNotification, startScriptedSink, type ScriptedSink } from './fault-support/scripted-sink.js';
 
@@ -44,17 +45,21 @@ async function expectDeliveredOnceToClones(phoneNumber: string, body: Buffer): P
 
 // Concurrent: each test has numbers of its own, and settling waits for every test's deliveries alike.
 describe.concurrent('faults of the primary webhook', () => {
-  it('holds every clone through an outage of 500s and delivers each notification to each clone once after the recovery', async () => {
+  it('holds every clone through an outage of 500s, parks the notifications behind the open breaker, and delivers each to each clone once after the recovery', async () => {
     const { phoneNumber } = await configureNumber(stack, sink, [...CLONES]);
     sink.answerAlways(phoneNumber, 'primary', { status: 500 });
-    const posted = await Promise.all(Array.from({ length: 5 }, (_, i) => postNotification(stack, phoneNumber, `outage ${i}`)));
+    const posted = await Promise.all(Array.from({ length: 8 }, (_, i) => postNotification(stack, phoneNumber, `outage ${i}`)));
 
-    // Every notification has been tried at least twice while the primary was down, and no clone heard of any.
-    await waitFor(() => posted.every((p) => received(sink, phoneNumber, 'primary').filter((r) => r.body.equals(p.body)).length >= 2), { timeoutMs: 15_000 });
+    // The breaker opened and every notification waits parked, and no clone heard of any.
+    await waitFor(async () => {
+      const health = await stack.services.health.read(phoneNumber, PRIMARY);
+      return health.state === 'open' && health.parked === posted.length;
+    }, { timeoutMs: 15_000 });
     for (const clone of CLONES) expect(received(sink, phoneNumber, clone)).toHaveLength(0);
 
     sink.answerAlways(phoneNumber, 'primary', undefined);
     await queuesSettled(stack);
+    expect(await stack.services.health.read(phoneNumber, PRIMARY)).toMatchObject({ state: 'closed', parked: 0 });
 
     for (const { body } of posted) {
       const primaryCopies = received(sink, phoneNumber, 'primary').filter((r) => r.body.equals(body));

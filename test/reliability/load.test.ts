@@ -1,6 +1,6 @@
 // Load through the whole local stack, CI-sized: 1,000 signed notifications across 8 numbers with 3 clones
-// each reach every destination exactly once; with one clone failing half of its attempts nothing is lost
-// and the retries stay bounded. The 10,000-notification version is the opt-in soak (npm run soak).
+// each reach every destination exactly once; with one clone failing the first attempt of every other
+// notification nothing is lost and the retries stay bounded. The 10,000-notification version is the opt-in soak (npm run soak).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { runLoad } from './fault-support/load-run.js';
@@ -36,7 +36,7 @@ describe(`${NOTIFICATIONS} notifications through ingest, queue and delivery`, ()
     });
   });
 
-  it('loses nothing when one clone fails half of its attempts: one retry per failed copy, nobody else receives anything twice', { timeout: 120_000 }, async () => {
+  it('loses nothing when one clone fails the first attempt of every other notification: one retry per failed copy, nobody else receives anything twice', { timeout: 120_000 }, async () => {
     const figures = await runLoad(stack, { notifications: NOTIFICATIONS, numbers: NUMBERS, clones: CLONES, flakyClone: 'c' });
 
     expect(figures).toMatchObject({
@@ -44,11 +44,11 @@ describe(`${NOTIFICATIONS} notifications through ingest, queue and delivery`, ()
       deliveredPerDestination: { primary: NOTIFICATIONS, a: NOTIFICATIONS, b: NOTIFICATIONS, c: NOTIFICATIONS },
       lost: 0,
       duplicated: 0,
-      // Each notification's first attempt at the flaky clone failed: half of its attempts.
-      failedAttempts: NOTIFICATIONS,
-      retries: NOTIFICATIONS,
+      // Every other notification's first attempt at the flaky clone failed, and its retry succeeded.
+      failedAttempts: NOTIFICATIONS / 2,
+      retries: NOTIFICATIONS / 2,
       maxAttemptsPerCopy: 2,
-      recordedFailures: NOTIFICATIONS,
+      recordedFailures: NOTIFICATIONS / 2,
       clonesBeforePrimary200: 0,
       webhookIdMismatches: 0,
       deadLettered: 0,

@@ -17,8 +17,10 @@ export interface LoadPlan {
   /** Names of each number's additional webhooks (up to 3). */
   clones: readonly string[];
   /**
-   * This clone fails half of its attempts: every notification's first attempt there is answered 500,
-   * the retry 200 (deterministic, so the retries are bounded and the run's length does not depend on luck).
+   * This clone flaps: the first attempt of every other notification there is answered 500, the retry
+   * 200 (deterministic, so the retries are bounded and the run's length does not depend on luck).
+   * Failures and successes interleave, as with a receiver that drops some requests: its breaker, which
+   * opens on consecutive failures, stays closed, and each failed copy is retried on its own.
    */
   flakyClone?: string;
   /** Ingest requests in flight at once (default 32). */
@@ -81,7 +83,8 @@ export async function runLoad(stack: LocalStack, plan: LoadPlan): Promise<LoadFi
   const sink = await startSink({
     reply: (request) => {
       // Paths are /<phone>/<destination>; the body identifies the notification.
-      const status = request.path.endsWith(`/${flakyClone}`) && !seenAtFlaky.has(request.path + request.body.toString()) ? FLAKY_STATUS : 200;
+      const everyOther = Number(/load (\d+)/.exec(request.body.toString())?.[1] ?? 1) % 2 === 0;
+      const status = request.path.endsWith(`/${flakyClone}`) && everyOther && !seenAtFlaky.has(request.path + request.body.toString()) ? FLAKY_STATUS : 200;
       if (status === FLAKY_STATUS) seenAtFlaky.add(request.path + request.body.toString());
       answers.set(request, status);
       return { status };

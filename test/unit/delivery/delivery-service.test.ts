@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryService, type DeliveryDependencies } from '../../../shared/delivery/delivery-service.js';
+import { DeliveryService } from '../../../shared/delivery/delivery-service.js';
+import { DestinationAttempts } from '../../../shared/delivery/destination-attempts.js';
 import type { Delivery, Outcome } from '../../../shared/delivery/http-sender.js';
-import type { CloneRetryMessage } from '../../../shared/domain/notification.js';
-import type { PhoneConfig } from '../../../shared/domain/webhook.js';
 import type { FailedAttempt } from '../../../shared/domain/delivery-attempt.js';
+import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE, HEALTHY } from '../../../shared/domain/destination-health.js';
+import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
+import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
+import type { PhoneConfig } from '../../../shared/domain/webhook.js';
+import { MemoryHealthStore } from '../support/memory-health-store.js';
 
-const NOW = 1_800_000_000_000;
-const notification = { id: 'n-1', phoneNumber: '15550001111', payload: '{"entry":[]}', receivedAt: NOW - 1000 };
+const START = 1_800_000_000_000;
+const PHONE = '15550001111';
+const notificationAt = (receivedAt: number, id = 'n-1') => ({ id, phoneNumber: PHONE, payload: `{"entry":["${id}"]}`, receivedAt });
+const notification = notificationAt(START - 1000);
 const target = (name: string) => ({ name, url: `https://${name}.example.com/`, headers: {} });
 const configured = (overrides: Partial<PhoneConfig> = {}): PhoneConfig => ({
   primary: { url: 'https://primary.example.com/', headers: {} },
@@ -14,111 +20,271 @@ const configured = (overrides: Partial<PhoneConfig> = {}): PhoneConfig => ({
   destinations: [target('a'), target('b'), target('c')],
   ...overrides,
 });
-const answered = (status: number): Outcome => ({ kind: 'answered', status, latencyMs: 3, bodyExcerpt: '' });
+const answered = (status: number, latencyMs = 3): Outcome => ({ kind: 'answered', status, latencyMs, bodyExcerpt: '' });
+const timedOut: Outcome = { kind: 'failed', error: 'timeout', detail: '', latencyMs: 5000 };
 
-/** A delivery service whose sender answers by host, and which records what it was asked to do. */
+/** A delivery service over in-memory ports: the sender answers by host, the queue and dead letters are recorded. */
 function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
-  const sent: string[] = [];
-  const retries: { retries: CloneRetryMessage[]; delaySeconds: number }[] = [];
+  const clock = { now: START };
+  const sent: { host: string; body: string }[] = [];
+  const later: { message: RetriesMessage; delaySeconds: number }[] = [];
+  const deadLetters: { source: string; body: any; reason: string }[] = [];
   const failures: FailedAttempt[] = [];
-  const deps: DeliveryDependencies = {
-    readConfig: async () => config,
+  const health = new MemoryHealthStore();
+  const policy = { baseSeconds: 5, maxAgeSeconds: 3600 };
+  // The configuration read brings the number's breakers along, as the store's query does.
+  const withHealth = (): PhoneConfig => ({
+    ...config,
+    health: Object.fromEntries([...health.health].filter(([key]) => key.startsWith(`${PHONE}/`)).map(([key, value]) => [key.slice(PHONE.length + 1), value])),
+  });
+  const deps = {
+    readConfig: async () => withHealth(),
+    health,
+    queue: {
+      sendRetries: async (messages: readonly RetriesMessage[], delaySeconds: number) => void later.push(...messages.map((message) => ({ message, delaySeconds }))),
+      deadLetter: async (source: string, body: string, reason: string) => void deadLetters.push({ source, body: JSON.parse(body), reason }),
+    },
+    payloads: { put: async () => ({ bucket: 'b', key: 'k' }), load: async () => 'loaded' },
+    policy,
+    now: () => clock.now,
+    random: () => 0.999999,
+  };
+  const attempts = new DestinationAttempts({
     sender: {
       send: async (delivery: Delivery) => {
         const host = new URL(delivery.url).hostname.split('.')[0]!;
-        sent.push(host);
+        sent.push({ host, body: String(delivery.body) });
         return answers[host] ?? answered(200);
       },
       close: async () => undefined,
     },
-    scheduleCloneRetries: async (messages, delaySeconds) => void retries.push({ retries: messages, delaySeconds }),
+    health,
     recordFailure: async (attempt) => void failures.push(attempt),
-    policy: { baseSeconds: 5, maxAgeSeconds: 3600 },
-    now: () => NOW,
-    random: () => 0.999999,
+    policy,
+    knownHealthSeconds: 0,
+    now: deps.now,
+    random: deps.random,
+  });
+  const service = new DeliveryService({ ...deps, attempts });
+  const hosts = () => sent.map((request) => request.host);
+  /**
+   * Hands back what the service sent to the retries queue (timers, deferred and moved copies), as the
+   * queue would, until nothing is left; the clock moves to each timer's time. Failed copies'
+   * retries are run too, so only use it once the receivers answer as the test wants.
+   */
+  const runTimers = async (limit = 500) => {
+    for (let i = 0; i < limit && later.length > 0; i++) {
+      const { message } = later.shift()!;
+      if (isTimer(message)) {
+        clock.now = Math.max(clock.now, message.at);
+        await service.handleRetry(message);
+      } else {
+        const { id, phoneNumber, payload, signature, receivedAt } = message;
+        await service.handleRetry(message, { id, phoneNumber, payload: payload!, receivedAt, ...(signature && { signature }) });
+      }
+    }
   };
-  return { service: new DeliveryService(deps), sent, retries, failures };
+  /** Runs only the first timer waiting on the queue. */
+  const runNextTimer = async () => {
+    const index = later.findIndex(({ message }) => isTimer(message));
+    const { message } = later.splice(index, 1)[0]!;
+    if (isTimer(message)) clock.now = Math.max(clock.now, message.at);
+    await service.handleRetry(message);
+  };
+  return { service, health, sent, hosts, later, deadLetters, failures, clock, answers, runTimers, runNextTimer };
 }
 
-describe('DeliveryService', () => {
-  it('sends to the primary, then to every clone, and writes nothing on success', async () => {
+/**
+ * Fails the primary until its breaker opens: the first failure on the fast lane, the next ones on the
+ * slow lane (where a destination that failed last time goes). Returns the harness, breaker open.
+ */
+async function withOpenPrimary(answers: Record<string, Outcome> = {}) {
+  const h = harness(configured(), { primary: answered(503), ...answers });
+  await h.service.deliverNotification(notificationAt(START - 1000, 'n-0'));
+  for (let i = 1; i < BREAKER_FAILURE_THRESHOLD; i++) {
+    const next = notificationAt(START - 1000 + i, `n-${i}`);
+    await h.service.handleRetry({ kind: 'primary', ...next, attempt: 1, firstAttemptAt: next.receivedAt }, next);
+  }
+  return h;
+}
+
+describe('DeliveryService: the gate', () => {
+  it('sends to the primary, then to every clone, and writes and queues nothing on success', async () => {
     const h = harness(configured());
-    expect(await h.service.deliverNotification(notification, 1)).toEqual({ kind: 'done' });
-    expect(h.sent[0]).toBe('primary');
-    expect(h.sent.slice(1).sort()).toEqual(['a', 'b', 'c']);
-    expect(h.failures).toEqual([]);
-    expect(h.retries).toEqual([]);
+    await h.service.deliverNotification(notification);
+    expect(h.hosts()[0]).toBe('primary');
+    expect(h.hosts().slice(1).sort()).toEqual(['a', 'b', 'c']);
+    expect([h.failures, h.later, h.deadLetters, [...h.health.health.values()]]).toEqual([[], [], [], []]);
   });
 
-  it.each([204, 201, 302, 500])('holds every clone when the primary answers %i and retries the notification', async (status) => {
+  it.each([204, 201, 302, 500])('holds every clone when the primary answers %i and retries it as a new delayed message', async (status) => {
     const h = harness(configured(), { primary: answered(status) });
-    expect(await h.service.deliverNotification(notification, 1)).toEqual({ kind: 'retry', delaySeconds: 5 });
-    expect(h.sent).toEqual(['primary']);
-    expect(h.failures).toMatchObject([{ destination: 'primary', status, attempt: 1, nextAttemptAt: NOW + 5000 }]);
+    await h.service.deliverNotification(notification);
+    expect(h.hosts()).toEqual(['primary']);
+    expect(h.later).toEqual([{ message: expect.objectContaining({ kind: 'primary', id: 'n-1', attempt: 2, firstAttemptAt: notification.receivedAt }), delaySeconds: 5 }]);
+    expect(h.failures).toMatchObject([{ destination: 'primary', status, attempt: 1 }]);
   });
 
   it('holds the clones on a timeout of the primary', async () => {
-    const h = harness(configured(), { primary: { kind: 'failed', error: 'timeout', detail: '', latencyMs: 5000 } });
-    expect((await h.service.deliverNotification(notification, 2)).kind).toBe('retry');
-    expect(h.sent).toEqual(['primary']);
-    expect(h.failures[0]).toMatchObject({ error: 'timeout', attempt: 2 });
+    const h = harness(configured(), { primary: timedOut });
+    await h.service.deliverNotification(notification);
+    expect(h.hosts()).toEqual(['primary']);
+    expect(h.failures[0]).toMatchObject({ error: 'timeout', attempt: 1 });
   });
 
-  it('gives up on a primary still failing at the end of the window', async () => {
+  it('sends only to the primary while multiple webhooks are disabled, and nothing to a number without a primary', async () => {
+    const disabled = harness(configured({ enabled: false }));
+    await disabled.service.deliverNotification(notification);
+    const none = harness(configured({ primary: undefined }));
+    await none.service.deliverNotification(notification);
+    expect([disabled.hosts(), none.hosts()]).toEqual([['primary'], []]);
+  });
+
+  it('releases the clones when a retried primary answers 200 on the slow lane', async () => {
+    const h = harness(configured());
+    await h.service.handleRetry({ kind: 'primary', ...notification, attempt: 3, firstAttemptAt: notification.receivedAt }, notification);
+    expect(h.hosts()[0]).toBe('primary');
+    expect(h.hosts().slice(1).sort()).toEqual(['a', 'b', 'c']);
+  });
+
+  it('gives up on a primary still failing at the end of the window: the notification goes to the notifications DLQ with the reason', async () => {
     const h = harness(configured(), { primary: answered(503) });
-    const old = { ...notification, receivedAt: NOW - 3600_000 };
-    expect(await h.service.deliverNotification(old, 40)).toMatchObject({ kind: 'give-up' });
-    expect(h.failures[0]).toMatchObject({ nextAttemptAt: undefined });
+    h.clock.now = notification.receivedAt + 3600_000;
+    await h.service.handleRetry({ kind: 'primary', ...notification, attempt: 9, firstAttemptAt: notification.receivedAt }, notification);
+    expect(h.later).toEqual([]);
+    expect(h.deadLetters).toEqual([{ source: 'notifications', body: expect.objectContaining({ id: 'n-1', phoneNumber: PHONE }), reason: expect.stringMatching(/^primary still failing after 9 attempts .*HTTP 503/) }]);
   });
+});
 
-  it('sends only to the primary while multiple webhooks are disabled', async () => {
-    const h = harness(configured({ enabled: false }));
-    await h.service.deliverNotification(notification, 1);
-    expect(h.sent).toEqual(['primary']);
-  });
-
-  it('delivers nothing to a number without a primary', async () => {
-    const h = harness(configured({ primary: undefined }));
-    expect(await h.service.deliverNotification(notification, 1)).toEqual({ kind: 'done' });
-    expect(h.sent).toEqual([]);
-  });
-
-  it('retries a failing clone on its own and finishes the notification', async () => {
+describe('DeliveryService: clones', () => {
+  it('retries a failing clone on its own, on the retries queue, and nobody else gets anything again', async () => {
     const h = harness(configured(), { b: answered(500) });
-    expect(await h.service.deliverNotification(notification, 1)).toEqual({ kind: 'done' });
-    expect(h.retries).toHaveLength(1);
-    expect(h.retries[0]!.retries).toEqual([
-      { id: 'n-1', phoneNumber: '15550001111', payload: notification.payload, receivedAt: notification.receivedAt, destination: 'b', firstFailedAt: NOW },
-    ]);
+    await h.service.deliverNotification(notification);
+    expect(h.later).toEqual([{ message: expect.objectContaining({ kind: 'clone', destination: 'b', attempt: 2, firstFailedAt: START }), delaySeconds: 5 }]);
     expect(h.failures).toMatchObject([{ destination: 'b', status: 500, attempt: 1 }]);
   });
 
   it('carries a payload reference instead of the payload into clone retries', async () => {
     const h = harness(configured(), { a: answered(500) });
-    await h.service.deliverNotification(notification, 1, { bucket: 'b', key: 'payloads/n-1' });
-    expect(h.retries[0]!.retries[0]).toMatchObject({ payloadRef: { bucket: 'b', key: 'payloads/n-1' } });
-    expect(h.retries[0]!.retries[0]).not.toHaveProperty('payload');
+    await h.service.deliverNotification(notification, { bucket: 'b', key: `payloads/${PHONE}/n-1` });
+    expect(h.later[0]!.message).toMatchObject({ payloadRef: { bucket: 'b', key: `payloads/${PHONE}/n-1` } });
+    expect(h.later[0]!.message).not.toHaveProperty('payload');
   });
 
-  it('sends a clone retry to that clone only, with its current configuration', async () => {
-    const h = harness(configured({ destinations: [target('a'), { ...target('b'), url: 'https://moved.example.com/' }] }));
-    const retry = { ...notification, destination: 'b', firstFailedAt: NOW - 10_000 };
-    expect(await h.service.retryClone(retry, notification, 2)).toEqual({ kind: 'done' });
-    expect(h.sent).toEqual(['moved']);
+  it('sends a clone retry to that clone only, with its current configuration, matched by exact case', async () => {
+    const h = harness(configured({ destinations: [target('hook'), { ...target('HOOK'), url: 'https://upper.example.com/' }] }));
+    await h.service.handleRetry({ ...notification, kind: 'clone', destination: 'HOOK', firstFailedAt: START - 10_000 }, notification);
+    expect(h.hosts()).toEqual(['upper']);
   });
 
   it('drops a clone retry whose clone was deleted or disabled', async () => {
-    const retry = { ...notification, destination: 'gone', firstFailedAt: NOW };
+    const retry = { ...notification, destination: 'gone', firstFailedAt: START };
     const deleted = harness(configured());
-    expect(await deleted.service.retryClone(retry, notification, 2)).toEqual({ kind: 'done' });
+    await deleted.service.handleRetry(retry, notification);
     const disabled = harness(configured({ enabled: false }));
-    expect(await disabled.service.retryClone({ ...retry, destination: 'a' }, notification, 2)).toEqual({ kind: 'done' });
-    expect([...deleted.sent, ...disabled.sent]).toEqual([]);
+    await disabled.service.handleRetry({ ...retry, destination: 'a' }, notification);
+    expect([...deleted.hosts(), ...disabled.hosts()]).toEqual([]);
+  });
+});
+
+describe('DeliveryService: lanes', () => {
+  it('moves a first delivery to the slow lane without attempting it when its destination failed last time', async () => {
+    const h = harness(configured());
+    h.health.set(PHONE, PRIMARY, { ...HEALTHY, consecutiveFailures: 1 });
+    await h.service.deliverNotification(notification);
+    expect(h.hosts()).toEqual([]);
+    expect(h.later).toEqual([{ message: expect.objectContaining({ kind: 'primary', attempt: 1 }), delaySeconds: 0 }]);
   });
 
-  it('matches the clone of a retry by exact case', async () => {
-    const h = harness(configured({ destinations: [target('hook'), { ...target('HOOK'), url: 'https://upper.example.com/' }] }));
-    await h.service.retryClone({ ...notification, destination: 'HOOK', firstFailedAt: NOW }, notification, 2);
-    expect(h.sent).toEqual(['upper']);
+  it('moves the copy for a slow clone to the slow lane and delivers the others at once', async () => {
+    const h = harness(configured());
+    h.health.set(PHONE, cloneRef('b'), { ...HEALTHY, lastLatencyMs: 4900 });
+    await h.service.deliverNotification(notification);
+    expect(h.hosts().sort()).toEqual(['a', 'c', 'primary']);
+    expect(h.later).toEqual([{ message: expect.objectContaining({ kind: 'clone', destination: 'b', attempt: 1 }), delaySeconds: 0 }]);
+  });
+
+  it('records a slow answer, so other processes send that destination to the slow lane, and writes nothing for a fast one', async () => {
+    const h = harness(configured({ destinations: [] }), { primary: answered(200, 4900) });
+    await h.service.deliverNotification(notification);
+    expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', lastLatencyMs: 4900 });
+    const fast = harness(configured({ destinations: [] }));
+    await fast.service.deliverNotification(notification);
+    expect([...fast.health.health.values()]).toEqual([]);
+  });
+});
+
+describe('DeliveryService: breakers, parking and the drain', () => {
+  it('opens the breaker at the threshold, parks the failing copy and every later one, and arms one probe', async () => {
+    const h = await withOpenPrimary();
+    expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'open', consecutiveFailures: BREAKER_FAILURE_THRESHOLD, parked: 1 });
+    const attemptsSoFar = h.sent.length;
+
+    await h.service.deliverNotification(notificationAt(START + 10, 'later'));
+
+    expect(h.sent.length).toBe(attemptsSoFar); // parked, not attempted
+    expect(h.health.parkedFor(PHONE, PRIMARY).map((item) => item.id)).toEqual([`n-${BREAKER_FAILURE_THRESHOLD - 1}`, 'later']);
+    expect(h.later.filter(({ message }) => message.kind === 'probe')).toHaveLength(1);
+    expect(h.hosts().filter((host) => host !== 'primary')).toEqual([]); // no clone before the primary's 200
+  });
+
+  it('probes with the oldest parked copy: a failure sets the next probe further out and keeps everything parked', async () => {
+    const h = await withOpenPrimary();
+    const firstProbeAt = h.health.of(PHONE, PRIMARY).nextProbeAt!;
+    await h.runNextTimer();
+    const health = h.health.of(PHONE, PRIMARY);
+    expect(health).toMatchObject({ state: 'open', failedProbes: 1, parked: 1 });
+    expect(health.nextProbeAt! - firstProbeAt).toBeGreaterThan(5_000);
+  });
+
+  it('drains in arrival order once a probe answers 200, each primary copy followed by its clones, then closes', async () => {
+    const h = await withOpenPrimary();
+    for (let i = 0; i < DRAIN_BATCH_SIZE + 3; i++) await h.service.deliverNotification(notificationAt(START + 100 + i, `p-${String(i).padStart(2, '0')}`));
+    h.answers.primary = answered(200);
+    h.sent.length = 0;
+
+    await h.runTimers();
+
+    const primaryBodies = h.sent.filter((request) => request.host === 'primary').map((request) => JSON.parse(request.body).entry[0]);
+    // The ones that failed before the breaker opened are parked too, when their retries come: first in line.
+    const failedEarlier = Array.from({ length: BREAKER_FAILURE_THRESHOLD }, (_, i) => `n-${i}`);
+    const expected = [...failedEarlier, ...Array.from({ length: DRAIN_BATCH_SIZE + 3 }, (_, i) => `p-${String(i).padStart(2, '0')}`)];
+    expect(primaryBodies).toEqual(expected);
+    // Every clone copy came after its own primary copy.
+    for (const id of expected) {
+      const primaryAt = h.sent.findIndex((request) => request.host === 'primary' && request.body.includes(`"${id}"`));
+      const clones = h.sent.flatMap((request, index) => (request.host !== 'primary' && request.body.includes(`"${id}"`) ? [index] : []));
+      expect(clones).toHaveLength(3);
+      expect(Math.min(...clones)).toBeGreaterThan(primaryAt);
+    }
+    expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', parked: 0 });
+    expect(h.health.parkedFor(PHONE, PRIMARY)).toEqual([]);
+  });
+
+  it('dead-letters a parked copy whose window ended while the destination was down, when the probe comes', async () => {
+    const h = await withOpenPrimary();
+    h.clock.now = START + 3600_000 + 1;
+    h.answers.primary = answered(200);
+    await h.runTimers();
+    expect(h.deadLetters.map((letter) => letter.body.id).sort()).toEqual(Array.from({ length: BREAKER_FAILURE_THRESHOLD }, (_, i) => `n-${i}`));
+    expect(h.deadLetters.every((letter) => letter.source === 'notifications' && /^primary parked past its retry window/.test(letter.reason))).toBe(true);
+    expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', consecutiveFailures: BREAKER_FAILURE_THRESHOLD - 1 }); // half-open: nothing was left to probe with
+  });
+
+  it('runs a timer once even when SQS hands it out twice', async () => {
+    const h = await withOpenPrimary();
+    const probe = h.later.find(({ message }) => message.kind === 'probe')!.message;
+    h.clock.now = (probe as { at: number }).at;
+    const before = h.sent.length;
+    await h.service.handleRetry(probe);
+    await h.service.handleRetry(probe);
+    expect(h.sent.length - before).toBe(1);
+  });
+
+  it('waits out a delay longer than SQS allows in hops, without an attempt', async () => {
+    const h = harness(configured());
+    await h.service.handleRetry({ kind: 'primary', ...notification, attempt: 2, firstAttemptAt: START, notBefore: START + 3600_000 }, notification);
+    expect(h.sent).toEqual([]);
+    expect(h.later).toEqual([{ message: expect.objectContaining({ notBefore: START + 3600_000 }), delaySeconds: 900 }]);
   });
 });

@@ -1,0 +1,162 @@
+// The timers of an open breaker, as messages on the retries queue: the probe (one parked copy tried,
+// spaced by the retry schedule) and the drain (the parked copies delivered in arrival order, a few
+// per step, a step per interval), each guarded so that one timer runs per destination at a time.
+import { afterIdleProbe, afterUnparked, DRAIN_BATCH_SIZE, DRAIN_CONCURRENCY, DRAIN_INTERVAL_SECONDS, type DestinationHealth } from '../domain/destination-health.js';
+import { labelOf, refOf, targetOf, type DestinationRef } from '../domain/destination.js';
+import type { TimerMessage } from '../domain/notification.js';
+import type { ParkedNotification } from '../domain/parking.js';
+import { PayloadUnavailable } from '../domain/payload.js';
+import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
+import { DELIVERY_FUNCTION_TIMEOUT_SECONDS } from '../defaults.js';
+import { logger, maskPhone } from '../logger.js';
+import { copyOfParked, type Copy } from './copies.js';
+import type { DeliveryDependencies, DeliveryService } from './delivery-service.js';
+import type { AttemptKind } from './destination-attempts.js';
+
+/** A timer's lease outlives the function that holds it, so a crashed step is taken over by the next copy. */
+const TIMER_LEASE_MS = DELIVERY_FUNCTION_TIMEOUT_SECONDS * 1000 * 2;
+/** A drain step stops starting attempts after this long, well inside the function's timeout. */
+const DRAIN_STEP_BUDGET_MS = (DELIVERY_FUNCTION_TIMEOUT_SECONDS * 1000) / 3;
+
+export class BreakerTimers {
+  constructor(
+    private readonly deps: DeliveryDependencies,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  /** Sets the destination's next timer and sends it. */
+  async arm(kind: TimerMessage['kind'], phoneNumber: string, destination: DestinationRef, at: number): Promise<void> {
+    await this.deps.health.armTimer(phoneNumber, destination, at);
+    const name = destination.role === 'clone' ? { destination: destination.name } : {};
+    await this.delivery.later({ kind, phoneNumber, ...name, at }, Math.max(0, (at - this.deps.now()) / 1000));
+  }
+
+  async run(timer: TimerMessage): Promise<void> {
+    const destination = refOf(timer.destination);
+    const { phoneNumber } = timer;
+    const now = this.deps.now();
+    const claim = await this.deps.health.claimTimer(phoneNumber, destination, timer.at, now, now + TIMER_LEASE_MS);
+    if (!claim.claimed) {
+      // Held by a step that may have crashed (this may be its own record, received again): come back
+      // when the lease ends. If the step finishes, it sets another timer and this copy is spent.
+      if (claim.leasedUntil !== undefined) await this.delivery.later(timer, Math.max(1, (claim.leasedUntil - now) / 1000));
+      return;
+    }
+    const health = await this.deps.health.read(phoneNumber, destination);
+    const expected = timer.kind === 'probe' ? 'open' : 'draining';
+    if (health.state !== expected) return this.deps.health.armTimer(phoneNumber, destination, undefined);
+    const config = await this.deps.readConfig(phoneNumber, { fresh: true });
+    const target = targetOf(config, destination);
+    if (timer.kind === 'probe') await this.probe(phoneNumber, destination, target, config, health);
+    else await this.drain(phoneNumber, destination, target, config, health);
+  }
+
+  /** Tries the oldest parked copy: a 200 starts the drain, anything else sets the next probe further out. */
+  private async probe(phoneNumber: string, destination: DestinationRef, target: WebhookTarget | undefined, config: PhoneConfig, health: DestinationHealth) {
+    const [copy] = await this.liveParked(phoneNumber, destination, target, 1);
+    if (copy) {
+      logger.info('Probing with the oldest parked copy', {
+        phone: maskPhone(phoneNumber),
+        destination: labelOf(destination),
+        parked: health.parked,
+        oldestParkedAgeSeconds: Math.round((this.deps.now() - copy.copy.notification.receivedAt) / 1000),
+      });
+    }
+    if (!copy || !target) {
+      // Nothing waits: close half-open, so the next real attempt is the probe.
+      const now = this.deps.now();
+      await this.deps.attempts.change(phoneNumber, destination, (current) => (current.state === 'open' ? afterIdleProbe(current, now) : current));
+      return this.deps.health.armTimer(phoneNumber, destination, undefined);
+    }
+    const attempted = await this.attemptParked(copy, target, config, health, 'probe');
+    if (!attempted.ok) return this.arm('probe', phoneNumber, destination, attempted.after.nextProbeAt ?? this.deps.now());
+    logger.info('Probe succeeded: draining parked copies', { phone: maskPhone(phoneNumber), destination: labelOf(destination) });
+    await this.arm('drain', phoneNumber, destination, this.deps.now() + DRAIN_INTERVAL_SECONDS * 1000);
+  }
+
+  /**
+   * Attempts the next parked copies in arrival order; a copy that fails waits for the next step, a
+   * run of failures reopens the breaker. Closes it once none is left.
+   */
+  private async drain(phoneNumber: string, destination: DestinationRef, target: WebhookTarget | undefined, config: PhoneConfig, health: DestinationHealth) {
+    const copies = target ? await this.liveParked(phoneNumber, destination, target, DRAIN_BATCH_SIZE) : [];
+    const startedAt = performance.now();
+    // The breaker as the step last saw it: a run of failures reopens it and stops the step.
+    const seen = { health };
+    const reopened = () => seen.health.state === 'open';
+    let next = 0;
+    // DRAIN_CONCURRENCY workers take the copies in arrival order, so every copy starts after the ones before it.
+    const worker = async (): Promise<void> => {
+      while (next < copies.length && !reopened() && performance.now() - startedAt < DRAIN_STEP_BUDGET_MS) {
+        const attempted = await this.attemptParked(copies[next++]!, target!, config, seen.health, 'drain');
+        if (!reopened()) seen.health = attempted.after;
+      }
+    };
+    await Promise.all(Array.from({ length: DRAIN_CONCURRENCY }, worker));
+    if (reopened()) return this.arm('probe', phoneNumber, destination, seen.health.nextProbeAt ?? this.deps.now());
+    const now = this.deps.now();
+    const { after } = await this.deps.attempts.change(phoneNumber, destination, (current) =>
+      current.state === 'draining' && current.parked === 0 ? afterUnparked(current, 0, now) : current,
+    );
+    if (after.state === 'closed') {
+      logger.info('Drain finished: breaker closed', { phone: maskPhone(phoneNumber), destination: labelOf(destination) });
+      return this.deps.health.armTimer(phoneNumber, destination, undefined);
+    }
+    await this.arm('drain', phoneNumber, destination, now + DRAIN_INTERVAL_SECONDS * 1000);
+  }
+
+  /** One parked copy, as a probe: unparked on its 200 (and, for the primary, its clones released). */
+  private async attemptParked(parked: { copy: Copy; item: ParkedNotification }, target: WebhookTarget, config: PhoneConfig, health: DestinationHealth, kind: AttemptKind) {
+    const { copy, item } = parked;
+    const attempted = await this.deps.attempts.attempt(copy.destination, target, copy.notification, copy.attempt, health, kind);
+    if (!attempted.ok) {
+      const next = attempted.after.state === 'open' ? attempted.after.nextProbeAt : this.deps.now() + DRAIN_INTERVAL_SECONDS * 1000;
+      await Promise.all([this.deps.attempts.record(attempted, next), this.deps.health.countAttempt(item)]);
+      return attempted;
+    }
+    await this.deps.health.unpark(item);
+    if (copy.destination.role === 'primary') await this.delivery.releaseClones(copy, config, 'slow');
+    return attempted;
+  }
+
+  /**
+   * The oldest parked copies with their payloads. Copies past their window are dead-lettered and
+   * copies whose destination is gone are dropped on the way, so neither ever blocks the line.
+   */
+  private async liveParked(phoneNumber: string, destination: DestinationRef, target: WebhookTarget | undefined, limit: number) {
+    const live: { copy: Copy; item: ParkedNotification }[] = [];
+    for (;;) {
+      const items = await this.deps.health.oldestParked(phoneNumber, destination, limit);
+      let removed = 0;
+      for (const item of items) {
+        const verdict = await this.readParked(item, target);
+        if ('copy' in verdict) {
+          live.push({ copy: verdict.copy, item });
+          if (live.length === limit) return live;
+          continue;
+        }
+        if (verdict.deadLetter) await this.delivery.giveUp(verdict.deadLetter, verdict.reason);
+        else logger.info('Parked copy dropped: destination no longer configured', { phone: maskPhone(phoneNumber), notificationId: item.id, destination: labelOf(destination) });
+        await this.deps.health.unpark(item);
+        removed++;
+      }
+      // Nothing was taken out of the line: what is left is live (or there is nothing left).
+      if (removed === 0 || items.length < limit) return live;
+      live.length = 0;
+    }
+  }
+
+  private async readParked(item: ParkedNotification, target: WebhookTarget | undefined): Promise<{ copy: Copy } | { deadLetter?: Copy; reason: string }> {
+    let payload: string | undefined = item.payload;
+    try {
+      if (item.payloadRef) payload = await this.deps.payloads.load(item.phoneNumber, item.payloadRef);
+    } catch (error) {
+      if (!(error instanceof PayloadUnavailable)) throw error;
+      return { deadLetter: copyOfParked(item, ''), reason: `malformed: ${error.message}` };
+    }
+    const copy = copyOfParked(item, payload ?? '');
+    if (this.deps.now() >= item.deadline) return { deadLetter: copy, reason: `parked past its retry window after ${copy.attempt - 1} attempts` };
+    if (!target) return { reason: 'destination gone' };
+    return { copy };
+  }
+}

@@ -1,0 +1,169 @@
+// One attempt to one destination, and what it teaches: the attempts running per destination in this
+// process (for the lanes), the breaker transitions it causes (logged, written, timers armed), and the
+// failed-attempt record people look back at.
+import type { FailedAttempt } from '../domain/delivery-attempt.js';
+import { STALLED_ATTEMPT_MS, successWorthRecording, type InFlight } from '../domain/delivery-lanes.js';
+import { afterFailure, afterSuccess, HEALTHY, transition, type DestinationHealth } from '../domain/destination-health.js';
+import { keyOf, labelOf, type DestinationRef } from '../domain/destination.js';
+import { deliveryHeaders } from '../domain/fan-out.js';
+import type { Notification } from '../domain/notification.js';
+import type { HealthStore } from '../domain/parking.js';
+import type { RetryPolicy } from '../domain/retry-schedule.js';
+import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
+import { logger, maskPhone } from '../logger.js';
+import type { HttpSender, Outcome } from './http-sender.js';
+
+export interface AttemptDependencies {
+  sender: HttpSender;
+  health: HealthStore;
+  recordFailure(attempt: FailedAttempt): Promise<void>;
+  policy: RetryPolicy;
+  /** How long what this process learned about a breaker stands in for the cached configuration's copy. */
+  knownHealthSeconds: number;
+  now(): number;
+  random(): number;
+}
+
+export interface Attempted {
+  ok: boolean;
+  outcome: Outcome;
+  before: DestinationHealth;
+  after: DestinationHealth;
+  /** A failed attempt, to record once the caller knows when the next one is (see record). */
+  failure?: Omit<FailedAttempt, 'nextAttemptAt'>;
+}
+
+/**
+ * Which breaker state an attempt may move: a regular copy moves only a closed breaker (an attempt
+ * made on a stale view of an open one is no probe), a probe only an open one, a drain attempt only a
+ * draining one (once a drain attempt reopened it, the others of its step in flight change nothing).
+ */
+export type AttemptKind = 'regular' | 'probe' | 'drain';
+
+const MOVES: Record<AttemptKind, DestinationHealth['state']> = { regular: 'closed', probe: 'open', drain: 'draining' };
+
+/** The primary's answer that releases the clones, and a clone's that counts as delivered: exactly 200. */
+export function isDelivered(outcome: Outcome): boolean {
+  return outcome.kind === 'answered' && outcome.status === 200;
+}
+
+export class DestinationAttempts {
+  /** Start times of the attempts running now, by attempt, per number and destination. */
+  private readonly running = new Map<string, Map<number, number>>();
+  private nextAttemptId = 0;
+  /** Breakers this process wrote or read lately: fresher than a cached configuration's copy. */
+  private readonly known = new Map<string, { health: DestinationHealth; until: number }>();
+
+  constructor(private readonly deps: AttemptDependencies) {}
+
+  /** The destination's breaker: what this process learned lately, else the configuration's copy. */
+  healthOf(phoneNumber: string, config: PhoneConfig, destination: DestinationRef): DestinationHealth {
+    return this.learned(phoneNumber, destination) ?? config.health?.[keyOf(destination)] ?? HEALTHY;
+  }
+
+  private learned(phoneNumber: string, destination: DestinationRef): DestinationHealth | undefined {
+    const known = this.known.get(slot(phoneNumber, destination));
+    return known && known.until > this.deps.now() ? known.health : undefined;
+  }
+
+  inFlight(phoneNumber: string, destination: DestinationRef): InFlight {
+    const starts = this.running.get(slot(phoneNumber, destination));
+    if (!starts) return { running: 0, stalled: 0 };
+    const stalledBefore = performance.now() - STALLED_ATTEMPT_MS;
+    let stalled = 0;
+    for (const start of starts.values()) if (start < stalledBefore) stalled++;
+    return { running: starts.size, stalled };
+  }
+
+  /** Sends one copy and keeps the breaker true to the answer; failures are recorded, never thrown. */
+  async attempt(
+    destination: DestinationRef,
+    target: WebhookTarget,
+    notification: Notification,
+    attempt: number,
+    health: DestinationHealth,
+    kind: AttemptKind = 'regular',
+  ): Promise<Attempted> {
+    const outcome = await this.send(destination, target, notification);
+    const { phoneNumber } = notification;
+    const moves = (current: DestinationHealth) => current.state === MOVES[kind];
+    const now = this.deps.now();
+    if (isDelivered(outcome)) {
+      // The happy path writes nothing: only news for other processes (recovered, slow or fast again).
+      // What this process learned meanwhile counts: concurrent attempts may have failed since.
+      const latest = this.learned(phoneNumber, destination) ?? health;
+      if (!successWorthRecording(latest, outcome.latencyMs)) return { ok: true, outcome, before: latest, after: latest };
+      const answer = { status: 200, latencyMs: Math.round(outcome.latencyMs) };
+      const { before, after } = await this.change(phoneNumber, destination, (current) => (moves(current) ? afterSuccess(current, answer, now) : current));
+      return { ok: true, outcome, before, after };
+    }
+    const failure = { ...(outcome.kind === 'answered' ? { status: outcome.status } : { error: outcome.error }), latencyMs: Math.round(outcome.latencyMs) };
+    const random = this.deps.random();
+    const { before, after } = await this.change(phoneNumber, destination, (current) =>
+      moves(current) ? afterFailure(current, failure, now, this.deps.policy, random) : current,
+    );
+    return { ok: false, outcome, before, after, failure: { phoneNumber, notificationId: notification.id, destination: labelOf(destination), ...failure, attempt, at: now } };
+  }
+
+  /** Applies a breaker transition, logs it when the state moved, and remembers the result. */
+  async change(phoneNumber: string, destination: DestinationRef, next: (current: DestinationHealth) => DestinationHealth) {
+    const result = await this.deps.health.change(phoneNumber, destination, next);
+    this.remember(phoneNumber, destination, result.after);
+    const moved = transition(result.before, result.after);
+    if (moved) {
+      logger.warn('Destination breaker changed', {
+        phone: maskPhone(phoneNumber),
+        destination: labelOf(destination),
+        transition: moved,
+        // For the stack's metric filters (the arrow in `transition` is for people).
+        from: result.before.state,
+        to: result.after.state,
+        consecutiveFailures: result.after.consecutiveFailures,
+        parked: result.after.parked,
+        nextProbeAt: result.after.nextProbeAt,
+      });
+    }
+    return result;
+  }
+
+  remember(phoneNumber: string, destination: DestinationRef, health: DestinationHealth): void {
+    if (this.known.size >= MAX_KNOWN) this.forgetExpired();
+    this.known.set(slot(phoneNumber, destination), { health, until: this.deps.now() + this.deps.knownHealthSeconds * 1000 });
+  }
+
+  /** A failed attempt for people looking back, with its next attempt (none: the last); failing to write it must not fail the delivery. */
+  async record(attempted: Attempted, nextAttemptAt: number | undefined): Promise<void> {
+    if (!attempted.failure) return;
+    const failure: FailedAttempt = { ...attempted.failure, ...(nextAttemptAt !== undefined && { nextAttemptAt }) };
+    logger.warn('Delivery attempt failed', { ...failure, phoneNumber: maskPhone(failure.phoneNumber) });
+    await this.deps.recordFailure(failure).catch((error: unknown) =>
+      logger.error('Failed attempt not recorded', { notificationId: failure.notificationId, destination: failure.destination, error: error instanceof Error ? error.name : 'unknown' }),
+    );
+  }
+
+  private async send(destination: DestinationRef, target: WebhookTarget, notification: Notification): Promise<Outcome> {
+    const key = slot(notification.phoneNumber, destination);
+    const id = this.nextAttemptId++;
+    const starts = this.running.get(key) ?? new Map<number, number>();
+    starts.set(id, performance.now());
+    this.running.set(key, starts);
+    try {
+      return await this.deps.sender.send({ url: target.url, headers: deliveryHeaders(target, notification), body: notification.payload });
+    } finally {
+      starts.delete(id);
+      if (starts.size === 0) this.running.delete(key);
+    }
+  }
+
+  private forgetExpired(): void {
+    const now = this.deps.now();
+    for (const [key, entry] of this.known) if (entry.until <= now) this.known.delete(key);
+  }
+}
+
+/** A warm function serving very many numbers sheds expired entries past this size. */
+const MAX_KNOWN = 10_000;
+
+function slot(phoneNumber: string, destination: DestinationRef): string {
+  return `${phoneNumber}\u0000${keyOf(destination)}`;
+}

@@ -1,0 +1,55 @@
+// Parked notifications: what waits while a destination's breaker is open, in arrival order, and the
+// port that keeps them together with each destination's health.
+import type { DestinationHealth } from './destination-health.js';
+import type { DestinationRef } from './destination.js';
+import type { PayloadRef } from './payload.js';
+
+export interface ParkedNotification {
+  phoneNumber: string;
+  destination: DestinationRef;
+  /** `webhook-id`. */
+  id: string;
+  receivedAt: number;
+  signature?: string;
+  /** Exactly one of payload and payloadRef. */
+  payload?: string;
+  payloadRef?: PayloadRef;
+  /** The attempt its next delivery makes. */
+  attempt: number;
+  /** Epoch ms its retry window counts from (the first attempt, or a clone's first failure). */
+  windowStart: number;
+  /** Epoch ms after which it is dead-lettered instead of attempted. */
+  deadline: number;
+}
+
+export interface HealthStore {
+  /** The destination's health, read consistently (HEALTHY when it has none yet). */
+  read(phoneNumber: string, destination: DestinationRef): Promise<DestinationHealth>;
+  /**
+   * Applies a transition computed from the current health, again on a fresh read when another
+   * writer got there first, and returns the health before and after.
+   */
+  change(
+    phoneNumber: string,
+    destination: DestinationRef,
+    next: (current: DestinationHealth) => DestinationHealth,
+  ): Promise<{ before: DestinationHealth; after: DestinationHealth }>;
+  /** Parks a notification while the breaker is not closed; false (and nothing stored) once it closed. */
+  park(parked: ParkedNotification): Promise<boolean>;
+  /** The oldest parked notifications of a destination, oldest first. */
+  oldestParked(phoneNumber: string, destination: DestinationRef, limit: number): Promise<ParkedNotification[]>;
+  /** Counts a failed probe made with a parked notification: its next delivery is one attempt further. */
+  countAttempt(parked: ParkedNotification): Promise<void>;
+  /** Removes a parked notification (delivered or dead-lettered) and counts it out of the destination's park. */
+  unpark(parked: ParkedNotification): Promise<void>;
+  /** Sets the destination's one live timer (its next probe or drain step), or none; frees the running one's lease. */
+  armTimer(phoneNumber: string, destination: DestinationRef, at: number | undefined): Promise<void>;
+  /**
+   * Takes the lease of the timer set for `at`, which ends at `leaseUntil` if nobody frees it. Not
+   * claimed when another timer replaced it (a spent copy SQS handed out twice), or while its lease
+   * is held (then `leasedUntil` says until when).
+   */
+  claimTimer(phoneNumber: string, destination: DestinationRef, at: number, now: number, leaseUntil: number): Promise<TimerClaim>;
+}
+
+export type TimerClaim = { claimed: true } | { claimed: false; leasedUntil?: number };

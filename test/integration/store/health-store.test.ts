@@ -1,0 +1,109 @@
+// Breakers and parked notifications on DynamoDB Local: the conditions that keep concurrent writers honest.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { afterFailure, afterUnparked, BREAKER_FAILURE_THRESHOLD, HEALTHY, type DestinationHealth } from '../../../shared/domain/destination-health.js';
+import { cloneRef, PRIMARY, type DestinationRef } from '../../../shared/domain/destination.js';
+import type { ParkedNotification } from '../../../shared/domain/parking.js';
+import { DynamoHealthStore } from '../../../shared/store/health-store.js';
+import { DynamoWebhookStore } from '../../../shared/store/webhook-store.js';
+import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
+
+const NOW = 1_800_000_000_000;
+const policy = { baseSeconds: 5, maxAgeSeconds: 3600 };
+const fail = (health: DestinationHealth) => afterFailure(health, { status: 503, latencyMs: 4 }, NOW, policy, 0.5);
+
+let store: DynamoHealthStore;
+let webhooks: DynamoWebhookStore;
+
+beforeAll(async () => {
+  const table = await freshTable();
+  store = new DynamoHealthStore(table.db, table.tableName);
+  webhooks = new DynamoWebhookStore(table.db, table.tableName);
+});
+
+function parked(phoneNumber: string, destination: DestinationRef, receivedAt: number, id: string): ParkedNotification {
+  return { phoneNumber, destination, id, receivedAt, payload: `{"id":"${id}"}`, attempt: 2, windowStart: receivedAt, deadline: receivedAt + 3600_000 };
+}
+
+async function openBreaker(phoneNumber: string, destination: DestinationRef): Promise<void> {
+  for (let i = 0; i < BREAKER_FAILURE_THRESHOLD; i++) await store.change(phoneNumber, destination, fail);
+}
+
+describe('DynamoHealthStore', () => {
+  it('counts concurrent failures one by one: every writer that lost a race recomputes on a fresh read', async () => {
+    const phone = freshPhoneNumber();
+    await Promise.all(Array.from({ length: 8 }, () => store.change(phone, PRIMARY, (current) => ({ ...current, consecutiveFailures: current.consecutiveFailures + 1 }))));
+    expect((await store.read(phone, PRIMARY)).consecutiveFailures).toBe(8);
+  });
+
+  it('comes back with the configuration read, at no extra call, keyed by destination', async () => {
+    const phone = freshPhoneNumber();
+    await webhooks.setPrimary(phone, { url: 'https://p.example.com/', headers: {} });
+    await openBreaker(phone, PRIMARY);
+    await store.change(phone, cloneRef('crm'), fail);
+    const { health } = await webhooks.readPhoneConfig(phone);
+    expect(health?.['']).toMatchObject({ state: 'open', consecutiveFailures: BREAKER_FAILURE_THRESHOLD });
+    expect(health?.crm).toMatchObject({ state: 'closed', consecutiveFailures: 1 });
+  });
+
+  it('parks only behind a breaker that is not closed, once per notification, and hands them back oldest first', async () => {
+    const phone = freshPhoneNumber();
+    expect(await store.park(parked(phone, PRIMARY, NOW, 'early'))).toBe(false);
+    await openBreaker(phone, PRIMARY);
+    for (const [at, id] of [[NOW + 2, 'third'], [NOW, 'first'], [NOW + 1, 'second']] as const) expect(await store.park(parked(phone, PRIMARY, at, id))).toBe(true);
+    expect(await store.park(parked(phone, PRIMARY, NOW, 'first'))).toBe(true); // a duplicate receive
+
+    expect((await store.oldestParked(phone, PRIMARY, 10)).map((item) => item.id)).toEqual(['first', 'second', 'third']);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(3);
+  });
+
+  it('keeps the parked copies of a clone named "primary", and of "a" and "a#b", apart from each other and from the primary', async () => {
+    const phone = freshPhoneNumber();
+    for (const destination of [PRIMARY, cloneRef('primary'), cloneRef('a'), cloneRef('a#b')]) {
+      await openBreaker(phone, destination);
+      await store.park(parked(phone, destination, NOW, `for-${destination.role === 'primary' ? '(primary)' : destination.name}`));
+    }
+    expect((await store.oldestParked(phone, cloneRef('a'), 10)).map((item) => item.id)).toEqual(['for-a']);
+    expect((await store.oldestParked(phone, PRIMARY, 10)).map((item) => item.id)).toEqual(['for-(primary)']);
+    expect((await store.oldestParked(phone, cloneRef('primary'), 10)).map((item) => [item.id, item.destination])).toEqual([['for-primary', cloneRef('primary')]]);
+  });
+
+  it('does not close a drained breaker while a copy is being parked behind it', async () => {
+    const phone = freshPhoneNumber();
+    await openBreaker(phone, PRIMARY);
+    await store.change(phone, PRIMARY, (current) => ({ ...current, state: 'draining' }));
+    const item = parked(phone, PRIMARY, NOW, 'one');
+    await store.park(item);
+    await store.unpark(item);
+    // Another copy is parked between the drain's read (parked 0) and its write.
+    let parkedMeanwhile = false;
+    const { after } = await store.change(phone, PRIMARY, (current) => {
+      if (!parkedMeanwhile) {
+        parkedMeanwhile = true;
+        void store.park(parked(phone, PRIMARY, NOW + 5, 'two'));
+      }
+      return current.parked === 0 ? afterUnparked(current, 0, NOW) : current;
+    });
+    // Either the park landed before the write (which then re-read and stayed draining), or after it
+    // (and found the breaker closed): never closed with a copy left behind.
+    const final = await store.read(phone, PRIMARY);
+    const left = await store.oldestParked(phone, PRIMARY, 10);
+    expect(final.parked).toBe(left.length);
+    if (left.length > 0) expect(final.state).toBe('draining');
+    expect(['draining', 'closed']).toContain(after.state);
+  });
+
+  it('runs a timer for the time it was set, once, and not a copy of a spent one', async () => {
+    const phone = freshPhoneNumber();
+    await store.armTimer(phone, PRIMARY, NOW);
+    expect(await store.claimTimer(phone, PRIMARY, NOW, NOW, NOW + 60_000)).toEqual({ claimed: true });
+    expect(await store.claimTimer(phone, PRIMARY, NOW, NOW + 1, NOW + 60_000)).toEqual({ claimed: false, leasedUntil: NOW + 60_000 });
+    expect(await store.claimTimer(phone, PRIMARY, NOW, NOW + 60_001, NOW + 120_000)).toEqual({ claimed: true }); // a crashed holder's lease ran out
+    await store.armTimer(phone, PRIMARY, NOW + 5000);
+    expect(await store.claimTimer(phone, PRIMARY, NOW, NOW + 2, NOW + 60_000)).toEqual({ claimed: false }); // spent
+    expect(await store.claimTimer(phone, PRIMARY, NOW + 5000, NOW + 5000, NOW + 65_000)).toEqual({ claimed: true });
+  });
+
+  it('reads a destination without an item as healthy', async () => {
+    expect(await store.read(freshPhoneNumber(), cloneRef('never'))).toEqual(HEALTHY);
+  });
+});
