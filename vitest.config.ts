@@ -1,7 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 // The SDK warns once per process that it will drop Node 20 in 2027; the notice is in the README.
-const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'ERROR' };
+// test.env reaches only the test workers; the global setup's clients run in this process.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+/** POWERTOOLS_LOG_LEVEL=INFO npm test shows the product's log lines while debugging a test. */
+const env = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'ERROR' };
 
 export default defineConfig({
   test: {

@@ -1,7 +1,7 @@
 // `npx multi-webhook keys create|list|revoke`: API keys for the local stack or a deployed table.
 import { parseArgs } from 'node:util';
-import { readLocalStackFile } from '../infra/local/state-file.js';
-import { parseConfig } from '../shared/config.js';
+import { answers, findLocalStack, stateDirectory } from '../infra/local/state-file.js';
+import { InvalidEnvironment, parseConfig } from '../shared/config.js';
 import { isPhoneNumber } from '../shared/domain/phone-number.js';
 import type { ApiKeyStore } from '../shared/domain/api-key.js';
 import { createServices } from '../shared/services.js';
@@ -11,18 +11,34 @@ const USAGE = `Usage:
   multi-webhook keys list   --phone <digits>            key ids and creation times
   multi-webhook keys revoke --phone <digits> --id <key id>
 
-Target: the running local stack (npm start) by default; set TABLE_NAME (and AWS_REGION and
-credentials as for the AWS CLI) for a deployed stack, or DYNAMODB_ENDPOINT for another DynamoDB.`;
+Target: the running local stack (npm start) by default, found from any folder through the
+project's .local-state (or LOCAL_STATE_DIR, relative to the project root); set TABLE_NAME (and
+AWS_REGION and credentials as for the AWS CLI) for a deployed stack, or DYNAMODB_ENDPOINT for
+another DynamoDB.`;
 
+const OPTIONS = { phone: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const COMMANDS = ['create', 'list', 'revoke'];
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { phone: { type: 'string' }, id: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  const [group, command] = positionals;
-  if (values.help || group !== 'keys' || !command) return usage(values.help ? 0 : 2);
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, strict: true, options: OPTIONS });
+  } catch (error) {
+    // parseArgs's own sentence ("Unknown option '--phon'..."), then what is allowed.
+    if ((error as NodeJS.ErrnoException).code?.startsWith('ERR_PARSE_ARGS_')) return usage(2, (error as Error).message);
+    throw error;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return usage(0);
+  const [group, command, ...extra] = positionals;
+  if (group !== 'keys') return usage(2, group === undefined ? undefined : `Unknown command "${group}".`);
+  if (command === undefined || !COMMANDS.includes(command)) return usage(2, command === undefined ? 'keys needs a command.' : `Unknown keys command "${command}".`);
+  if (extra.length > 0) return usage(2, `Unexpected argument "${extra[0]}".`);
   const phone = values.phone ?? '';
   if (!isPhoneNumber(phone)) return fail('--phone must be the phone number as 6 to 15 digits, without + or spaces.');
+  if (command === 'revoke' && !values.id) return fail('revoke needs --id <key id> (see keys list).');
 
-  const store = storeForTarget();
+  const store = await storeForTarget();
   switch (command) {
     case 'create': {
       const { key, keyId } = await store.create(phone);
@@ -36,33 +52,33 @@ async function main(argv: string[]): Promise<number> {
       for (const { keyId, createdAt } of keys) process.stdout.write(`${keyId}\t${createdAt}\n`);
       return 0;
     }
-    case 'revoke': {
-      if (!values.id) return fail('revoke needs --id <key id> (see keys list).');
-      await store.revoke(phone, values.id);
+    default: {
+      await store.revoke(phone, values.id!);
       process.stderr.write(`Revoked key ${values.id}. It stops working at once, locally and deployed (the authorizer has no cache).\n`);
       return 0;
     }
-    default:
-      return usage(2);
   }
 }
 
-function storeForTarget(): ApiKeyStore {
-  const explicit = process.env.TABLE_NAME !== undefined || process.env.DYNAMODB_ENDPOINT !== undefined;
-  const env = explicit ? process.env : { ...process.env, ...localStackTarget() };
-  return createServices(parseConfig(env)).apiKeys;
-}
-
-function localStackTarget(): { DYNAMODB_ENDPOINT: string; TABLE_NAME: string } {
-  const target = readLocalStackFile(process.env.LOCAL_STATE_DIR ?? '.local-state');
-  if (!target) throw new UserError('No local stack found: start it with `npm start`, or set TABLE_NAME for a deployed stack.');
-  return { DYNAMODB_ENDPOINT: target.dynamodbEndpoint, TABLE_NAME: target.tableName };
+async function storeForTarget(): Promise<ApiKeyStore> {
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (process.env.TABLE_NAME !== undefined || endpoint !== undefined) {
+    const config = parseConfig(process.env);
+    if (endpoint !== undefined && !(await answers(endpoint, 3000))) throw new UserError(`Nothing answers at DYNAMODB_ENDPOINT=${endpoint}: start that DynamoDB, or unset DYNAMODB_ENDPOINT to use AWS.`);
+    return createServices(config).apiKeys;
+  }
+  const found = await findLocalStack(stateDirectory(process.env.LOCAL_STATE_DIR));
+  const hint = 'Start it with `npm start`, or set TABLE_NAME for a deployed stack.';
+  if (found.state === 'absent') throw new UserError(`No local stack is running (there is no ${found.file}). ${hint}`);
+  if (found.state === 'stale') throw new UserError(`No local stack is running: ${found.file} is left from one that did not stop cleanly (${found.reason}). ${hint}`);
+  const { dynamodbEndpoint, tableName } = found.target;
+  return createServices(parseConfig({ ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: tableName })).apiKeys;
 }
 
 class UserError extends Error {}
 
-function usage(code: number): number {
-  (code === 0 ? process.stdout : process.stderr).write(`${USAGE}\n`);
+function usage(code: number, problem?: string): number {
+  (code === 0 ? process.stdout : process.stderr).write(`${problem ? `${problem}\n\n` : ''}${USAGE}\n`);
   return code;
 }
 
@@ -74,8 +90,10 @@ function fail(message: string): number {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof UserError || (error instanceof Error && 'status' in error);
-    process.stderr.write(`${known ? (error as Error).message : `Failed: ${error instanceof Error ? error.message : String(error)}`}\n`);
+    const known = error instanceof UserError || error instanceof InvalidEnvironment || (error instanceof Error && 'status' in error);
+    const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`${known ? message : refused ? `DynamoDB stopped answering (${message}): is the stack still running?` : `Failed: ${message}`}\n`);
     process.exit(1);
   },
 );

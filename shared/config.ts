@@ -3,17 +3,29 @@
 import * as z from 'zod/mini';
 import { SERVICE_DEFAULTS } from './defaults.js';
 
-const seconds = z.coerce.number().check(z.int(), z.nonnegative());
-const positiveInteger = z.coerce.number().check(z.int(), z.positive());
+/**
+ * A whole number of at least `min`, in decimal digits: "", " ", "1.5", "1e3" and "0x10" are mistakes
+ * to report, not 0, 1000 or 16. The sentence after "is not allowed:" says what is.
+ */
+function wholeNumber(min: number) {
+  const allowed = `use a whole number of ${min} or more`;
+  return z
+    .pipe(z.string().check(z.regex(/^\d+$/, allowed)), z.transform(Number))
+    .check(z.refine((value) => value >= min, allowed));
+}
+const seconds = wholeNumber(0);
+const positiveInteger = wholeNumber(1);
 const optionalString = z.optional(z.string());
+/** http(s) only: "localhost:8000" parses as a URL of scheme "localhost:", and no SDK can use it. */
+const endpoint = z.optional(z.url({ protocol: /^https?$/ }));
 
 const EnvironmentSchema = z.object({
   /** DynamoDB table holding webhooks, API key hashes and delivery attempt records. */
   TABLE_NAME: z._default(z.string().check(z.minLength(1)), 'multi-webhook'),
   /** Endpoint override for DynamoDB Local; unset in the cloud. */
-  DYNAMODB_ENDPOINT: z.optional(z.url()),
+  DYNAMODB_ENDPOINT: endpoint,
   /** Endpoint override for the SQS/S3 emulator; unset in the cloud. */
-  SQS_ENDPOINT: z.optional(z.url()),
+  SQS_ENDPOINT: endpoint,
   AWS_REGION: z._default(z.string().check(z.minLength(1)), 'us-east-1'),
   /** 'strict' refuses every non-public destination; 'local' (npm start) also allows loopback. */
   DESTINATION_POLICY: z._default(z.enum(['strict', 'local']), 'strict'),
@@ -39,9 +51,6 @@ const EnvironmentSchema = z.object({
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;
 
-/** Numeric variables that must be at least 1 (the others may be 0). */
-const POSITIVE_VARIABLES = new Set(['DELIVERY_TIMEOUT_MS']);
-
 /** Variables whose values may be secrets: a configuration error names them but never shows them. */
 const SECRET_VARIABLES = new Set(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']);
 
@@ -53,22 +62,25 @@ export function loadConfig(): Config {
 /** A configuration from the given variables (tests and the local runtime pass their own). */
 export function parseConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const result = EnvironmentSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => describeIssue(issue, env));
-    throw new Error(`Invalid environment: ${problems.join('; ')}`);
-  }
+  if (!result.success) throw new InvalidEnvironment(result.error.issues.map((issue) => describeIssue(issue, env)));
   return Object.freeze(result.data);
+}
+
+/** The environment's mistakes, one sentence each; the local runtime reports its own variables' mistakes with it. */
+export class InvalidEnvironment extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid environment: ${problems.join('; ')}`);
+  }
 }
 
 /** `DESTINATION_POLICY="Strict" is not allowed: use strict or local`: the variable, the value, what is allowed. */
 function describeIssue(issue: z.core.$ZodIssue, env: Readonly<Record<string, string | undefined>>): string {
   const name = issue.path.join('.');
-  const value = SECRET_VARIABLES.has(name) ? 'with a hidden value' : `=${JSON.stringify(env[name])}`;
+  const value = SECRET_VARIABLES.has(name) ? ' (value hidden)' : `=${JSON.stringify(env[name])}`;
   if (issue.code === 'invalid_value') return `${name}${value} is not allowed: use ${issue.values.map(String).join(' or ')}`;
-  if (issue.code === 'invalid_format') return `${name}${value} is not a valid ${issue.format === 'url' ? 'URL' : issue.format}`;
+  if (issue.code === 'invalid_format' && issue.format === 'url') return `${name}${value} is not allowed: use an http or https URL such as http://127.0.0.1:8000`;
   if (issue.code === 'too_small' && issue.origin === 'string') return `${name} must not be empty`;
-  if (issue.code === 'too_small' || issue.code === 'invalid_type') {
-    return `${name}${value} is not allowed: use a whole number of ${POSITIVE_VARIABLES.has(name) ? 1 : 0} or more`;
-  }
-  return `${name}${value}: ${issue.message}`;
+  if (issue.code === 'invalid_type') return `${name}${value} is not allowed: use a string`;
+  // The schema's own sentence says what is allowed (wholeNumber's checks, say).
+  return `${name}${value} is not allowed: ${issue.message}`;
 }

@@ -2,6 +2,7 @@
 // handler modules that Lambda runs, with the events API Gateway would build.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Services } from '../../shared/services.js';
 import { authorizerFunction, routes } from '../routes.js';
@@ -27,6 +28,7 @@ export async function startApiServer(port: number, services: Services): Promise<
     });
   });
   server.keepAliveTimeout = 65_000;
+  server.on('clientError', answerUnparsable);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', resolve);
@@ -44,6 +46,10 @@ async function createHandlers(services: Services): Promise<Map<string, LambdaHan
 
 async function serve(request: IncomingMessage, response: ServerResponse, handlers: Map<string, LambdaHandler>): Promise<void> {
   const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+  if (!isWellFormedQuery(url.search.slice(1))) {
+    request.resume();
+    return send(response, { statusCode: 400, body: JSON.stringify({ error: MALFORMED_QUERY }) });
+  }
   const route = routes.find((candidate) => candidate.path === url.pathname && candidate.method === request.method);
   if (!route) {
     request.resume();
@@ -57,6 +63,39 @@ async function serve(request: IncomingMessage, response: ServerResponse, handler
   if (route.auth === 'api-key') await authorize(event, handlers.get(authorizerFunction.handler)!);
   const result = (await handlers.get(route.handler)!(event, lambdaContext(route.handler))) as APIGatewayProxyStructuredResultV2;
   send(response, result);
+}
+
+const MALFORMED_QUERY = 'The query string is malformed: a % must start an escape of two hex digits (a literal % is %25).';
+const MALFORMED_URL = 'The request URL is malformed: send it as ASCII, with every other byte percent-encoded (% and two hex digits of its UTF-8).';
+
+/**
+ * Whether every % starts an escape of two hex digits (API Gateway, too, answers 400 to a
+ * stray %). Escapes that do not spell UTF-8 decode to U+FFFD, as URLSearchParams and the event builder do.
+ */
+function isWellFormedQuery(query: string): boolean {
+  return !/%(?![0-9A-Fa-f]{2})/.test(query);
+}
+
+/**
+ * Node's parser refuses some requests before any handler sees them (raw non-ASCII bytes in the
+ * query, say). They get the contract's {"error"} instead of Node's empty answer, with the status
+ * Node would give.
+ */
+function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number }): void {
+  if (error.code === 'ECONNRESET' || !socket.writable || socket.bytesWritten) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'The request headers are too large.']
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'Request Timeout', 'The request took too long to arrive.']
+        : error.code === 'HPE_INVALID_URL'
+          ? [400, 'Bad Request', MALFORMED_URL]
+          : [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
+  const body = JSON.stringify({ error: message });
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 /** Runs the authorizer and passes its context on, as API Gateway does (no cache locally). */

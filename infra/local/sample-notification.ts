@@ -1,6 +1,7 @@
 // The signed sample WhatsApp notification `npm start` offers: its body, written to a file, and a shell command that posts it.
 import { writeFileSync } from 'node:fs';
-import { join, relative, isAbsolute } from 'node:path';
+import { join, resolve } from 'node:path';
+import { shellQuote as quote } from './shell-quote.js';
 
 /** A Meta WhatsApp Cloud API text-message notification for `phoneNumber` (the shape docs/ingest.md describes). */
 export function sampleNotification(phoneNumber: string): string {
@@ -36,9 +37,10 @@ export function writeSampleNotification(dir: string, phoneNumber: string): strin
 /**
  * A POSIX shell command that signs the file's exact bytes with the app secret (openssl, as Meta signs
  * the raw body) and posts those same bytes (--data-binary, which keeps newlines) to the ingest URL.
+ * The file's path is absolute, so the command works pasted in any folder.
  */
-export function signedPostCommand(options: { ingestUrl: string; bodyFile: string; appSecret: string; cwd?: string }): string {
-  const file = quote(displayPath(options.bodyFile, options.cwd ?? process.cwd()));
+export function signedPostCommand(options: { ingestUrl: string; bodyFile: string; appSecret: string }): string {
+  const file = quote(resolve(options.bodyFile));
   // `-r` prints "<hex> *<file>" with OpenSSL 1.1, 3.x and LibreSSL alike; cut keeps the hex.
   const signature = `sha256=$(openssl dgst -sha256 -hmac ${quote(options.appSecret)} -r ${file} | cut -d' ' -f1)`;
   return [
@@ -46,15 +48,4 @@ export function signedPostCommand(options: { ingestUrl: string; bodyFile: string
     `       -H "X-Hub-Signature-256: ${signature}" \\`,
     `       --data-binary @${file}`,
   ].join('\n');
-}
-
-/** Relative to where the user stands when that is shorter to copy, absolute otherwise. */
-function displayPath(file: string, cwd: string): string {
-  const path = relative(cwd, file);
-  return path.startsWith('..') || isAbsolute(path) ? file : path;
-}
-
-/** Single-quoted for sh: nothing inside is expanded; a quote in the value is closed, escaped and reopened. */
-function quote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -1,12 +1,13 @@
-// The signed sample `npm start` prints works: run as printed, it reaches the primary and then the clone.
+// The signed sample `npm start` prints works: run as printed, in any folder, it reaches the primary and then the clone.
 import { execFile } from 'node:child_process';
-import { createHmac } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createHmac, randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { signedPostCommand, writeSampleNotification } from '../../infra/local/sample-notification.js';
+import { PROJECT_ROOT } from '../../infra/local/state-file.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { startSink, type Sink } from '../helpers/sink-server.js';
 
@@ -15,24 +16,29 @@ const hasShellTools = await run('sh', ['-c', 'command -v curl && command -v open
 
 let stack: TestStack;
 let sink: Sink;
-let dir: string;
+/** Inside the project, like the default .local-state, where the sample of `npm start` lives. */
+const dir = resolve(PROJECT_ROOT, '.local-state', `sample-notification-test-${randomUUID()}`);
+/** Where the user pastes the command: anywhere but the project. */
+let elsewhere: string;
 beforeAll(async () => {
   [stack, sink] = await Promise.all([startTestStack({ numbers: 1 }), startSink()]);
-  dir = mkdtempSync(join(tmpdir(), 'sample-notification-'));
+  mkdirSync(dir, { recursive: true });
+  elsewhere = mkdtempSync(join(tmpdir(), 'sample-notification-cwd-'));
 });
 afterAll(async () => {
   await Promise.all([stack?.stop(), sink?.close()]);
   rmSync(dir, { recursive: true, force: true });
+  rmSync(elsewhere, { recursive: true, force: true });
 });
 
-it.skipIf(!hasShellTools)('delivers the printed, signed sample to the primary and then to the clone, byte for byte', async () => {
+it.skipIf(!hasShellTools)('delivers the printed, signed sample pasted in another folder to the primary and then to the clone, byte for byte', async () => {
   const [client] = stack.clients;
   expect((await client!.post('/v1/configs/webhook', { url: `${sink.url}/primary` })).status).toBe(200);
   expect((await client!.post('/multi_webhook', { enabled: true, destinations: [{ name: 'crm', url: `${sink.url}/crm` }] })).status).toBe(200);
   const bodyFile = writeSampleNotification(dir, client!.phoneNumber);
   const appSecret = stack.config.WHATSAPP_APP_SECRET!;
 
-  const { stdout } = await run('sh', ['-c', signedPostCommand({ ingestUrl: `${stack.apiUrl}/webhooks/whatsapp`, bodyFile, appSecret })]);
+  const { stdout } = await run('sh', ['-c', signedPostCommand({ ingestUrl: `${stack.apiUrl}/webhooks/whatsapp`, bodyFile, appSecret })], { cwd: elsewhere });
 
   expect(JSON.parse(stdout)).toEqual({ status: 'queued' });
   const [primary, clone] = await sink.waitForRequests(2, 15_000);

@@ -187,9 +187,9 @@ function fieldMistakes(): Omit<BadInput, 'subject'>[] {
     { ...remove, what: 'a name that is not stored', body: json({ name: 'missing' }), status: 404 },
     { ...remove, path: '/multi_webhook?name=missing', what: 'a ?name= that is not stored', status: 404 },
     { ...remove, path: `/multi_webhook?name=${EXISTING.toUpperCase()}`, what: 'a ?name= in other case', status: 404 },
-    { ...remove, path: `/multi_webhook?name=${EXISTING}&name=${EXISTING}`, what: 'a ?name= given twice', status: 404 },
+    { ...remove, path: `/multi_webhook?name=${EXISTING}&name=${EXISTING}`, what: 'a ?name= given twice (ambiguous)', status: 400 },
     { ...remove, path: '/multi_webhook?name=%ED%A0%80', what: 'a ?name= of a percent-encoded lone surrogate (decoded to U+FFFD)', status: 404 },
-    { ...remove, path: '/multi_webhook?name=missing', what: 'a ?name= that is not stored beside a body naming the stored one (the query wins)', body: json({ name: EXISTING }), status: 404 },
+    { ...remove, path: '/multi_webhook?name=missing', what: 'a ?name= beside a body naming another (ambiguous)', body: json({ name: EXISTING }), status: 400 },
     { ...remove, path: `/multi_webhook?NAME=${EXISTING}`, what: 'the query parameter in capitals (names of parameters are exact)', status: 400 },
   ];
 }
