@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureNumber, postNotification, queuesSettled, received } from '../helpers/delivery-world.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { failedAttempts } from './fault-support/observations.js';
-import { deliveredTo, expectNoCloneBeforePrimary200, expectOneNotification, startScriptedSink, type ScriptedSink } from './fault-support/scripted-sink.js';
+import { expectNoCloneBeforePrimary200, expectOneNotification, startScriptedSink, type ScriptedSink } from './fault-support/scripted-sink.js';
 import { injectFault, throughputExceeded, type FaultPlan, type InjectedFault } from './fault-support/sdk-faults.js';
 
 /**
