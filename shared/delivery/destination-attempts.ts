@@ -2,7 +2,7 @@
 // process (for the lanes), the breaker transitions it causes (logged, written, timers armed), and the
 // failed-attempt record people look back at.
 import type { FailedAttempt } from '../domain/delivery-attempt.js';
-import { STALLED_ATTEMPT_MS, successWorthRecording, type InFlight } from '../domain/delivery-lanes.js';
+import { PROVEN_SECONDS, SLOW_ATTEMPT_MS, STALLED_ATTEMPT_MS, successWorthRecording, type InFlight } from '../domain/delivery-lanes.js';
 import { afterFailure, afterSuccess, HEALTHY, transition, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, labelOf, type DestinationRef } from '../domain/destination.js';
 import { deliveryHeaders } from '../domain/fan-out.js';
@@ -51,6 +51,8 @@ export class DestinationAttempts {
   /** Start times of the attempts running now, by attempt, per number and destination. */
   private readonly running = new Map<string, Map<number, number>>();
   private nextAttemptId = 0;
+  /** Until when a destination's last quick 200 in this process vouches for it (epoch ms). */
+  private readonly provenUntil = new Map<string, number>();
   /** Breakers this process wrote or read lately: fresher than a cached configuration's copy. */
   private readonly known = new Map<string, { health: DestinationHealth; until: number }>();
 
@@ -67,12 +69,14 @@ export class DestinationAttempts {
   }
 
   inFlight(phoneNumber: string, destination: DestinationRef): InFlight {
-    const starts = this.running.get(slot(phoneNumber, destination));
-    if (!starts) return { running: 0, stalled: 0 };
+    const key = slot(phoneNumber, destination);
+    const proven = (this.provenUntil.get(key) ?? 0) > this.deps.now();
+    const starts = this.running.get(key);
+    if (!starts) return { running: 0, stalled: 0, proven };
     const stalledBefore = performance.now() - STALLED_ATTEMPT_MS;
     let stalled = 0;
     for (const start of starts.values()) if (start < stalledBefore) stalled++;
-    return { running: starts.size, stalled };
+    return { running: starts.size, stalled, proven };
   }
 
   /** Sends one copy and keeps the breaker true to the answer; failures are recorded, never thrown. */
@@ -89,6 +93,7 @@ export class DestinationAttempts {
     const moves = (current: DestinationHealth) => current.state === MOVES[kind];
     const now = this.deps.now();
     if (isDelivered(outcome)) {
+      this.vouch(phoneNumber, destination, outcome.latencyMs < SLOW_ATTEMPT_MS);
       // The happy path writes nothing: only news for other processes (recovered, slow or fast again).
       // What this process learned meanwhile counts: concurrent attempts may have failed since.
       const latest = this.learned(phoneNumber, destination) ?? health;
@@ -97,6 +102,7 @@ export class DestinationAttempts {
       const { before, after } = await this.change(phoneNumber, destination, (current) => (moves(current) ? afterSuccess(current, answer, now) : current));
       return { ok: true, outcome, before, after };
     }
+    this.vouch(phoneNumber, destination, false);
     const failure = { ...(outcome.kind === 'answered' ? { status: outcome.status } : { error: outcome.error }), latencyMs: Math.round(outcome.latencyMs) };
     const random = this.deps.random();
     const { before, after } = await this.change(phoneNumber, destination, (current) =>
@@ -153,6 +159,16 @@ export class DestinationAttempts {
       starts.delete(id);
       if (starts.size === 0) this.running.delete(key);
     }
+  }
+
+  private vouch(phoneNumber: string, destination: DestinationRef, quick: boolean): void {
+    const key = slot(phoneNumber, destination);
+    if (!quick) {
+      this.provenUntil.delete(key);
+      return;
+    }
+    if (this.provenUntil.size >= MAX_KNOWN) this.provenUntil.clear();
+    this.provenUntil.set(key, this.deps.now() + PROVEN_SECONDS * 1000);
   }
 
   private forgetExpired(): void {

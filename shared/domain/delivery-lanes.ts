@@ -22,16 +22,29 @@ export interface InFlight {
   running: number;
   /** Of those, the ones running longer than STALLED_ATTEMPT_MS. */
   stalled: number;
+  /** Whether the destination answered a quick 200 in this process lately (see PROVEN_SECONDS). */
+  proven: boolean;
 }
+
+/** How long a quick 200 vouches for a destination, so the fast lane may attempt it several times at once. */
+export const PROVEN_SECONDS = 60;
 
 /** A destination whose copies do not belong in the fast lane: it failed last time, or answers slowly. */
 export function isSuspect(health: DestinationHealth): boolean {
   return health.consecutiveFailures > 0 || (health.lastLatencyMs ?? 0) >= SLOW_ATTEMPT_MS;
 }
 
+/**
+ * On the fast lane, a destination this process has not seen answer quickly gets one attempt at a
+ * time: a receiver that hangs from the start then holds up one batch, not every batch that
+ * happens to hold one of its copies. A proven one is attempted freely until an attempt stalls.
+ */
 export function decideLane(health: DestinationHealth, inFlight: InFlight, lane: Lane): LaneDecision {
   if (admission(health) === 'park') return 'park';
-  if (lane === 'fast') return isSuspect(health) || inFlight.stalled > 0 ? 'slow-lane' : 'attempt';
+  if (lane === 'fast') {
+    const busy = inFlight.proven ? inFlight.stalled > 0 : inFlight.running > 0;
+    return isSuspect(health) || busy ? 'slow-lane' : 'attempt';
+  }
   return inFlight.running >= MAX_ATTEMPTS_IN_FLIGHT_PER_DESTINATION ? 'defer' : 'attempt';
 }
 
