@@ -1,4 +1,5 @@
-// `npm run bench [-- --smoke] [-- --out=<file>]`: runs every benchmark, prints the table, writes bench/results.json.
+// `npm run bench [-- --smoke] [-- --out=<file>]`: runs every benchmark, prints the table, writes bench/results.json
+// (keeping the `sim_*` figures `npm run simulate` merged into the file it replaces).
 import './lib/quiet-sdk-notice.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -6,18 +7,30 @@ import { fileURLToPath } from 'node:url';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import type { BenchContext } from './lib/benchmark.js';
 import { costAtDestinationLatency, costPerMillion, logsPerMillion } from './lib/cost.js';
+import { printIsolationFigures } from './lib/isolation-report.js';
 import { runIsolated } from './lib/isolated.js';
+import { simulationKeysOf } from './lib/kept-results.js';
 import { machineInfo } from './lib/machine.js';
 import { PRICES_SOURCE, PRICES_USD } from './lib/pricing.js';
 import { printTable } from './lib/report.js';
 import { checkedResults } from './lib/results.js';
 
 /** In this order: the timing-sensitive ones first, before the machine has warmed up anything else. */
-const BENCHMARKS = ['delivery-throughput', 'clone-latency', 'cap-race', 'bundles', 'aws-calls', 'local-stack-throughput'];
+const BENCHMARKS = [
+  'delivery-throughput',
+  'clone-latency',
+  'cap-race',
+  'bundles',
+  'aws-calls',
+  'local-stack-throughput',
+  'noisy-neighbour',
+];
 
 const args = process.argv.slice(2);
 const smoke = args.includes('--smoke');
-const out = resolve(args.find((arg) => arg.startsWith('--out='))?.slice('--out='.length) ?? fileURLToPath(new URL('./results.json', import.meta.url)));
+const out = resolve(
+  args.find((arg) => arg.startsWith('--out='))?.slice('--out='.length) ?? fileURLToPath(new URL('./results.json', import.meta.url)),
+);
 const startedAt = performance.now();
 const date = new Date().toISOString();
 const machine = machineInfo();
@@ -46,7 +59,11 @@ const costInputs = {
   deliveryMs: measured.delivery_batch_ms_instant_sinks as number,
 };
 const cost = costPerMillion(costInputs);
-const overhead = { ingestMs: costInputs.ingestMs, dynamodbReads: costInputs.dynamodbReads, deliveryOverheadMs: Math.max(0, latency.batch_of_10_with_3_clones_ms - latency.ideal_ms) };
+const overhead = {
+  ingestMs: costInputs.ingestMs,
+  dynamodbReads: costInputs.dynamodbReads,
+  deliveryOverheadMs: Math.max(0, latency.batch_of_10_with_3_clones_ms - latency.ideal_ms),
+};
 
 const results = checkedResults({
   date,
@@ -62,10 +79,15 @@ const results = checkedResults({
     breakdown_per_million: cost.breakdown,
     cloudwatch_logs_per_million_outside_total: logsPerMillion(calls.log_bytes_per_notification),
     // Deployed destinations are far slower than loopback sinks; delivery's billed time follows them.
-    usd_per_million_by_destination_latency_ms: Object.fromEntries([50, 250, 1000].map((ms) => [String(ms), costAtDestinationLatency(ms, overhead)])),
+    usd_per_million_by_destination_latency_ms: Object.fromEntries(
+      [50, 250, 1000].map((ms) => [String(ms), costAtDestinationLatency(ms, overhead)]),
+    ),
   },
   run_seconds: Math.round((performance.now() - startedAt) / 1000),
+  // Read now, not at the start: a simulation that finished during this run keeps its figures.
+  ...simulationKeysOf(out),
 });
 writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
 printTable(results);
+printIsolationFigures(results);
 console.log(`\nwrote ${out} (${results.run_seconds} s)`);
