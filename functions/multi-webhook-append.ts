@@ -1,13 +1,16 @@
 // PUT /multi_webhook: appends destinations, all or none, within the cap of 3.
+import { refuseOwnDestinations } from '../shared/domain/own-destinations.js';
 import { parseRequest } from '../shared/domain/requests.js';
 import { httpHandler } from '../shared/http/http-handler.js';
+import { ownHostsOf } from '../shared/http/own-hosts.js';
 import { ok } from '../shared/http/responses.js';
 import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ body, phoneNumber, requestId }) => {
+  httpHandler(async ({ event, body, phoneNumber, requestId }) => {
   const { destinations } = parseRequest(services.schemas.Append, body);
+  refuseOwnDestinations(destinations.map((destination) => destination.url), ownHostsOf(event, services.config));
   await services.webhooks.append(phoneNumber, destinations, requestId);
   return ok({ message: `Added ${destinations.length} webhook(s).` });
 }, { auth: true });

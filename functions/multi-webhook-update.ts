@@ -1,13 +1,16 @@
 // PATCH /multi_webhook: changes url and/or headers of the webhook with that exact name.
+import { refuseOwnDestinations } from '../shared/domain/own-destinations.js';
 import { parseRequest } from '../shared/domain/requests.js';
 import { httpHandler } from '../shared/http/http-handler.js';
+import { ownHostsOf } from '../shared/http/own-hosts.js';
 import { ok } from '../shared/http/responses.js';
 import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ body, phoneNumber, requestId }) => {
+  httpHandler(async ({ event, body, phoneNumber, requestId }) => {
   const { name, url, headers } = parseRequest(services.schemas.Update, body);
+  refuseOwnDestinations([url], ownHostsOf(event, services.config));
   await services.webhooks.update(phoneNumber, name, { url, headers }, requestId);
   return ok({ message: `Updated webhook "${name}".` });
 }, { auth: true });

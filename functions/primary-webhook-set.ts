@@ -1,13 +1,16 @@
 // POST /v1/configs/webhook: sets the primary webhook, the one that gates the clones.
+import { refuseOwnDestinations } from '../shared/domain/own-destinations.js';
 import { parseRequest } from '../shared/domain/requests.js';
 import { httpHandler } from '../shared/http/http-handler.js';
+import { ownHostsOf } from '../shared/http/own-hosts.js';
 import { ok } from '../shared/http/responses.js';
 import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ body, phoneNumber }) => {
+  httpHandler(async ({ event, body, phoneNumber }) => {
   const primary = parseRequest(services.schemas.PrimaryWebhook, body);
+  refuseOwnDestinations([primary.url], ownHostsOf(event, services.config));
   await services.webhooks.setPrimary(phoneNumber, primary);
   return ok(primary);
 }, { auth: true });

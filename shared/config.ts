@@ -47,6 +47,11 @@ const EnvironmentSchema = z.object({
   WHATSAPP_VERIFY_TOKEN: optionalString,
   WHATSAPP_APP_SECRET_PARAMETER: optionalString,
   WHATSAPP_VERIFY_TOKEN_PARAMETER: optionalString,
+  /**
+   * Hosts that are this deployment too, besides the one a request comes in on (custom domains),
+   * comma-separated: webhooks pointing at them are refused, so deliveries cannot loop.
+   */
+  SELF_HOSTS: z._default(z.string(), ''),
 });
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;

@@ -2,6 +2,12 @@
 import type { Destination, PhoneConfig, WebhookTarget } from './webhook.js';
 import type { Notification } from './notification.js';
 
+/**
+ * Every delivery says it is one, so ingest can refuse a delivery that came back to it (a loop the
+ * configuration-time check could not see, such as a receiver that forwards to our ingest).
+ */
+export const DELIVERY_MARKER_HEADER = 'x-multi-webhook-delivery';
+
 /** Only exactly 200 from the primary releases the clones (other 2xx included, everything else holds them). */
 export function releasesClones(primaryStatus: number): boolean {
   return primaryStatus === 200;
@@ -24,6 +30,7 @@ export function deliveryHeaders(target: WebhookTarget, notification: Notificatio
   // A configured Content-Type wins (360dialog's own example configures one); the rest is reserved.
   for (const [name, value] of Object.entries(target.headers)) headers[name.toLowerCase()] = value;
   headers['webhook-id'] = notification.id;
+  headers[DELIVERY_MARKER_HEADER] = '1';
   headers['webhook-timestamp'] = String(Math.floor(notification.receivedAt / 1000));
   if (notification.signature) headers['x-hub-signature-256'] = notification.signature;
   return headers;

@@ -1,9 +1,11 @@
 // Whether a webhook's configured headers may go out with every delivery. Sentences name headers but
 // never echo a value: values are often secrets (API keys, bearer tokens).
+import { DELIVERY_MARKER_HEADER } from './fan-out.js';
 import { MAX_HEADERS_PER_WEBHOOK, MAX_HEADERS_TOTAL_BYTES } from './limits.js';
 
-/** Reserved names that the delivery itself sets (lowercase): webhook-id, webhook-timestamp, webhook-signature, x-hub-signature-256 */
+/** Reserved names that the delivery itself sets (lowercase): webhook-id, webhook-timestamp, webhook-signature, x-hub-signature-256, the delivery marker */
 export const RESERVED_HEADER_NAMES: ReadonlySet<string> = new Set([
+  DELIVERY_MARKER_HEADER,
   'webhook-id',
   'webhook-timestamp',
   'webhook-signature',

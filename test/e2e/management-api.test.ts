@@ -246,3 +246,25 @@ describe('local destination policy', () => {
     expect((await client.put('/multi_webhook', { destinations: [hook('local', 'http://127.0.0.1:9001/hook')] })).status).toBe(200);
   });
 });
+
+describe('no delivery loops', () => {
+  it('refuses, with 400 and a sentence, a webhook that points at the service itself, on every route that sets one, and stores nothing', async () => {
+    const client = await enabledWith('kept');
+    const port = new URL(stack.apiUrl).port;
+    const before = await client.snapshot();
+    for (const own of [`${stack.apiUrl}/webhooks/whatsapp`, `http://localhost:${port}/webhooks/whatsapp`, `http://127.0.0.1:${port}/multi_webhook`]) {
+      const answers = [
+        await client.post('/v1/configs/webhook', { url: own }),
+        await client.put('/multi_webhook', { destinations: [hook('loop', own)] }),
+        await client.patch('/multi_webhook', { name: 'kept', url: own }),
+      ];
+      for (const answer of answers) expect(answer).toEqual({ status: 400, body: { error: expect.stringMatching(/this service itself.*loop/) } });
+    }
+    expect(await client.snapshot()).toEqual(before);
+  });
+
+  it('still accepts a loopback receiver on another port under the local policy', async () => {
+    const client = await enabledWith();
+    expect((await client.put('/multi_webhook', { destinations: [hook('sink', 'http://127.0.0.1:9/hook')] })).status).toBe(200);
+  });
+});

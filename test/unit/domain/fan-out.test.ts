@@ -21,6 +21,7 @@ describe('fan-out gate', () => {
       'user-agent': 'multi-webhook/1',
       authorization: 'Bearer x',
       'webhook-id': 'n-1',
+      'x-multi-webhook-delivery': '1',
       'webhook-timestamp': '1700000000',
       'x-hub-signature-256': notification.signature,
     });

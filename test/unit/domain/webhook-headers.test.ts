@@ -139,7 +139,7 @@ describe('checkWebhookHeaders keeps secrets out of its sentences', () => {
 
 describe('RESERVED_HEADER_NAMES', () => {
   it('lists the headers the delivery sets, in lowercase', () => {
-    expect([...RESERVED_HEADER_NAMES].sort()).toEqual(['webhook-id', 'webhook-signature', 'webhook-timestamp', 'x-hub-signature-256']);
+    expect([...RESERVED_HEADER_NAMES].sort()).toEqual(['webhook-id', 'webhook-signature', 'webhook-timestamp', 'x-hub-signature-256', 'x-multi-webhook-delivery']);
   });
 });
 
