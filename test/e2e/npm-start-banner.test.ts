@@ -93,7 +93,7 @@ async function tryEveryCommand(stateDir: string, options: { skipDelete: boolean 
   expect(outputs.filter((output) => output.includes('"error"'))).toEqual([]);
   expect(outputs).toContain('{"status":"queued"}');
   expect(outputs).toContain('1234');
-  await waitFor(() => /POST \/primary .* \d+ bytes\n[\s\S]*POST \/crm /.test(received), { timeoutMs: 15_000 });
+  await waitFor(() => /POST \/primary .* \d+ bytes\n[\s\S]*POST \/crm /.test(received), { timeoutMs: 40_000 });
   receiver.kill();
   receiver = undefined;
   await stop(started);
