@@ -11,7 +11,11 @@ type AuthorizerResult = APIGatewaySimpleAuthorizerWithContextResult<AuthorizerCo
 
 export const create =
   ({ apiKeys }: Services) =>
-  async (event: APIGatewayRequestAuthorizerEventV2, _context: Context): Promise<AuthorizerResult> => {
+  async (event: APIGatewayRequestAuthorizerEventV2, context: Context): Promise<AuthorizerResult> => {
+    // What injectLambdaContext(logger, { logEvent: false }) does: the invocation's context, never its
+    // event (its headers carry the API key), whatever POWERTOOLS_LOGGER_LOG_EVENT says.
+    logger.addContext(context);
+    logger.logEventIfEnabled(event, false);
     const key = event.headers?.['d360-api-key'];
     const phoneNumber = key ? ((await apiKeys.resolve(key)) ?? '') : '';
     if (!phoneNumber) logger.info('Unknown or missing API key', { routeKey: event.routeKey, keyGiven: Boolean(key) });

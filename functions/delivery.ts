@@ -9,7 +9,10 @@ import { createDeliveryRecordHandler, type Services } from '../shared/services.j
 export const create = (services: Services) => {
   const deliverRecord = createDeliveryRecordHandler(services, createHttpSender);
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    // What injectLambdaContext(logger, { logEvent: false }) does: the invocation's context, never its
+    // event (the records are people's messages), whatever POWERTOOLS_LOGGER_LOG_EVENT says.
     logger.addContext(context);
+    logger.logEventIfEnabled(event, false);
     // A processor per batch: it holds per-batch state, and the local runtime runs batches concurrently.
     return processPartialResponse(event, deliverRecord, new BatchProcessor(EventType.SQS), { context, throwOnFullBatchFailure: false });
   };

@@ -4,8 +4,34 @@ export type WhatsAppSecret = 'appSecret' | 'verifyToken';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-/** What a function may do with the table; the stack grants exactly this, the local runtime ignores it. */
-export type TableAccess = 'none' | 'read' | 'read-write';
+/** The item actions a function may be granted on the table; Scan is not one of them. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  /** The ConditionCheck of a TransactWriteItems; its Put, Update and Delete need the item actions above. */
+  | 'dynamodb:ConditionCheckItem';
+
+/**
+ * Which partitions of the single table (shared/store/item-keys.ts) a grant covers: `'phone-number'`
+ * is the numbers' own partitions (the key is the digits, so it holds no `#`); a prefix ending in `#`
+ * covers the partitions whose key starts with it (`'parked#'`, `'api-key#'`, ...).
+ */
+export type TablePartitions = 'phone-number' | `${string}#`;
+
+/** Exactly what a function may do with the table: these actions, on items of these partitions only. */
+export interface TableGrant {
+  readonly actions: readonly TableAction[];
+  readonly partitions: TablePartitions;
+}
+
+/** Which per-route API Gateway limit a route gets (context options `<class>ThrottleRateLimit` / `...BurstLimit`). */
+export type ThrottleClass = 'ingest' | 'management' | 'checks';
+
+/** The partitions of API-key lookups: the authorizer alone reads them (and the operators' keys CLI). */
+export const API_KEY_PARTITIONS = 'api-key#';
 
 export interface Route {
   method: HttpMethod;
@@ -14,7 +40,9 @@ export interface Route {
   handler: string;
   /** Management routes sit behind the D360-API-KEY authorizer; ingest and health do not. */
   auth: 'api-key' | 'none';
-  tableAccess: TableAccess;
+  /** The table access the stack grants (the local runtime ignores it); none when absent. */
+  table?: readonly TableGrant[];
+  throttle: ThrottleClass;
   /** Ingest functions send to the notifications queue (and put payloads over the SQS limit in S3). */
   sendsNotifications?: boolean;
   /** The WhatsApp secrets the function reads (SSM parameters in the cloud, env locally). */
@@ -26,21 +54,58 @@ export interface Route {
 /** Where Meta posts notifications and runs its subscription check. */
 export const INGEST_PATH = '/webhooks/whatsapp';
 
+/** A grant on the calling number's own partition (the store's methods each function calls, in shared/store/). */
+const ownNumber = (...actions: TableAction[]): readonly TableGrant[] => [{ partitions: 'phone-number', actions }];
+
 export const routes: readonly Route[] = [
-  { method: 'GET', path: '/health', handler: 'health', auth: 'none', tableAccess: 'none', description: 'Liveness probe' },
-  { method: 'GET', path: '/v1/configs/webhook', handler: 'primary-webhook-get', auth: 'api-key', tableAccess: 'read', description: 'Read the primary webhook' },
-  { method: 'POST', path: '/v1/configs/webhook', handler: 'primary-webhook-set', auth: 'api-key', tableAccess: 'read-write', description: 'Set the primary webhook' },
-  { method: 'GET', path: '/multi_webhook', handler: 'multi-webhook-get', auth: 'api-key', tableAccess: 'read', description: 'List the additional webhooks' },
-  { method: 'POST', path: '/multi_webhook', handler: 'multi-webhook-enable', auth: 'api-key', tableAccess: 'read-write', description: 'Enable or disable additional webhooks' },
-  { method: 'PUT', path: '/multi_webhook', handler: 'multi-webhook-append', auth: 'api-key', tableAccess: 'read-write', description: 'Append additional webhooks' },
-  { method: 'PATCH', path: '/multi_webhook', handler: 'multi-webhook-update', auth: 'api-key', tableAccess: 'read-write', description: 'Update an additional webhook by exact name' },
-  { method: 'DELETE', path: '/multi_webhook', handler: 'multi-webhook-delete', auth: 'api-key', tableAccess: 'read-write', description: 'Delete an additional webhook by exact name' },
-  { method: 'GET', path: INGEST_PATH, handler: 'whatsapp-verify', auth: 'none', tableAccess: 'none', readsSecrets: ['verifyToken'], description: 'Meta subscription check (hub.verify_token)' },
-  { method: 'POST', path: INGEST_PATH, handler: 'whatsapp-ingest', auth: 'none', tableAccess: 'none', sendsNotifications: true, readsSecrets: ['appSecret'], description: 'Verifies and queues WhatsApp notifications' },
+  { method: 'GET', path: '/health', handler: 'health', auth: 'none', throttle: 'checks', description: 'Liveness probe' },
+  // readPrimary
+  { method: 'GET', path: '/v1/configs/webhook', handler: 'primary-webhook-get', auth: 'api-key', table: ownNumber('dynamodb:GetItem'), throttle: 'management', description: 'Read the primary webhook' },
+  // setPrimary
+  { method: 'POST', path: '/v1/configs/webhook', handler: 'primary-webhook-set', auth: 'api-key', table: ownNumber('dynamodb:UpdateItem'), throttle: 'management', description: 'Set the primary webhook' },
+  // readPhoneConfig
+  { method: 'GET', path: '/multi_webhook', handler: 'multi-webhook-get', auth: 'api-key', table: ownNumber('dynamodb:Query'), throttle: 'management', description: 'List the additional webhooks' },
+  // setEnabled: an update of the config item, or a transaction of that update and a put per destination
+  { method: 'POST', path: '/multi_webhook', handler: 'multi-webhook-enable', auth: 'api-key', table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'), throttle: 'management', description: 'Enable or disable additional webhooks' },
+  // append: a transaction of the count update and a put per destination
+  { method: 'PUT', path: '/multi_webhook', handler: 'multi-webhook-append', auth: 'api-key', table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'), throttle: 'management', description: 'Append additional webhooks' },
+  // update: a transaction of a condition check on the config item and the webhook's update
+  { method: 'PATCH', path: '/multi_webhook', handler: 'multi-webhook-update', auth: 'api-key', table: ownNumber('dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'), throttle: 'management', description: 'Update an additional webhook by exact name' },
+  // remove: a transaction deleting the webhook and its breaker, and updating the count
+  { method: 'DELETE', path: '/multi_webhook', handler: 'multi-webhook-delete', auth: 'api-key', table: ownNumber('dynamodb:DeleteItem', 'dynamodb:UpdateItem'), throttle: 'management', description: 'Delete an additional webhook by exact name' },
+  { method: 'GET', path: INGEST_PATH, handler: 'whatsapp-verify', auth: 'none', throttle: 'checks', readsSecrets: ['verifyToken'], description: 'Meta subscription check (hub.verify_token)' },
+  { method: 'POST', path: INGEST_PATH, handler: 'whatsapp-ingest', auth: 'none', throttle: 'ingest', sendsNotifications: true, readsSecrets: ['appSecret'], description: 'Verifies and queues WhatsApp notifications' },
 ];
 
 /** Functions that are not behind a route. */
-export const authorizerFunction = { handler: 'authorizer', tableAccess: 'read', description: 'Resolves D360-API-KEY to a phone number' } as const;
+export const authorizerFunction = {
+  handler: 'authorizer',
+  // resolve: the lookup item of the key's hash, nothing else of the table
+  table: [{ partitions: API_KEY_PARTITIONS, actions: ['dynamodb:GetItem'] }] as readonly TableGrant[],
+  description: 'Resolves D360-API-KEY to a phone number',
+} as const;
+
+/**
+ * What `npx multi-webhook keys create|list|revoke` needs (an operator's role, not a function; the
+ * stack offers it as the KeysOperatorPolicy managed policy): the lookup items by key hash, and the
+ * index items in the number's partition. No Scan.
+ */
+export const keysOperatorGrants: readonly TableGrant[] = [
+  { partitions: API_KEY_PARTITIONS, actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+  { partitions: 'phone-number', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+];
+
+export const deliveryFunction = {
+  handler: 'delivery',
+  table: [
+    // The configuration (Query), the breakers (GetItem, UpdateItem, also inside the park and unpark transactions).
+    { partitions: 'phone-number', actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'] },
+    // Parked copies: parked (Put), drained in order (Query), counted (Update) and unparked (Delete).
+    { partitions: 'parked#', actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
+    // Failed-attempt records.
+    { partitions: 'attempts#', actions: ['dynamodb:PutItem'] },
+  ] as readonly TableGrant[],
+} as const;
 
 export function routeKey(route: Pick<Route, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;

@@ -3,12 +3,14 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Construct } from 'constructs';
+import { deliveryFunction } from '../routes.js';
 import { functionSizes } from './function-sizing.js';
-import type { NotificationQueues } from './notification-queues.js';
+import { grantSendMessage, type NotificationQueues } from './notification-queues.js';
 import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
+import { grantTableAccess } from './table-grants.js';
 
-export const DELIVERY_HANDLER = 'delivery';
+export const DELIVERY_HANDLER = deliveryFunction.handler;
 
 export interface DeliveryWorkerProps {
   readonly defaults: FunctionDefaults;
@@ -47,11 +49,12 @@ export class DeliveryWorker extends Construct {
     }
     // Retries, the slow lane and the breakers' timers are new messages on the retries queue; expired
     // and malformed records are dead-lettered by the function itself, with their reason.
-    queues.retries.queue.grantSendMessages(fn);
-    queues.notifications.deadLetterQueue.grantSendMessages(fn);
-    queues.retries.deadLetterQueue.grantSendMessages(fn);
+    // (The event sources above grant what Lambda's poller needs to receive and delete.)
+    grantSendMessage(queues.retries.queue, fn);
+    grantSendMessage(queues.notifications.deadLetterQueue, fn);
+    grantSendMessage(queues.retries.deadLetterQueue, fn);
     // Reads the phone's configuration and breakers, parks and unparks copies, records failed attempts.
-    props.table.grantReadWriteData(fn);
+    grantTableAccess(props.table, fn, deliveryFunction.table);
     // Reads payloads that ingest offloaded; writes a large payload it parks.
     props.payloadBucket.grantPayloadRead(fn);
     props.payloadBucket.grantPayloadWrite(fn);

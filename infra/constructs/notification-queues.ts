@@ -1,6 +1,7 @@
 // The notifications and retries queues, each with its dead-letter queue, from queue-definitions.ts.
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Queue, QueueEncryption, type IQueue, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   MAX_RECEIVE_COUNT,
@@ -51,6 +52,15 @@ export class NotificationQueues extends Construct {
       ...extra,
     });
   }
+}
+
+/**
+ * sqs:SendMessage alone (it authorizes SendMessageBatch too): the functions take the queue URLs from
+ * their environment, so queue.grantSendMessages' GetQueueUrl and GetQueueAttributes would go unused.
+ * The queues are SQS-encrypted, so no KMS grant either.
+ */
+export function grantSendMessage(queue: IQueue, grantee: IGrantable): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }));
 }
 
 /** "notifications-dlq" -> "NotificationsDlq" */

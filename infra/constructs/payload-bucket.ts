@@ -5,6 +5,9 @@ import { BlockPublicAccess, Bucket, BucketEncryption, ObjectOwnership } from 'aw
 import { Construct } from 'constructs';
 import { QUEUE_RETENTION_SECONDS } from '../../shared/queue/queue-definitions.js';
 
+/** Every offloaded payload's key (shared/domain/payload.ts payloadKey: payloads/<number>/<id>); tests hold the two together. */
+export const PAYLOAD_OBJECTS = 'payloads/*';
+
 export interface PayloadBucketProps {
   readonly removalPolicy: RemovalPolicy;
 }
@@ -31,12 +34,12 @@ export class PayloadBucket extends Construct {
     });
   }
 
-  /** Delivery reads an offloaded payload back (s3:GetObject on this bucket's objects only). */
+  /** Delivery reads an offloaded payload back (s3:GetObject under the payload prefix only). */
   grantPayloadRead(grantee: IGrantable): void {
     this.grantObjects(grantee, ['s3:GetObject']);
   }
 
-  /** Ingest offloads a notification too large for one SQS message (s3:PutObject only). */
+  /** Ingest offloads a notification too large for one SQS message (s3:PutObject under the payload prefix only). */
   grantPayloadWrite(grantee: IGrantable): void {
     this.grantObjects(grantee, ['s3:PutObject']);
   }
@@ -44,12 +47,12 @@ export class PayloadBucket extends Construct {
   // Named actions only: Bucket.grantRead/grantWrite would add s3:GetObject*, s3:List*, s3:Abort* and more.
   private grantObjects(grantee: IGrantable, actions: string[]): void {
     const principal = grantee.grantPrincipal;
-    principal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [this.bucket.arnForObjects('*')] }));
+    principal.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [this.bucket.arnForObjects(PAYLOAD_OBJECTS)] }));
     if (Construct.isConstruct(principal)) {
       const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnResource);
       Validations.of(principal).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`,
-        reason: 'Object keys are derived from each notification id, so the grant names the objects of this one bucket; the actions are named object actions only (no s3:* or s3:List*).',
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${PAYLOAD_OBJECTS}]`,
+        reason: "Object keys are payloads/<number>/<notification id>, known only per notification, so the grant names the payload prefix of this one bucket; the actions are named object actions only (no s3:* or s3:List*), and delivery reads only its message's own number's prefix (checked in code).",
       });
     }
   }

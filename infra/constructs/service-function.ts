@@ -45,6 +45,8 @@ export interface ServiceFunctionProps {
   readonly description: string;
   readonly memorySize: number;
   readonly timeout: Duration;
+  /** Concurrency kept for this function alone (and its cap); unset draws on the account's shared pool. */
+  readonly reservedConcurrentExecutions?: number;
   readonly defaults: FunctionDefaults;
 }
 
@@ -88,6 +90,7 @@ export class ServiceFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       loggingFormat: LoggingFormat.JSON,

@@ -1,18 +1,19 @@
 // The HTTP API: one function per route of infra/routes.ts, the D360-API-KEY authorizer, stage and access logs.
 import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type ThrottleSettings } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { authorizerFunction, routeKey, type Route, type TableAccess } from '../routes.js';
+import { authorizerFunction, routeKey, type Route, type ThrottleClass } from '../routes.js';
 import { functionSizes, type FunctionSize } from './function-sizing.js';
+import { grantSendMessage } from './notification-queues.js';
 import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
+import { grantTableAccess } from './table-grants.js';
 import type { WhatsAppSecrets } from './whatsapp-secrets.js';
 
 export interface WebhookApiProps {
@@ -23,7 +24,10 @@ export interface WebhookApiProps {
   /** Where notification senders offload payloads too large for one SQS message. */
   readonly payloads: PayloadBucket;
   readonly secrets: WhatsAppSecrets;
-  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** Per-route API Gateway limits, by the route table's throttle class. */
+  readonly throttles: Readonly<Record<ThrottleClass, ThrottleSettings>>;
+  /** Reserved concurrency of the ingest-class functions; undefined leaves them on the account's shared pool. */
+  readonly ingestReservedConcurrency?: number;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -31,6 +35,8 @@ export interface WebhookApiProps {
 export class WebhookApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
+  /** The stage's JSON access log: one line per request, with its route key and status. */
+  readonly accessLogs: LogGroup;
   readonly authorizer: ServiceFunction;
   /** Route key ("GET /health") -> its function. */
   readonly routeFunctions: ReadonlyMap<string, ServiceFunction>;
@@ -44,7 +50,7 @@ export class WebhookApi extends Construct {
       ...functionSizes.authorizer,
       defaults: props.defaults,
     });
-    grantTable(props.table, this.authorizer.function, authorizerFunction.tableAccess);
+    grantTableAccess(props.table, this.authorizer.function, authorizerFunction.table);
 
     // Simple responses: the authorizer always allows and passes {phoneNumber} ("" for an unknown key),
     // so the handler answers 401 {"error"} itself; a deny would become API Gateway's 403 {"message"}.
@@ -65,30 +71,30 @@ export class WebhookApi extends Construct {
       // The stage below carries throttling and access logs, which the implicit default stage cannot.
       createDefaultStage: false,
     });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: props.throttle,
-      accessLogSettings: {
-        destination: new LogGroupLogDestination(
-          new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy }),
-        ),
-        format: accessLogFormat(),
-      },
+      // Every route gets its own limit below; anything else gets the smallest.
+      throttle: props.throttles.checks,
+      accessLogSettings: { destination: new LogGroupLogDestination(this.accessLogs), format: accessLogFormat() },
     });
+    const stageResource = this.stage.node.defaultChild as CfnStage;
 
     const routeFunctions = new Map<string, ServiceFunction>();
+    const routeSettings: Record<string, { ThrottlingRateLimit?: number; ThrottlingBurstLimit?: number }> = {};
     for (const route of props.routes) {
       const fn = new ServiceFunction(this, pascalCase(route.handler), {
         handler: route.handler,
         description: `${routeKey(route)}: ${route.description}`,
         ...sizeOf(route),
+        // Reserved for ingest alone, so a delivery storm cannot take the account's concurrency from it.
+        reservedConcurrentExecutions: route.throttle === 'ingest' ? props.ingestReservedConcurrency : undefined,
         defaults: props.defaults,
       });
-      grantTable(props.table, fn.function, route.tableAccess);
+      grantTableAccess(props.table, fn.function, route.table ?? []);
       if (route.sendsNotifications) {
-        // SendMessageBatch is authorized by sqs:SendMessage.
-        props.notificationsQueue.grantSendMessages(fn.function);
+        grantSendMessage(props.notificationsQueue, fn.function);
         props.payloads.grantPayloadWrite(fn.function);
       }
       props.secrets.grantRead(fn.function, route.readsSecrets ?? []);
@@ -108,14 +114,16 @@ export class WebhookApi extends Construct {
         }
       }
       routeFunctions.set(routeKey(route), fn);
+      routeSettings[routeKey(route)] = {
+        ThrottlingRateLimit: props.throttles[route.throttle].rateLimit,
+        ThrottlingBurstLimit: props.throttles[route.throttle].burstLimit,
+      };
+      // API Gateway refuses settings for a route key that does not exist yet.
+      for (const httpRoute of httpRoutes) stageResource.node.addDependency(httpRoute);
     }
     this.routeFunctions = routeFunctions;
+    stageResource.routeSettings = routeSettings;
   }
-}
-
-function grantTable(table: ITable, grantee: IGrantable, access: TableAccess): void {
-  if (access === 'read') table.grantReadData(grantee);
-  if (access === 'read-write') table.grantReadWriteData(grantee);
 }
 
 function sizeOf(route: Route): FunctionSize {
@@ -129,6 +137,8 @@ function accessLogFormat(): AccessLogFormat {
   return AccessLogFormat.custom(
     JSON.stringify({
       requestId: '$context.requestId',
+      // Lets the ingest metric filters keep two stages' counts apart (operations-alarms.ts).
+      apiId: '$context.apiId',
       ip: '$context.identity.sourceIp',
       requestTime: '$context.requestTime',
       routeKey: '$context.routeKey',

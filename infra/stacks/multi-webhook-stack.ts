@@ -2,6 +2,7 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { DeliveryWorker } from '../constructs/delivery-worker.js';
+import { KeysOperatorPolicy } from '../constructs/keys-operator-policy.js';
 import { NotificationQueues } from '../constructs/notification-queues.js';
 import { OperationsAlarms } from '../constructs/operations-alarms.js';
 import { OperationsDashboard } from '../constructs/operations-dashboard.js';
@@ -11,7 +12,7 @@ import { repositorySources, type FunctionDefaults, type FunctionSources } from '
 import { WebhookApi } from '../constructs/webhook-api.js';
 import { WebhookTable } from '../constructs/webhook-table.js';
 import { WhatsAppSecrets } from '../constructs/whatsapp-secrets.js';
-import { INGEST_PATH, routes } from '../routes.js';
+import { INGEST_PATH, routeKey, routes } from '../routes.js';
 import type { StackConfig } from './stack-config.js';
 
 /** Path of the WhatsApp ingest routes, appended to the API URL for the IngestUrl output. */
@@ -79,7 +80,8 @@ export class MultiWebhookStack extends Stack {
       notificationsQueue: this.queues.notifications.queue,
       payloads: this.payloads,
       secrets,
-      throttle: { rateLimit: config.apiThrottleRateLimit, burstLimit: config.apiThrottleBurstLimit },
+      throttles: config.throttles,
+      ingestReservedConcurrency: config.ingestReservedConcurrency,
       logRetention: config.logRetention,
       logRemovalPolicy,
     });
@@ -91,14 +93,22 @@ export class MultiWebhookStack extends Stack {
       maxConcurrency: config.deliveryMaxConcurrency,
     });
 
+    const ingestRoute = routes.find((route) => route.throttle === 'ingest');
+    if (!ingestRoute) throw new Error('infra/routes.ts has no ingest route');
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       queues: this.queues,
       delivery: this.delivery.worker.function,
       deliveryLogs: this.delivery.worker.logGroup,
       api: this.api.api,
+      accessLogs: this.api.accessLogs,
+      ingestRouteKey: routeKey(ingestRoute),
+      ingest: this.api.routeFunctions.get(routeKey(ingestRoute))!.function,
       oldestNotificationAlarmSeconds: config.oldestNotificationAlarmSeconds,
       alarmTopicArn: config.alarmTopicArn,
       alarmEmail: config.alarmEmail,
+      // Only a retained stage must page someone; a throwaway one may keep its alarms to the console.
+      refuseDeployWithoutTarget: config.alarms === 'required-at-deploy' && config.removalPolicy === RemovalPolicy.RETAIN,
+      acknowledgedWithoutTarget: config.alarms === 'none',
     });
     const dashboard = new OperationsDashboard(this, 'Dashboard', {
       api: this.api.api,
@@ -118,6 +128,11 @@ export class MultiWebhookStack extends Stack {
       description: 'Queue for platform producers: {"phoneNumber","payload","id"?}',
     });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'TABLE_NAME for `npx multi-webhook keys create`' });
+    const keysOperator = new KeysOperatorPolicy(this, 'KeysOperator', { table: this.data.table });
+    new CfnOutput(this, 'KeysOperatorPolicyArn', {
+      value: keysOperator.policy.managedPolicyArn,
+      description: 'Attach to the role that runs `npx multi-webhook keys` (docs/reliability.md)',
+    });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
     if (this.alarms.topic) new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
   }

@@ -3,6 +3,20 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
 import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
+import type { ThrottleClass } from '../routes.js';
+
+/**
+ * What a retained stage does without alarmEmail or alarmTopicArn: `required` stops the synth,
+ * `required-at-deploy` synthesizes (offline checks, CI) but CloudFormation refuses to deploy it,
+ * `none` is the explicit acknowledgment that its alarms notify nobody.
+ */
+export type AlarmsMode = 'required' | 'required-at-deploy' | 'none';
+
+export interface ThrottleLimit {
+  /** Steady-state requests per second. */
+  readonly rateLimit: number;
+  readonly burstLimit: number;
+}
 
 export interface StackConfig {
   /** CloudFormation stack name; one per stage (e.g. MultiWebhook-staging). */
@@ -13,6 +27,7 @@ export interface StackConfig {
   readonly alarmEmail?: string;
   /** An existing SNS topic for alarms (takes precedence over alarmEmail). */
   readonly alarmTopicArn?: string;
+  readonly alarms: AlarmsMode;
   /** Upper bound of concurrent delivery invocations per queue (SQS event source maximum concurrency). */
   readonly deliveryMaxConcurrency: number;
   /** SSM SecureString parameter names; the functions read them at cold start. */
@@ -22,9 +37,10 @@ export interface StackConfig {
   readonly parametersKmsKeyArn?: string;
   readonly logRetention: RetentionDays;
   readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
-  /** Steady-state requests per second and burst of the API's default stage. */
-  readonly apiThrottleRateLimit: number;
-  readonly apiThrottleBurstLimit: number;
+  /** API Gateway's limit per route of each class: Meta's ingest, the management API, and /health with the verify check. */
+  readonly throttles: Readonly<Record<ThrottleClass, ThrottleLimit>>;
+  /** Concurrency reserved for the ingest function; undefined when turned off (`off`). */
+  readonly ingestReservedConcurrency?: number;
   readonly deliveryTimeoutMs: number;
   readonly retryBaseSeconds: number;
   readonly retryMaxAgeSeconds: number;
@@ -36,13 +52,18 @@ export interface StackConfig {
 export const defaultStackConfig: StackConfig = {
   stackName: 'MultiWebhook',
   removalPolicy: RemovalPolicy.RETAIN,
+  alarms: 'required',
   deliveryMaxConcurrency: 50,
   whatsappAppSecretParameter: '/multi-webhook/whatsapp-app-secret',
   whatsappVerifyTokenParameter: '/multi-webhook/whatsapp-verify-token',
   logRetention: RetentionDays.ONE_MONTH,
   logLevel: 'INFO',
-  apiThrottleRateLimit: 100,
-  apiThrottleBurstLimit: 200,
+  throttles: {
+    ingest: { rateLimit: 100, burstLimit: 200 },
+    management: { rateLimit: 25, burstLimit: 50 },
+    checks: { rateLimit: 5, burstLimit: 10 },
+  },
+  ingestReservedConcurrency: 50,
   deliveryTimeoutMs: SERVICE_DEFAULTS.deliveryTimeoutMs,
   retryBaseSeconds: SERVICE_DEFAULTS.retryBaseSeconds,
   retryMaxAgeSeconds: SERVICE_DEFAULTS.retryMaxAgeSeconds,
@@ -66,10 +87,24 @@ export function readStackConfig(node: Node): StackConfig {
     throw new Error(`context alarmEmail: "${alarmEmail}" is not an email address`);
   }
   const deliveryTimeoutMs = int('deliveryTimeoutMs', d.deliveryTimeoutMs, 1000, 20_000);
+  for (const replaced of ['apiThrottleRateLimit', 'apiThrottleBurstLimit']) {
+    if (node.tryGetContext(replaced) !== undefined) {
+      throw new Error(
+        `context ${replaced} was replaced by limits per route: remove it and set ingestThrottleRateLimit / ingestThrottleBurstLimit (Meta's posts), ` +
+          'managementThrottleRateLimit / managementThrottleBurstLimit and checksThrottleRateLimit / checksThrottleBurstLimit instead (docs/deploy.md).',
+      );
+    }
+  }
+  // API Gateway's own account limits per region: 10,000 requests/s, burst 5,000.
+  const throttle = (name: ThrottleClass): ThrottleLimit => ({
+    rateLimit: int(`${name}ThrottleRateLimit`, d.throttles[name].rateLimit, 1, 10_000),
+    burstLimit: int(`${name}ThrottleBurstLimit`, d.throttles[name].burstLimit, 1, 5_000),
+  });
+  const removal = removalPolicy(text('removalPolicy'));
 
-  return {
+  const config = {
     stackName: text('stackName') ?? d.stackName,
-    removalPolicy: removalPolicy(text('removalPolicy')),
+    removalPolicy: removal,
     alarmEmail,
     alarmTopicArn,
     // SQS event sources accept 2 to 1000.
@@ -79,14 +114,16 @@ export function readStackConfig(node: Node): StackConfig {
     parametersKmsKeyArn: text('parametersKmsKeyArn'),
     logRetention: logRetention(int('logRetentionDays', d.logRetention, 1, 3653)),
     logLevel: logLevel(text('logLevel') ?? d.logLevel),
-    apiThrottleRateLimit: int('apiThrottleRateLimit', d.apiThrottleRateLimit, 1, 10_000),
-    apiThrottleBurstLimit: int('apiThrottleBurstLimit', d.apiThrottleBurstLimit, 1, 5_000),
+    throttles: { ingest: throttle('ingest'), management: throttle('management'), checks: throttle('checks') },
+    ingestReservedConcurrency: reservedConcurrency(node.tryGetContext('ingestReservedConcurrency'), d.ingestReservedConcurrency),
     deliveryTimeoutMs,
     retryBaseSeconds: int('retryBaseSeconds', d.retryBaseSeconds, 1, 3600),
     retryMaxAgeSeconds: int('retryMaxAgeSeconds', d.retryMaxAgeSeconds, 60, 7 * 24 * 60 * 60),
     configCacheSeconds: int('configCacheSeconds', d.configCacheSeconds, 0, 3600),
     oldestNotificationAlarmSeconds: int('oldestNotificationAlarmSeconds', d.oldestNotificationAlarmSeconds, 60, 14 * 24 * 60 * 60),
   };
+  // Last, so a mistyped option is reported before the missing alarm target.
+  return { ...config, alarms: alarmsMode(text('alarms'), removal, alarmEmail ?? alarmTopicArn) };
 }
 
 /** `-c key=` and "" in cdk.json both mean "not set". */
@@ -110,6 +147,37 @@ function removalPolicy(value: string | undefined): RemovalPolicy {
   if (value === undefined || value === 'retain') return RemovalPolicy.RETAIN;
   if (value === 'destroy') return RemovalPolicy.DESTROY;
   throw new Error(`context removalPolicy: expected "retain" or "destroy", got "${value}"`);
+}
+
+/** The sentence a retained stage without an alarm target is refused with, at synth or at deploy. */
+export const ALARMS_NEED_A_TARGET =
+  'A retained stage (removalPolicy=retain) must page someone when its alarms fire: set -c alarmEmail=<address> ' +
+  '(a new SNS topic with that subscription) or -c alarmTopicArn=<SNS topic ARN>, or acknowledge alarms that notify nobody with -c alarms=none.';
+
+function alarmsMode(value: string | undefined, removal: RemovalPolicy, target: string | undefined): AlarmsMode {
+  if (value !== undefined && value !== 'required' && value !== 'required-at-deploy' && value !== 'none') {
+    throw new Error(`context alarms: expected "required", "required-at-deploy" or "none", got "${value}"`);
+  }
+  const mode = value ?? defaultStackConfig.alarms;
+  if (mode === 'none' && target !== undefined) {
+    throw new Error('context alarms=none says the alarms notify nobody, but alarmEmail or alarmTopicArn names a target: remove one of the two.');
+  }
+  if (mode === 'required' && removal === RemovalPolicy.RETAIN && target === undefined) throw new Error(ALARMS_NEED_A_TARGET);
+  return mode;
+}
+
+/** `off`, or a number of instances; 0 is refused because Lambda reads it as "never run". */
+function reservedConcurrency(value: unknown, fallback: number | undefined): number | undefined {
+  if (value === 'off') return undefined;
+  if (value === 0 || value === '0') {
+    throw new Error('context ingestReservedConcurrency: 0 would stop ingest altogether (Lambda never runs a function whose reserved concurrency is 0); use "off" to reserve nothing');
+  }
+  if (value === undefined || value === null || value === '') return fallback;
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 10_000) {
+    throw new Error(`context ingestReservedConcurrency: expected "off" or an integer from 1 to 10000, got ${JSON.stringify(value)}`);
+  }
+  return parsed;
 }
 
 function logLevel(value: string): StackConfig['logLevel'] {

@@ -42,8 +42,9 @@ export function httpHandler(
   handle: (request: HttpRequest) => Promise<HttpResult>,
   { auth, maxBodyBytes = MAX_MANAGEMENT_BODY_BYTES, body = 'json' }: HttpHandlerOptions,
 ) {
+  // logEvent pinned off: POWERTOOLS_LOGGER_LOG_EVENT=true would otherwise log API keys and bodies.
   return middy<HttpEvent, HttpResult, Error, Context, Internal>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(injectLambdaContext(logger, { logEvent: false, resetKeys: true }))
     .use(domainErrorsToResponses())
     .use(readBody(maxBodyBytes, body))
     .handler(async (event, context) => {

@@ -79,15 +79,11 @@ describe('HTTP API', () => {
     expect(refersTo(authorizer!.Properties.AuthorizerUri, functionIds(fixture).get('authorizer')!)).toBe(true);
   });
 
-  it('throttles the default stage and writes JSON access logs to a log group with a retention', () => {
+  it('writes JSON access logs, with the API id the ingest metrics count by, to a log group with a retention', () => {
     const [stage] = Object.values(resources(fixture.template, 'AWS::ApiGatewayV2::Stage'));
-    expect(stage!.Properties).toMatchObject({
-      StageName: '$default',
-      AutoDeploy: true,
-      DefaultRouteSettings: { ThrottlingRateLimit: 100, ThrottlingBurstLimit: 200 },
-    });
+    expect(stage!.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
     const format = JSON.parse(stage!.Properties.AccessLogSettings.Format as string) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(format).toMatchObject({ requestId: '$context.requestId', apiId: '$context.apiId', routeKey: '$context.routeKey', status: '$context.status' });
     const logGroupId = stage!.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
     expect(resources(fixture.template, 'AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(30);
   });
@@ -107,6 +103,63 @@ describe('HTTP API', () => {
       expect(own[0]!.Principal).toBe('apigateway.amazonaws.com');
       // Scoped to this API and path (any stage and method: API Gateway routes only this method here).
       expect(JSON.stringify(own[0]!.SourceArn)).toContain(`"/*/*${route.path}"`);
+    }
+  });
+});
+
+describe('throttles and concurrency', () => {
+  const stageOf = (f: StackFixture) => Object.entries(resources(f.template, 'AWS::ApiGatewayV2::Stage'))[0]!;
+  const limits = (rate: number, burst: number) => ({ ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst });
+
+  it("gives each route its own limit: ingest cdk.json's, the management routes smaller ones, /health and verify the smallest", () => {
+    const [, stage] = stageOf(fixture);
+    expect(stage.Properties.RouteSettings).toEqual({
+      'POST /webhooks/whatsapp': limits(100, 200),
+      'GET /webhooks/whatsapp': limits(5, 10),
+      'GET /health': limits(5, 10),
+      'GET /v1/configs/webhook': limits(25, 50),
+      'POST /v1/configs/webhook': limits(25, 50),
+      'GET /multi_webhook': limits(25, 50),
+      'POST /multi_webhook': limits(25, 50),
+      'PUT /multi_webhook': limits(25, 50),
+      'PATCH /multi_webhook': limits(25, 50),
+      'DELETE /multi_webhook': limits(25, 50),
+    });
+    // Anything without a setting of its own (none today) gets the smallest.
+    expect(stage.Properties.DefaultRouteSettings).toEqual(limits(5, 10));
+  });
+
+  it('creates the stage after every route its settings name, as API Gateway requires', () => {
+    const [, stage] = stageOf(fixture);
+    const routeIds = Object.keys(resources(fixture.template, 'AWS::ApiGatewayV2::Route'));
+    expect(routeIds).toHaveLength(routes.length);
+    expect((stage as unknown as { DependsOn: string[] }).DependsOn).toEqual(expect.arrayContaining(routeIds));
+  });
+
+  it("sizes ingest's limit from the context", () => {
+    const sized = buildStack({ context: { ingestThrottleRateLimit: 1500, ingestThrottleBurstLimit: 3000 } });
+    try {
+      expect(stageOf(sized)[1].Properties.RouteSettings['POST /webhooks/whatsapp']).toEqual(limits(1500, 3000));
+      expect(stageOf(sized)[1].Properties.RouteSettings['GET /health']).toEqual(limits(5, 10));
+    } finally {
+      sized.cleanup();
+    }
+  });
+
+  it('reserves concurrency for the ingest function alone, by default, and none when turned off', () => {
+    const reserved = (f: StackFixture) =>
+      Object.fromEntries(
+        [...functionIds(f)].flatMap(([handler, id]) => {
+          const value = f.template.toJSON().Resources[id].Properties.ReservedConcurrentExecutions;
+          return value === undefined ? [] : [[handler, value]];
+        }),
+      );
+    expect(reserved(fixture)).toEqual({ 'whatsapp-ingest': 50 });
+    const off = buildStack({ context: { ingestReservedConcurrency: 'off' } });
+    try {
+      expect(reserved(off)).toEqual({});
+    } finally {
+      off.cleanup();
     }
   });
 });

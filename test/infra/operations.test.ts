@@ -1,5 +1,6 @@
 import type { CfnResource } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALARMS_NEED_A_TARGET } from '../../infra/stacks/stack-config.js';
 import { buildStack, functionIds, type StackFixture } from './support/stack-fixture.js';
 import { logicalId, refersTo, resources } from './support/template-queries.js';
 
@@ -63,22 +64,80 @@ describe('alarms', () => {
     expect(alarm).toMatchObject({ Threshold: 5, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
   });
 
-  it('stay silent without a topic, and notify a new topic when alarmEmail is set', () => {
+  it("fire on the share of ingest posts refused with a 4xx, counted per API from the stage's access log", () => {
+    const filters = Object.values(resources(fixture.template, 'AWS::Logs::MetricFilter')).map((filter) => filter.Properties);
+    const byName = (name: string) => filters.find((filter) => filter.MetricTransformations[0].MetricName === name)!;
+    const route = '($.routeKey = "POST /webhooks/whatsapp")';
+    expect(byName('IngestRequests').FilterPattern).toBe('{ $.routeKey = "POST /webhooks/whatsapp" }');
+    expect(byName('IngestRejected').FilterPattern).toBe(`{ ${route} && ($.status = "4*") }`);
+    expect(byName('IngestThrottled').FilterPattern).toBe(`{ ${route} && ($.status = "429") }`);
+    const accessLogs = logicalId(fixture.stack.api.accessLogs);
+    for (const name of ['IngestRequests', 'IngestRejected', 'IngestThrottled']) {
+      expect(byName(name).LogGroupName, name).toEqual({ Ref: accessLogs });
+      // Two stages in one account keep their counts apart.
+      expect(byName(name).MetricTransformations[0].Dimensions, name).toEqual([{ Key: 'ApiId', Value: '$.apiId' }]);
+    }
+    const alarm = alarms(fixture).find((a) => JSON.stringify(a.Metrics ?? []).includes('"IngestRejected"'))!;
+    expect(alarm.Metrics.find((m: { Expression?: string }) => m.Expression)?.Expression).toBe('IF(requests >= 20, 100 * FILL(rejected, 0) / requests, 0)');
+    expect(alarm).toMatchObject({ Threshold: 10, EvaluationPeriods: 3, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const apiId = logicalId(fixture.stack.api.api);
+    for (const metric of alarm.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat)) {
+      expect(metric.MetricStat.Metric.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
+    }
+  });
+
+  it("fire on any 429 API Gateway gives ingest, and on any throttle of the ingest function's reserved concurrency", () => {
+    expect(alarms(fixture).find((a) => a.MetricName === 'IngestThrottled')).toMatchObject({ Namespace: 'MultiWebhook', Threshold: 1, Statistic: 'Sum' });
+    const ingestId = functionIds(fixture).get('whatsapp-ingest')!;
+    const throttles = alarms(fixture).find((a) => a.MetricName === 'Throttles' && refersTo(a.Dimensions, ingestId));
+    expect(throttles).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1, Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+  });
+
+  it("refuse to deploy a retained stage that would page nobody (cdk.json's alarms=required-at-deploy): a rule that fails with the sentence", () => {
     expect(alarms(fixture).every((a) => a.AlarmActions === undefined)).toBe(true);
     fixture.template.resourceCountIs('AWS::SNS::Topic', 0);
+    const rules = fixture.template.toJSON().Rules as Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>;
+    const [rule] = Object.entries(rules).filter(([id]) => id !== 'CheckBootstrapVersion').map(([, r]) => r);
+    // CloudFormation evaluates rules before it touches any resource; the region is never this string.
+    expect(rule!.Assertions).toEqual([{ Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'alarms-need-a-target'] }, AssertDescription: ALARMS_NEED_A_TARGET }]);
+  });
 
+  it('deploy without that rule when the stage has a target, is acknowledged with alarms=none, or is a throwaway one', () => {
+    for (const context of [{ alarmEmail: 'ops@example.com' }, { alarms: 'none' }, { removalPolicy: 'destroy' }]) {
+      const variant = buildStack({ context });
+      try {
+        expect(Object.keys(variant.template.toJSON().Rules), JSON.stringify(context)).toEqual(['CheckBootstrapVersion']);
+      } finally {
+        variant.cleanup();
+      }
+    }
+  });
+
+  it('notify a new topic when alarmEmail is set, which only this account\'s alarms may publish to', () => {
     const withEmail = buildStack({ context: { alarmEmail: 'ops@example.com' } });
     try {
       const [topicId] = Object.keys(resources(withEmail.template, 'AWS::SNS::Topic'));
       withEmail.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
-      expect(alarms(withEmail)).toHaveLength(10);
+      expect(alarms(withEmail)).toHaveLength(13);
       for (const alarm of alarms(withEmail)) {
         expect(alarm.AlarmActions).toEqual([{ Ref: topicId }]);
         expect(alarm.OKActions).toEqual([{ Ref: topicId }]);
       }
       const [policy] = Object.values(resources(withEmail.template, 'AWS::SNS::TopicPolicy'));
       const statements = policy!.Properties.PolicyDocument.Statement as Record<string, any>[];
-      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' } }));
+      expect(statements).toContainEqual(
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          // Only this account's alarms may publish: no other account's CloudWatch can use the topic.
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+          },
+        }),
+      );
+      expect(statements.filter((statement) => statement.Effect === 'Allow')).toHaveLength(1);
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     } finally {
       withEmail.cleanup();

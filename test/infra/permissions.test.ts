@@ -1,127 +1,266 @@
+// IAM per function: every statement of every role spelled out, then what they allow checked call by call
+// (api-key items, Scan, other partitions) with a small evaluator of the statements as synthesized.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { authorizerFunction, routeKey } from '../../infra/routes.js';
+import { PAYLOAD_OBJECTS } from '../../infra/constructs/payload-bucket.js';
+import { payloadKey } from '../../shared/domain/payload.js';
+import { isPhoneNumber } from '../../shared/domain/phone-number.js';
+import * as itemKeys from '../../shared/store/item-keys.js';
+import { API_KEY_PARTITIONS, authorizerFunction, deliveryFunction, keysOperatorGrants, routes as routeTable } from '../../infra/routes.js';
+import { allows, type ItemCall } from './support/iam-evaluator.js';
 import { buildStack, functionIds, type StackFixture } from './support/stack-fixture.js';
-import { actionsOn, logicalId, statementsOf } from './support/template-queries.js';
+import { logicalId, resource, resources, statementsOf, type Statement } from './support/template-queries.js';
 
 let fixture: StackFixture;
 let ids: ReadonlyMap<string, string>;
 let table: string;
-let notifications: string;
-let retries: string;
-let notificationsDlq: string;
-let retriesDlq: string;
-let bucket: string;
+/** Logical id -> the name the expectations below use. */
+let names: Map<string, string>;
 
 beforeAll(() => {
   fixture = buildStack();
   ids = functionIds(fixture);
   const { stack } = fixture;
   table = logicalId(stack.data.table);
-  notifications = logicalId(stack.queues.notifications.queue);
-  retries = logicalId(stack.queues.retries.queue);
-  notificationsDlq = logicalId(stack.queues.notifications.deadLetterQueue);
-  retriesDlq = logicalId(stack.queues.retries.deadLetterQueue);
-  bucket = logicalId(stack.payloads.bucket);
+  names = new Map([
+    [table, 'table'],
+    [logicalId(stack.queues.notifications.queue), 'notifications'],
+    [logicalId(stack.queues.retries.queue), 'retries'],
+    [logicalId(stack.queues.notifications.deadLetterQueue), 'notifications-dlq'],
+    [logicalId(stack.queues.retries.deadLetterQueue), 'retries-dlq'],
+    [logicalId(stack.payloads.bucket), 'bucket'],
+  ]);
 });
 afterAll(() => fixture.cleanup());
 
-const DYNAMODB_WRITES = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'];
 const statements = (handler: string) => statementsOf(fixture.template, ids.get(handler)!);
-const actions = (handler: string, target: string) => actionsOn(fixture.template, ids.get(handler)!, target);
-const handlers = () => fixture.handlers;
-const routes = () => fixture.routes;
+const onTable = (statement: Statement) =>
+  statement.resources.length === 1 && JSON.stringify(statement.resources[0]) === JSON.stringify({ 'Fn::GetAtt': [table, 'Arn'] });
+
+/** "Allow dynamodb:GetItem on table if {...}": a statement in a form a table of expectations can hold. */
+function describeStatement(statement: Statement, ownLogs: string): string {
+  const resourceName = (value: unknown): string => {
+    if (value === '*') return '*';
+    const json = value as { 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+    if (json['Fn::GetAtt'])
+      return json['Fn::GetAtt'][0] === ownLogs ? 'own-logs' : (names.get(json['Fn::GetAtt'][0]) ?? json['Fn::GetAtt'][0]);
+    const parts = json['Fn::Join']![1];
+    const last = parts.at(-1) as string;
+    // arn:...:ssm:<region>:<account>:parameter/<name>, or <bucket arn>/<key pattern>
+    return last.includes(':parameter/') ? `ssm:${last.slice(last.indexOf('parameter/'))}` : `${resourceName(parts[0])}${last}`;
+  };
+  const resourcesText = statement.resources.map(resourceName).sort().join(',');
+  const condition = statement.condition === undefined ? '' : ` if ${JSON.stringify(statement.condition)}`;
+  return `${statement.effect} ${[...statement.actions].sort().join(',')} on ${resourcesText}${condition}`;
+}
+
+function described(handler: string): string[] {
+  const ownLogs = resource(fixture.template, ids.get(handler)!).Properties.LoggingConfig.LogGroup.Ref as string;
+  return statements(handler)
+    .map((statement) => describeStatement(statement, ownLogs))
+    .sort();
+}
+
+const COMMON = ['Allow logs:CreateLogStream,logs:PutLogEvents on own-logs', 'Allow xray:PutTelemetryRecords,xray:PutTraceSegments on *'];
+const NO_API_KEY_ITEMS = 'Deny dynamodb:* on table if {"ForAnyValue:StringLike":{"dynamodb:LeadingKeys":["api-key#*"]}}';
+/** On the numbers' own partitions: keys without a '#'. */
+const ownNumber = (actions: string) => `Allow ${actions} on table if {"ForAllValues:StringNotLike":{"dynamodb:LeadingKeys":["*#*"]}}`;
+const under = (prefix: string, actions: string) =>
+  `Allow ${actions} on table if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["${prefix}*"]}}`;
+
+/** Exactly what each function's code calls (shared/store/*.ts, shared/queue, shared/payload), and nothing else. */
+const EXPECTED: Record<string, string[]> = {
+  health: [...COMMON, NO_API_KEY_ITEMS],
+  'primary-webhook-get': [...COMMON, ownNumber('dynamodb:GetItem'), NO_API_KEY_ITEMS],
+  'primary-webhook-set': [...COMMON, ownNumber('dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
+  'multi-webhook-get': [...COMMON, ownNumber('dynamodb:Query'), NO_API_KEY_ITEMS],
+  'multi-webhook-enable': [...COMMON, ownNumber('dynamodb:PutItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
+  'multi-webhook-append': [...COMMON, ownNumber('dynamodb:PutItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
+  'multi-webhook-update': [...COMMON, ownNumber('dynamodb:ConditionCheckItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
+  'multi-webhook-delete': [...COMMON, ownNumber('dynamodb:DeleteItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
+  'whatsapp-verify': [...COMMON, NO_API_KEY_ITEMS, 'Allow ssm:GetParameter on ssm:parameter/multi-webhook/whatsapp-verify-token'],
+  'whatsapp-ingest': [
+    ...COMMON,
+    NO_API_KEY_ITEMS,
+    'Allow sqs:SendMessage on notifications',
+    'Allow s3:PutObject on bucket/payloads/*',
+    'Allow ssm:GetParameter on ssm:parameter/multi-webhook/whatsapp-app-secret',
+  ],
+  authorizer: [...COMMON, under('api-key#', 'dynamodb:GetItem')],
+  delivery: [
+    ...COMMON,
+    // The two event source mappings: what Lambda's poller uses on the function's behalf (CDK's SqsEventSource grant).
+    'Allow sqs:ChangeMessageVisibility,sqs:DeleteMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl,sqs:ReceiveMessage on notifications,retries',
+    'Allow sqs:SendMessage on notifications-dlq,retries,retries-dlq',
+    ownNumber('dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem'),
+    under('parked#', 'dynamodb:DeleteItem,dynamodb:PutItem,dynamodb:Query,dynamodb:UpdateItem'),
+    under('attempts#', 'dynamodb:PutItem'),
+    NO_API_KEY_ITEMS,
+    'Allow s3:GetObject,s3:PutObject on bucket/payloads/*',
+  ],
+};
+
+/** Every DynamoDB action that reads or writes items, PartiQL and batches included. */
+const ITEM_ACTIONS = [
+  'GetItem',
+  'BatchGetItem',
+  'Query',
+  'Scan',
+  'PutItem',
+  'UpdateItem',
+  'DeleteItem',
+  'BatchWriteItem',
+  'ConditionCheckItem',
+  'PartiQLSelect',
+  'PartiQLInsert',
+  'PartiQLUpdate',
+  'PartiQLDelete',
+].map((action) => `dynamodb:${action}`);
+
+const NUMBER = '15550001111';
+const PARTITIONS = {
+  number: NUMBER,
+  apiKey: itemKeys.apiKeyPartition('5f0c0ffee'),
+  parked: itemKeys.parkedPartition(NUMBER),
+  attempts: itemKeys.attemptsPartition(NUMBER),
+};
+
+/** The actions the function may perform on items whose partition key is `key`. */
+function allowedOn(handler: string, key: string): string[] {
+  const own = statements(handler);
+  return ITEM_ACTIONS.filter((action) => allows(own, onTable, { action, leadingKeys: [key] }));
+}
 
 describe('permissions per function', () => {
-  it('grants no wildcard action, and Resource * only to the X-Ray actions', () => {
-    for (const handler of handlers()) {
+  it('grants each function exactly the statements its code needs, nothing else', () => {
+    expect([...ids.keys()].sort()).toEqual(Object.keys(EXPECTED).sort());
+    for (const handler of ids.keys()) expect(described(handler), handler).toEqual([...EXPECTED[handler]!].sort());
+  });
+
+  it('grants no wildcard action, and Resource * only to the X-Ray actions; the one wildcard action is a deny', () => {
+    for (const handler of ids.keys()) {
       for (const statement of statements(handler)) {
-        expect(statement.effect, handler).toBe('Allow');
-        expect(statement.actions.filter((action) => action.includes('*')), handler).toEqual([]);
-        if (statement.resources.includes('*')) {
+        if (statement.effect === 'Deny') continue;
+        expect(
+          statement.actions.filter((action) => action.includes('*')),
+          handler,
+        ).toEqual([]);
+        if (statement.resources.includes('*'))
           expect(statement.actions, handler).toEqual(['xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
-        }
       }
     }
   });
 
-  it('lets each route function use the table only as its route says', () => {
-    for (const route of routes()) {
-      const granted = actions(route.handler, table);
-      if (route.tableAccess === 'none') expect(granted, route.handler).toEqual([]);
-      if (route.tableAccess === 'read') {
-        expect(granted, route.handler).toContain('dynamodb:GetItem');
-        expect(granted.filter((action) => DYNAMODB_WRITES.includes(action)), route.handler).toEqual([]);
-      }
-      if (route.tableAccess === 'read-write') expect(granted, route.handler).toEqual(expect.arrayContaining(DYNAMODB_WRITES));
+  it('lets only the authorizer touch API-key items, and it only reads them', () => {
+    for (const handler of ids.keys()) {
+      expect(allowedOn(handler, PARTITIONS.apiKey), handler).toEqual(handler === 'authorizer' ? ['dynamodb:GetItem'] : []);
     }
   });
 
-  it('lets the authorizer read the table and write nothing', () => {
-    expect(authorizerFunction.tableAccess).toBe('read');
-    const granted = actions('authorizer', table);
-    expect(granted).toContain('dynamodb:GetItem');
-    expect(granted.filter((action) => DYNAMODB_WRITES.includes(action))).toEqual([]);
-  });
-
-  it('lets only the notification-sending routes send to the notifications queue', () => {
-    const senders = handlers().filter((handler) => actions(handler, notifications).includes('sqs:SendMessage'));
-    expect(senders.length).toBeGreaterThan(0);
-    expect(senders.sort()).toEqual(routes().filter((r) => r.sendsNotifications).map((r) => r.handler).sort());
-    for (const handler of senders) expect(actions(handler, notifications)).not.toContain('sqs:ReceiveMessage');
-  });
-
-  it('lets only delivery receive from the queues', () => {
-    for (const queue of [notifications, retries, notificationsDlq, retriesDlq]) {
-      const receivers = handlers().filter((handler) => actions(handler, queue).includes('sqs:ReceiveMessage'));
-      expect(receivers, queue).toEqual(queue === notifications || queue === retries ? ['delivery'] : []);
+  it('keeps the authorizer off every other partition', () => {
+    for (const key of [PARTITIONS.number, PARTITIONS.parked, PARTITIONS.attempts, 'waba#1029384756']) {
+      expect(allowedOn('authorizer', key), key).toEqual([]);
     }
   });
 
-  it('lets delivery consume both queues, reschedule on retries and dead-letter on both DLQs', () => {
-    expect(actions('delivery', notifications)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
-    expect(actions('delivery', notifications)).not.toContain('sqs:SendMessage');
-    expect(actions('delivery', retries)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:SendMessage']));
-    expect(actions('delivery', notificationsDlq)).toContain('sqs:SendMessage');
-    expect(actions('delivery', retriesDlq)).toContain('sqs:SendMessage');
-  });
-
-  it('lets delivery read and write the table', () => {
-    expect(actions('delivery', table)).toEqual(expect.arrayContaining(['dynamodb:GetItem', ...DYNAMODB_WRITES]));
-  });
-
-  it('lets notification senders put offloaded payloads, and delivery get them and put the large ones it parks, nothing else of the bucket', () => {
-    const senders = routes().filter((r) => r.sendsNotifications).map((r) => r.handler);
-    for (const handler of handlers()) {
-      const expected = handler === 'delivery' ? ['s3:GetObject', 's3:PutObject'] : senders.includes(handler) ? ['s3:PutObject'] : [];
-      expect(actions(handler, bucket), handler).toEqual(expected);
+  it('lets no function Scan, nor run a batch or PartiQL call, on any partition', () => {
+    const scan: ItemCall = { action: 'dynamodb:Scan', leadingKeys: [] };
+    const refused = [
+      'dynamodb:Scan',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:PartiQLSelect',
+      'dynamodb:PartiQLInsert',
+      'dynamodb:PartiQLUpdate',
+      'dynamodb:PartiQLDelete',
+    ];
+    for (const handler of ids.keys()) {
+      expect(allows(statements(handler), onTable, scan), handler).toBe(false);
+      for (const key of Object.values(PARTITIONS))
+        expect(
+          allowedOn(handler, key).filter((action) => refused.includes(action)),
+          handler,
+        ).toEqual([]);
     }
+  });
+
+  it("keeps the management functions to their number's own partition", () => {
+    for (const route of routeTable.filter((r) => r.auth === 'api-key')) {
+      for (const key of [PARTITIONS.parked, PARTITIONS.attempts, PARTITIONS.apiKey])
+        expect(allowedOn(route.handler, key), `${route.handler} ${key}`).toEqual([]);
+      expect(allowedOn(route.handler, NUMBER).length, route.handler).toBeGreaterThan(0);
+    }
+  });
+
+  it("lets delivery change a number's partition only by updating its breakers, park and record in its own partitions, and nothing else", () => {
+    expect(allowedOn('delivery', PARTITIONS.number)).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(allowedOn('delivery', PARTITIONS.parked)).toEqual([
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ]);
+    expect(allowedOn('delivery', PARTITIONS.attempts)).toEqual(['dynamodb:PutItem']);
+    expect(allowedOn('delivery', 'waba#1029384756')).toEqual([]);
   });
 
   it('lets only the WhatsApp routes read the WhatsApp parameters, each only the one it needs', () => {
-    const parameterStatements = (handler: string) =>
-      statements(handler).filter((statement) => statement.actions.some((action) => action.startsWith('ssm:')));
-    for (const handler of handlers()) {
-      const route = routes().find((r) => r.handler === handler);
-      const found = parameterStatements(handler);
-      const key = route ? routeKey(route) : handler;
-      if (key === 'POST /webhooks/whatsapp' || key === 'GET /webhooks/whatsapp') {
-        const parameter = key.startsWith('POST') ? 'multi-webhook/whatsapp-app-secret' : 'multi-webhook/whatsapp-verify-token';
-        expect(found.flatMap((s) => s.actions), handler).toEqual(['ssm:GetParameter']);
-        expect(JSON.stringify(found.flatMap((s) => s.resources)), handler).toContain(`:parameter/${parameter}"`);
-        expect(found.flatMap((s) => s.resources), handler).toHaveLength(1);
-      } else {
-        expect(found, handler).toEqual([]);
-      }
+    const ssm = (handler: string) => described(handler).filter((line) => line.includes('ssm:'));
+    for (const handler of ids.keys()) {
+      if (handler === 'whatsapp-verify')
+        expect(ssm(handler)).toEqual(['Allow ssm:GetParameter on ssm:parameter/multi-webhook/whatsapp-verify-token']);
+      else if (handler === 'whatsapp-ingest')
+        expect(ssm(handler)).toEqual(['Allow ssm:GetParameter on ssm:parameter/multi-webhook/whatsapp-app-secret']);
+      else expect(ssm(handler), handler).toEqual([]);
+    }
+  });
+});
+
+describe('the partitions the grants name', () => {
+  it("are the ones the store writes: every other partition key carries a '#', a phone number never does", () => {
+    const partitionKeys = Object.entries(itemKeys)
+      .filter(([name, value]) => name.endsWith('Partition') && typeof value === 'function')
+      .map(([name, make]) => [name, (make as (id: string) => string)('15550001111')] as const);
+    expect(partitionKeys.length).toBeGreaterThanOrEqual(3);
+    for (const [name, key] of partitionKeys) expect(key, name).toContain('#');
+    expect(isPhoneNumber('1555#0001111')).toBe(false);
+    expect(itemKeys.apiKeyPartition('abc').startsWith(API_KEY_PARTITIONS)).toBe(true);
+    for (const grant of [...authorizerFunction.table, ...deliveryFunction.table, ...routeTable.flatMap((route) => route.table ?? [])]) {
+      if (grant.partitions === 'phone-number') continue;
+      expect(
+        partitionKeys.some(([, key]) => key.startsWith(grant.partitions)),
+        grant.partitions,
+      ).toBe(true);
     }
   });
 
-  it('lets each function write only to its own log group', () => {
-    for (const handler of handlers()) {
-      const logStatements = statements(handler).filter((s) => s.actions.some((action) => action.startsWith('logs:')));
-      expect(logStatements, handler).toHaveLength(1);
-      expect(logStatements[0]!.actions).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
-      const fn = fixture.template.toJSON().Resources[ids.get(handler)!];
-      expect(logStatements[0]!.resources).toEqual([{ 'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] }]);
-    }
+  it('cover the payload objects: every key the payload store writes is under the one prefix S3 grants name', () => {
+    expect(PAYLOAD_OBJECTS).toBe('payloads/*');
+    expect(payloadKey(NUMBER, 'wamid.abc').startsWith(PAYLOAD_OBJECTS.slice(0, -1))).toBe(true);
+  });
+});
+
+describe('the keys CLI operator policy', () => {
+  it('is a managed policy with the lookup and index items only, no Scan and no deny to trip over', () => {
+    const [policy] = Object.values(resources(fixture.template, 'AWS::IAM::ManagedPolicy'));
+    const lines = (policy!.Properties.PolicyDocument.Statement as Record<string, unknown>[]).map((raw) =>
+      describeStatement(
+        {
+          actions: ([] as string[]).concat(raw.Action as string),
+          resources: [raw.Resource],
+          effect: raw.Effect as string,
+          condition: raw.Condition,
+        },
+        '',
+      ),
+    );
+    expect(lines.sort()).toEqual(
+      [
+        under('api-key#', 'dynamodb:DeleteItem,dynamodb:PutItem'),
+        ownNumber('dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:Query'),
+      ].sort(),
+    );
+    expect(keysOperatorGrants.flatMap((grant) => grant.actions)).not.toContain('dynamodb:Scan');
+    const outputs = fixture.template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.KeysOperatorPolicyArn!.Value).toEqual({ Ref: Object.keys(resources(fixture.template, 'AWS::IAM::ManagedPolicy'))[0] });
   });
 });

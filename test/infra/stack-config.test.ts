@@ -1,20 +1,69 @@
 import { App, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { describe, expect, it } from 'vitest';
-import { defaultStackConfig, readStackConfig } from '../../infra/stacks/stack-config.js';
+import { ALARMS_NEED_A_TARGET, defaultStackConfig, readStackConfig } from '../../infra/stacks/stack-config.js';
 
-function configWith(context: Record<string, unknown>) {
+function exactly(context: Record<string, unknown>) {
   return readStackConfig(new App({ context }).node);
 }
 
+/** The other options' tests acknowledge the missing alarm target, which has tests of its own below. */
+function configWith(context: Record<string, unknown>) {
+  return exactly({ alarms: 'none', ...context });
+}
+
 describe('stack configuration from CDK context', () => {
-  it('uses the documented defaults when no context is given', () => {
-    expect(configWith({})).toEqual({ ...defaultStackConfig, alarmEmail: undefined, alarmTopicArn: undefined, parametersKmsKeyArn: undefined });
+  it('uses the documented defaults when no context is given but the acknowledgment of alarms without a target', () => {
+    expect(configWith({})).toEqual({ ...defaultStackConfig, alarms: 'none', alarmEmail: undefined, alarmTopicArn: undefined, parametersKmsKeyArn: undefined });
   });
 
   it('retains data by default and destroys it only when asked', () => {
     expect(configWith({}).removalPolicy).toBe(RemovalPolicy.RETAIN);
     expect(configWith({ removalPolicy: 'destroy' }).removalPolicy).toBe(RemovalPolicy.DESTROY);
+  });
+
+  it('refuses a retained stage whose alarms would page nobody, saying how to fix it and how to acknowledge it', () => {
+    expect(() => exactly({})).toThrow(ALARMS_NEED_A_TARGET);
+    expect(() => exactly({ alarmEmail: '', alarmTopicArn: '' })).toThrow(ALARMS_NEED_A_TARGET);
+    expect(ALARMS_NEED_A_TARGET).toMatch(/-c alarmEmail=.*-c alarmTopicArn=.*-c alarms=none/);
+  });
+
+  it('accepts a retained stage with an alarm target, and a throwaway stage without one', () => {
+    expect(exactly({ alarmEmail: 'ops@example.com' }).alarms).toBe('required');
+    expect(exactly({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }).alarms).toBe('required');
+    expect(exactly({ removalPolicy: 'destroy' }).alarms).toBe('required');
+  });
+
+  it('takes alarms=none as the explicit acknowledgment, and refuses it beside a target it would contradict', () => {
+    expect(exactly({ alarms: 'none' }).alarms).toBe('none');
+    expect(() => exactly({ alarms: 'none', alarmEmail: 'ops@example.com' })).toThrow(/alarms=none.*remove one/);
+  });
+
+  it('synthesizes a retained stage without a target under alarms=required-at-deploy (cdk.json), for the deploy to refuse', () => {
+    expect(exactly({ alarms: 'required-at-deploy' }).alarms).toBe('required-at-deploy');
+    expect(() => exactly({ alarms: 'sometimes' })).toThrow(/context alarms: expected "required", "required-at-deploy" or "none"/);
+  });
+
+  it('gives ingest, the management routes and the checks their own throttles, read from the command line too', () => {
+    const config = configWith({ ingestThrottleRateLimit: '2000', ingestThrottleBurstLimit: 4000, checksThrottleRateLimit: '2' });
+    expect(config.throttles).toEqual({
+      ingest: { rateLimit: 2000, burstLimit: 4000 },
+      management: defaultStackConfig.throttles.management,
+      checks: { rateLimit: 2, burstLimit: defaultStackConfig.throttles.checks.burstLimit },
+    });
+    expect(() => configWith({ managementThrottleBurstLimit: 5001 })).toThrow(/managementThrottleBurstLimit/);
+  });
+
+  it('refuses the replaced stage-wide throttle options with a sentence naming their successors', () => {
+    expect(() => configWith({ apiThrottleRateLimit: 100 })).toThrow(/apiThrottleRateLimit was replaced by limits per route: remove it and set ingestThrottleRateLimit/);
+  });
+
+  it('reserves concurrency for ingest by default, reserves none with "off", and refuses 0, which would stop ingest', () => {
+    expect(configWith({}).ingestReservedConcurrency).toBe(50);
+    expect(configWith({ ingestReservedConcurrency: '200' }).ingestReservedConcurrency).toBe(200);
+    expect(configWith({ ingestReservedConcurrency: 'off' }).ingestReservedConcurrency).toBeUndefined();
+    expect(() => configWith({ ingestReservedConcurrency: 0 })).toThrow(/0 would stop ingest.*"off"/);
+    expect(() => configWith({ ingestReservedConcurrency: 'some' })).toThrow(/ingestReservedConcurrency: expected "off" or an integer/);
   });
 
   it('rejects an unknown removal policy by name', () => {
@@ -44,8 +93,8 @@ describe('stack configuration from CDK context', () => {
   });
 
   it('refuses an alarm topic that is not an SNS topic ARN', () => {
-    expect(() => configWith({ alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:queue' })).toThrow(/alarmTopicArn/);
-    expect(configWith({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }).alarmTopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:ops');
+    expect(() => exactly({ alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:queue' })).toThrow(/alarmTopicArn/);
+    expect(exactly({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }).alarmTopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:ops');
   });
 
   it('refuses a parameter name SSM would not accept', () => {

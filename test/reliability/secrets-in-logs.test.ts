@@ -1,5 +1,6 @@
-// Secrets and personal data never reach the logs: a full scenario runs with every log level on while
-// everything the process writes is captured, then each secret is searched for in every line.
+// Secrets and personal data never reach the logs: a full scenario runs with every log level on and
+// Powertools' event logging asked for, while everything the process writes is captured, then each
+// secret is searched for in every line.
 import { randomUUID } from 'node:crypto';
 import { ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { InternalServerError } from '@aws-sdk/client-dynamodb';
@@ -17,12 +18,19 @@ import { captureOutput, type CapturedOutput } from './support/log-capture.js';
 import { send } from './support/raw-http.js';
 import { clientFor, expectOk } from './support/subjects.js';
 
-// vitest runs with POWERTOOLS_LOG_LEVEL=ERROR. The logger reads its level when created, and the
-// Lambda middleware resets it to that level on every invocation, so a setLogLevel('DEBUG') alone
-// would hold for one request only: the level is raised before shared/logger.ts is first imported.
-const logLevelBefore = vi.hoisted(() => {
-  const before = process.env.POWERTOOLS_LOG_LEVEL;
-  process.env.POWERTOOLS_LOG_LEVEL = 'DEBUG';
+// The environment a deployed function would have if an operator turned everything up: LOG_LEVEL
+// (what the stack sets) at DEBUG, and POWERTOOLS_LOGGER_LOG_EVENT=true, which would log every
+// invocation's event (API keys, bodies) unless the handlers pin event logging off. vitest runs with
+// POWERTOOLS_LOG_LEVEL=ERROR, which wins over LOG_LEVEL, so it goes. The logger reads all of this when
+// created, and the Lambda middleware resets the level on every invocation, so it is set before
+// shared/logger.ts is first imported.
+const TURNED_UP = { LOG_LEVEL: 'DEBUG', POWERTOOLS_LOGGER_LOG_EVENT: 'true' } as const;
+const envBefore = vi.hoisted(() => {
+  const names = ['POWERTOOLS_LOG_LEVEL', 'LOG_LEVEL', 'POWERTOOLS_LOGGER_LOG_EVENT'] as const;
+  const before = Object.fromEntries(names.map((name) => [name, process.env[name]]));
+  delete process.env.POWERTOOLS_LOG_LEVEL;
+  process.env.LOG_LEVEL = 'DEBUG';
+  process.env.POWERTOOLS_LOGGER_LOG_EVENT = 'true';
   return before;
 });
 
@@ -60,7 +68,6 @@ beforeAll(async () => {
   });
   sqs = sqsTestClient();
   client = await clientFor(stack, phoneNumber);
-  logger.setLogLevel('DEBUG');
   output = captureOutput();
   try {
     await runScenario();
@@ -70,9 +77,11 @@ beforeAll(async () => {
   }
 }, 60_000);
 afterAll(async () => {
-  if (logLevelBefore === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
-  else process.env.POWERTOOLS_LOG_LEVEL = logLevelBefore;
-  logger.setLogLevel((logLevelBefore as 'ERROR' | undefined) ?? 'INFO');
+  for (const [name, value] of Object.entries(envBefore)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  logger.setLogLevel((envBefore.POWERTOOLS_LOG_LEVEL as 'ERROR' | undefined) ?? 'INFO');
   sqs?.destroy();
   await Promise.all([stack?.stop(), sink?.close()]);
 });
@@ -150,6 +159,17 @@ async function withDynamoDbFailure<T>(run: () => Promise<T>): Promise<T> {
 }
 
 describe('the logs of a full scenario', () => {
+  it('were written by a logger that took LOG_LEVEL=DEBUG and POWERTOOLS_LOGGER_LOG_EVENT=true, so only the handlers keep events out', () => {
+    expect(process.env).toMatchObject(TURNED_UP);
+    expect(logger.getLevelName()).toBe('DEBUG');
+    expect(logger.getLogEvent()).toBe(true);
+  });
+
+  it('never hold an invocation event, from any handler (HTTP routes, the authorizer, delivery)', () => {
+    const events = lines.filter((line) => line.includes('Lambda invocation event') || line.includes('"event":'));
+    expect(events).toEqual([]);
+  });
+
   it('were captured: every kind of line the scenario should produce is there, at every level', () => {
     const messages = lines.flatMap((line) => {
       try {
