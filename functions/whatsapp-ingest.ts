@@ -1,8 +1,10 @@
-// POST /webhooks/whatsapp: verifies Meta's signature over the raw bytes, queues one notification
-// per phone number and answers 200 once SQS holds them (delivery happens behind the queue).
+// POST /webhooks/whatsapp: verifies Meta's signature, routes each change to its number (or to every
+// known number of its WABA), queues one notification per number and answers 200 once SQS holds them.
 import { Unauthorized } from '../shared/domain/errors.js';
 import { MAX_NOTIFICATION_BYTES } from '../shared/domain/limits.js';
-import { isValidSignature, notificationsFor, parseWebhookBody } from '../shared/domain/whatsapp.js';
+import { isValidSignature, parseWebhookBody } from '../shared/domain/whatsapp.js';
+import { notificationsFor } from '../shared/domain/whatsapp-copies.js';
+import { knownNumbers, planCopies, routeChanges } from '../shared/domain/whatsapp-routing.js';
 import { httpHandler } from '../shared/http/http-handler.js';
 import { ok } from '../shared/http/responses.js';
 import { logger, maskPhone } from '../shared/logger.js';
@@ -10,27 +12,55 @@ import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ event, rawBody }) => {
-  const bytes = rawBody.length;
-  // API Gateway (payload 2.0) lower-cases header names. Nothing is parsed before the signature holds.
-  const signature = event.headers['x-hub-signature-256'];
-  if (!isValidSignature(rawBody, signature, await services.secrets.appSecret())) {
-    logger.warn('Notification refused: bad signature', { bytes, signaturePresent: signature !== undefined });
-    throw new Unauthorized('The X-Hub-Signature-256 header is missing or does not match the body.');
-  }
-  const notifications = notificationsFor(rawBody, parseWebhookBody(rawBody), signature, Date.now());
-  if (notifications.length === 0) {
-    // 200 all the same: Meta would otherwise retry for days a body that can never be delivered.
-    logger.info('Notification dropped: no phone number in it', { bytes });
-    return ok({ status: 'ignored' });
-  }
-  await services.notifications.enqueue(notifications);
-  logger.info('Notification queued', {
-    bytes,
-    split: notifications.length > 1,
-    notifications: notifications.map(({ id, phoneNumber, payload }) => ({ id, phoneNumber: maskPhone(phoneNumber), bytes: Buffer.byteLength(payload) })),
-  });
-  return ok({ status: 'queued' });
-}, { auth: false, body: 'raw', maxBodyBytes: MAX_NOTIFICATION_BYTES });
+  httpHandler(
+    async ({ event, rawBody }) => {
+      const bytes = rawBody.length;
+      // API Gateway (payload 2.0) lower-cases header names. Nothing is parsed before the signature holds.
+      const signature = event.headers['x-hub-signature-256'];
+      const appSecret = await services.secrets.appSecret();
+      if (!isValidSignature(rawBody, signature, appSecret)) {
+        logger.warn('Notification refused: bad signature', { bytes, signaturePresent: signature !== undefined });
+        throw new Unauthorized('The X-Hub-Signature-256 header is missing or does not match the body.');
+      }
+      const routing = routeChanges(parseWebhookBody(rawBody));
+      // A failed lookup is a 500: Meta retries the body rather than it losing its WABA-level events.
+      const plan = planCopies(routing, await knownNumbers(services.wabas, routing.wabaLevel));
+      for (const { wabaId, fields, changes } of plan.unrouted) {
+        // unroutedChanges is the field the stack's metric filter counts; a WABA id names a business, not a person.
+        logger.warn('Notification part dropped: no known phone number for it', {
+          wabaId: wabaId ?? null,
+          fields,
+          unroutedChanges: changes,
+        });
+      }
+      const notifications = notificationsFor(
+        { rawBody, signature, receivedAt: Date.now(), totalChanges: routing.changes.length },
+        plan,
+        appSecret,
+      );
+      if (notifications.length > 0) await services.notifications.enqueue(notifications);
+      // Only once the queue holds this body: what is learned serves later bodies, and failing it must not cost this one.
+      await services.wabas
+        .learn(routing.memberships)
+        .catch((error: unknown) => logger.warn('Could not record the WABA of a number', { error }));
+      if (notifications.length === 0) {
+        // 200 all the same: Meta would otherwise retry for days a body that can never be delivered.
+        logger.info('Notification dropped: no phone number in it', { bytes });
+        return ok({ status: 'ignored' });
+      }
+      logger.info('Notification queued', {
+        bytes,
+        split: notifications.length > 1,
+        notifications: notifications.map(({ id, phoneNumber, payload, signature: sent }) => ({
+          id,
+          phoneNumber: maskPhone(phoneNumber),
+          bytes: Buffer.byteLength(payload),
+          resigned: sent !== signature,
+        })),
+      });
+      return ok({ status: 'queued' });
+    },
+    { auth: false, body: 'raw', maxBodyBytes: MAX_NOTIFICATION_BYTES },
+  );
 
 export const handler = lambdaEntry(create);

@@ -74,7 +74,21 @@ export const routes: readonly Route[] = [
   // remove: a transaction deleting the webhook and its breaker, and updating the count
   { method: 'DELETE', path: '/multi_webhook', handler: 'multi-webhook-delete', auth: 'api-key', table: ownNumber('dynamodb:DeleteItem', 'dynamodb:UpdateItem'), throttle: 'management', description: 'Delete an additional webhook by exact name' },
   { method: 'GET', path: INGEST_PATH, handler: 'whatsapp-verify', auth: 'none', throttle: 'checks', readsSecrets: ['verifyToken'], description: 'Meta subscription check (hub.verify_token)' },
-  { method: 'POST', path: INGEST_PATH, handler: 'whatsapp-ingest', auth: 'none', throttle: 'ingest', sendsNotifications: true, readsSecrets: ['appSecret'], description: 'Verifies and queues WhatsApp notifications' },
+  {
+    method: 'POST',
+    path: INGEST_PATH,
+    handler: 'whatsapp-ingest',
+    auth: 'none',
+    throttle: 'ingest',
+    sendsNotifications: true,
+    readsSecrets: ['appSecret'],
+    // Learns each number's WABA from its notifications, and fans WABA-level events out to its numbers.
+    table: [
+      { partitions: 'waba-of#', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { partitions: 'waba#', actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] },
+    ],
+    description: 'Verifies and queues WhatsApp notifications',
+  },
 ];
 
 /** Functions that are not behind a route. */

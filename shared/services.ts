@@ -16,6 +16,7 @@ import type { HealthStore } from './domain/parking.js';
 import type { PayloadStore } from './domain/payload.js';
 import type { DeliveryQueue, NotificationQueue } from './domain/queues.js';
 import { requestSchemas, type RequestSchemas } from './domain/requests.js';
+import type { WabaDirectory } from './domain/waba.js';
 import type { WebhookStore } from './domain/webhook.js';
 import { S3PayloadStore } from './payload/s3-payload-store.js';
 import { SqsDeliveryQueue } from './queue/delivery-queue.js';
@@ -24,6 +25,7 @@ import { createWhatsAppSecrets, type WhatsAppSecrets } from './secrets.js';
 import { DynamoApiKeyStore } from './store/api-key-store.js';
 import { DynamoAttemptStore } from './store/attempt-store.js';
 import { DynamoHealthStore } from './store/health-store.js';
+import { DynamoWabaStore } from './store/waba-store.js';
 import { DynamoWebhookStore } from './store/webhook-store.js';
 
 /** What a test, a benchmark or the local runtime may replace; everything else is built from the configuration. */
@@ -45,6 +47,8 @@ export interface Services {
   readonly attempts: AttemptStore;
   /** The destinations' breakers and parked notifications. */
   readonly health: HealthStore;
+  /** Which numbers belong to which WABA, learned by ingest; it remembers what it confirmed while warm. */
+  readonly wabas: WabaDirectory;
   readonly schemas: RequestSchemas;
   readonly secrets: WhatsAppSecrets;
   readonly payloads: PayloadStore;
@@ -85,6 +89,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
     apiKeys: new DynamoApiKeyStore(dynamo, config.TABLE_NAME),
     attempts,
     health: new DynamoHealthStore(dynamo, config.TABLE_NAME),
+    wabas: new DynamoWabaStore(dynamo, config.TABLE_NAME),
     schemas: requestSchemas(config.DESTINATION_POLICY),
     secrets: createWhatsAppSecrets(config),
     payloads,

@@ -46,3 +46,15 @@ export function parkedPrefix(destinationKey: string): string {
 export function parkedSortKey(destinationKey: string, receivedAt: number, id: string): string {
   return `${parkedPrefix(destinationKey)}${String(receivedAt).padStart(15, '0')}#${id}`;
 }
+
+/** The numbers known to belong to a WABA: one item per number, whose sort key is the number. */
+export function wabaNumbersPartition(wabaId: string): string {
+  return `waba#${wabaId}`;
+}
+
+/** The WABA a number was last seen in, so that a number that moves leaves its old WABA's list. */
+export function wabaOfPartition(phoneNumber: string): string {
+  return `waba-of#${phoneNumber}`;
+}
+
+export const WABA_OF_SORT_KEY = 'waba';

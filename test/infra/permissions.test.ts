@@ -80,6 +80,8 @@ const EXPECTED: Record<string, string[]> = {
   'whatsapp-verify': [...COMMON, NO_API_KEY_ITEMS, 'Allow ssm:GetParameter on ssm:parameter/multi-webhook/whatsapp-verify-token'],
   'whatsapp-ingest': [
     ...COMMON,
+    under('waba#', 'dynamodb:DeleteItem,dynamodb:PutItem,dynamodb:Query'),
+    under('waba-of#', 'dynamodb:GetItem,dynamodb:PutItem'),
     NO_API_KEY_ITEMS,
     'Allow sqs:SendMessage on notifications',
     'Allow s3:PutObject on bucket/payloads/*',

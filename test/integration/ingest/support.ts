@@ -1,5 +1,5 @@
-// The ingest tests' world: the run's SQS/S3 emulator, a fresh queue and services per test, API Gateway
-// v2 events and Meta-style signed bodies.
+// The ingest tests' world: the run's SQS/S3 emulator and DynamoDB Local (a table per file, where ingest
+// learns WABAs), a fresh queue and services per test, API Gateway v2 events and Meta-style signed bodies.
 import { LOCAL_CREDENTIALS } from '../../../shared/aws/clients.js';
 import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -11,6 +11,7 @@ import { parseConfig } from '../../../shared/config.js';
 import type { HttpEvent } from '../../../shared/http/http-handler.js';
 import type { HttpResult } from '../../../shared/http/responses.js';
 import { createServices, type Services } from '../../../shared/services.js';
+import { freshTable } from '../../helpers/dynamo.js';
 import { sqsTestClient } from '../../helpers/fresh-queues.js';
 import { notificationBody, sign as signWith } from '../../helpers/whatsapp.js';
 
@@ -23,6 +24,8 @@ export interface Emulator {
   sqs: SQSClient;
   s3: S3Client;
   bucket: string;
+  /** The table ingest's services use, for tests that look at what it learned. */
+  tableName: string;
   /** A queue of its own and services pointed at it, so each test sees only its own messages. */
   freshQueue(env?: Record<string, string | undefined>): Promise<string>;
   /** The services of the latest fresh queue. */
@@ -40,6 +43,8 @@ export async function startEmulator(): Promise<Emulator> {
   const s3 = new S3Client({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, forcePathStyle: true });
   const bucket = `payloads-${randomUUID()}`;
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  const table = await freshTable();
+  table.db.destroy();
   const { create: createIngest } = await import('../../../functions/whatsapp-ingest.js');
   const { create: createVerify } = await import('../../../functions/whatsapp-verify.js');
   let current: { services: Services; ingest: Handler; verify: Handler } | undefined;
@@ -51,11 +56,14 @@ export async function startEmulator(): Promise<Emulator> {
     sqs,
     s3,
     bucket,
+    tableName: table.tableName,
     async freshQueue(env = {}) {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `notifications-${randomUUID()}` }));
       await current?.services.close();
       const config = parseConfig({
         SQS_ENDPOINT: endpoint,
+        DYNAMODB_ENDPOINT: table.endpoint,
+        TABLE_NAME: table.tableName,
         PAYLOAD_BUCKET: bucket,
         NOTIFICATIONS_QUEUE_URL: QueueUrl,
         WHATSAPP_APP_SECRET: APP_SECRET,

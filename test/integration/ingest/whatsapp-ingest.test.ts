@@ -1,7 +1,7 @@
 // POST /webhooks/whatsapp against a real SQS/S3 emulator: what lands on the queue, and what never does.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MAX_NOTIFICATION_BYTES } from '../../../shared/domain/limits.js';
-import { notificationId } from '../../../shared/domain/whatsapp.js';
+import { copyId, notificationId } from '../../../shared/domain/whatsapp.js';
 import { drain, httpEvent, invoke, notificationBody, sign, startEmulator, type Emulator } from './support.js';
 
 let emulator: Emulator;
@@ -108,7 +108,7 @@ describe('POST /webhooks/whatsapp', () => {
     expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
   });
 
-  it('splits a payload mixing two numbers into one unsigned message per number with only its changes', async () => {
+  it('splits a payload mixing two numbers into one message per number with only its changes, signed with the app secret', async () => {
     const body = notificationBody([{ phone: '15550001111', text: 'for one' }, { phone: '15550002222', text: 'for two' }]);
 
     const response = await post(body);
@@ -117,8 +117,8 @@ describe('POST /webhooks/whatsapp', () => {
     const messages = await drain(emulator.sqs, queueUrl);
     expect(messages.map((message) => message.phoneNumber).sort()).toEqual(['15550001111', '15550002222']);
     for (const message of messages) {
-      expect(message.signature).toBeUndefined();
-      expect(message.id).toBe(notificationId(message.payload));
+      expect(message.signature).toBe(sign(message.payload));
+      expect(message.id).toBe(copyId(message.phoneNumber, message.payload));
       const texts = JSON.parse(message.payload).entry.flatMap((entry: any) => entry.changes.map((change: any) => change.value.messages[0].text.body));
       expect(texts).toEqual([message.phoneNumber === '15550001111' ? 'for one' : 'for two']);
     }

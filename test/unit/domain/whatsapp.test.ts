@@ -1,16 +1,19 @@
-// WhatsApp webhook rules: signature, verify token, phone numbers, splitting and notification ids.
+// WhatsApp webhook rules: both readings of the signature, escaping, verify token, phone numbers and notification ids.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { Invalid } from '../../../shared/domain/errors.js';
 import {
+  copyId,
+  escapeNonAscii,
   isValidSignature,
   notificationId,
-  notificationsFor,
   parseWebhookBody,
   phoneDigits,
-  phoneNumbersIn,
+  phoneOfChange,
+  signatureOf,
   tokensMatch,
 } from '../../../shared/domain/whatsapp.js';
+import { WhatsAppAPI } from 'whatsapp-api-js';
 
 const SECRET = 'app-secret';
 const sign = (body: Buffer | string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -56,6 +59,61 @@ describe('isValidSignature', () => {
   });
 });
 
+describe('isValidSignature with non-ASCII bodies', () => {
+  const literal = Buffer.from(JSON.stringify({ entry: [{ text: 'olá 😮 שלום' }] }));
+  const escaped = escapeNonAscii(literal.toString('utf8'));
+
+  it('accepts a literal UTF-8 body signed over its raw bytes', () => {
+    expect(isValidSignature(literal, sign(literal), SECRET)).toBe(true);
+  });
+
+  it('accepts a literal UTF-8 body signed over its escaped form, as Meta describes its signature', () => {
+    expect(isValidSignature(literal, sign(escaped), SECRET)).toBe(true);
+  });
+
+  it('refuses a signature over the escaped form made with another secret', () => {
+    expect(isValidSignature(literal, sign(escaped, 'other-secret'), SECRET)).toBe(false);
+  });
+
+  it('refuses a signature over an escaping Meta does not use (uppercase hex)', () => {
+    expect(isValidSignature(literal, sign(escaped.replace(/\\u([0-9a-f]{4})/g, (_m, hex: string) => `\\u${hex.toUpperCase()}`)), SECRET)).toBe(false);
+  });
+
+  it('refuses bytes that are not UTF-8 under the escaped reading', () => {
+    const broken = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff]), Buffer.from('"}')]);
+    expect(isValidSignature(broken, sign(escapeNonAscii(broken.toString('utf8'))), SECRET)).toBe(false);
+  });
+});
+
+describe('escapeNonAscii', () => {
+  it('writes every character above ~ as lowercase \\uXXXX, an emoji as its two surrogates', () => {
+    expect(escapeNonAscii('a~\x7f é 😮 ש')).toBe('a~\\u007f \\u00e9 \\ud83d\\ude2e \\u05e9');
+  });
+
+  it('escapes as whatsapp-api-js does: the library accepts the HMAC of the escaped text for the literal text', async () => {
+    const text = JSON.stringify({ t: 'Zoë ❤️ مرحبا \u200f 👍🏽 \x7f' });
+    const library = new WhatsAppAPI({ token: 'unused', appSecret: SECRET, v: 'v24.0' });
+    expect(await library.verifyRequestSignature(text, signatureOf(escapeNonAscii(text), SECRET))).toBe(true);
+    expect(await library.verifyRequestSignature(text, signatureOf(text, SECRET))).toBe(false);
+  });
+
+  it('keeps JSON valid and equal in value', () => {
+    const value = { text: 'Zoë ❤️ \u200fمرحبا', nested: ['😮', { k: '\ud800' }] };
+    expect(JSON.parse(escapeNonAscii(JSON.stringify(value)))).toEqual(value);
+  });
+
+  it('leaves an ASCII text as it is', () => {
+    expect(escapeNonAscii('{"a":"\\ud83d\\ude2e"}')).toBe('{"a":"\\ud83d\\ude2e"}');
+  });
+});
+
+describe('signatureOf', () => {
+  it('is the header X-Hub-Signature-256 receivers check: the HMAC of the exact text', () => {
+    expect(signatureOf('{"a":1}', SECRET)).toBe(sign('{"a":1}'));
+    expect(isValidSignature(Buffer.from('{"a":1}'), signatureOf('{"a":1}', SECRET), SECRET)).toBe(true);
+  });
+});
+
 describe('tokensMatch', () => {
   it('matches an identical token', () => {
     expect(tokensMatch('verify-me', 'verify-me')).toBe(true);
@@ -80,6 +138,26 @@ describe('phoneDigits', () => {
   });
 });
 
+describe('phoneOfChange', () => {
+  it('reads the number of a message or status change at value.metadata.display_phone_number', () => {
+    expect(phoneOfChange(change('+1 555-000-1111', 'a'))).toBe('15550001111');
+  });
+
+  it('reads the number of a phone-level event at value.display_phone_number', () => {
+    expect(phoneOfChange({ field: 'phone_number_quality_update', value: { display_phone_number: '15550002222', event: 'FLAGGED' } })).toBe('15550002222');
+  });
+
+  it('prefers metadata when a change carries both', () => {
+    expect(phoneOfChange({ field: 'x', value: { metadata: { display_phone_number: '15550001111' }, display_phone_number: '15550002222' } })).toBe('15550001111');
+  });
+
+  it('finds no number in a WABA-level event, even one that names a phone_number_id or an account phone', () => {
+    expect(phoneOfChange({ field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: 1 } })).toBeUndefined();
+    expect(phoneOfChange({ field: 'account_update', value: { phone_number: '15550001111', event: 'ACCOUNT_VIOLATION' } })).toBeUndefined();
+    expect(phoneOfChange('not a change')).toBeUndefined();
+  });
+});
+
 describe('parseWebhookBody', () => {
   it.each([
     ['not JSON', Buffer.from('{"entry": [')],
@@ -89,51 +167,6 @@ describe('parseWebhookBody', () => {
     ['bytes that are not UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d])],
   ])('refuses %s as invalid input', (_case, raw) => {
     expect(() => parseWebhookBody(raw)).toThrow(Invalid);
-  });
-});
-
-describe('phoneNumbersIn', () => {
-  it('lists each number once, in order of first appearance, across entries and changes', () => {
-    const parsed = parseWebhookBody(body([change('+44 7700 900123', 'a'), change('15550001111', 'b')], [change('447700900123', 'c')]));
-    expect(phoneNumbersIn(parsed)).toEqual(['447700900123', '15550001111']);
-  });
-
-  it('skips changes and entries without a usable number', () => {
-    const parsed = parseWebhookBody(Buffer.from(JSON.stringify({ entry: [null, { changes: 'x' }, { changes: [change(undefined, 'a'), 7] }] })));
-    expect(phoneNumbersIn(parsed)).toEqual([]);
-  });
-});
-
-describe('notificationsFor', () => {
-  it('keeps a one-number body byte for byte, with its signature, even beside changes that name no number', () => {
-    const raw = Buffer.from(`{ "object": "whatsapp_business_account", "entry": [{"id": "w", "changes": [${JSON.stringify(change('+1 555-000-1111', 'a'))}, ${JSON.stringify(change(undefined, 'b'))}]}] }`);
-    const [notification, ...others] = notificationsFor(raw, parseWebhookBody(raw), sign(raw), 1_700_000_000_000);
-    expect(others).toEqual([]);
-    expect(notification).toEqual({ id: notificationId(raw), phoneNumber: '15550001111', payload: raw.toString('utf8'), signature: sign(raw), receivedAt: 1_700_000_000_000 });
-  });
-
-  it('splits a mixed body into one unsigned payload per number holding only that number\'s changes', () => {
-    const raw = body([change('15550001111', 'a1'), change('15550002222', 'b1')], [change('15550002222', 'b2')], [change(undefined, 'waba')]);
-    const notifications = notificationsFor(raw, parseWebhookBody(raw), sign(raw), 1);
-    expect(notifications.map(({ phoneNumber, signature }) => ({ phoneNumber, signature }))).toEqual([
-      { phoneNumber: '15550001111', signature: undefined },
-      { phoneNumber: '15550002222', signature: undefined },
-    ]);
-    const [first, second] = notifications.map((notification) => JSON.parse(notification.payload));
-    expect(first).toEqual({ object: 'whatsapp_business_account', entry: [{ id: 'waba-0', changes: [change('15550001111', 'a1')] }] });
-    expect(second).toEqual({
-      object: 'whatsapp_business_account',
-      entry: [
-        { id: 'waba-0', changes: [change('15550002222', 'b1')] },
-        { id: 'waba-1', changes: [change('15550002222', 'b2')] },
-      ],
-    });
-    expect(notifications.map(({ id, payload }) => id === notificationId(payload))).toEqual([true, true]);
-  });
-
-  it('queues nothing for a body that names no phone number', () => {
-    const raw = body([change(undefined, 'a')]);
-    expect(notificationsFor(raw, parseWebhookBody(raw), sign(raw), 1)).toEqual([]);
   });
 });
 
@@ -147,5 +180,13 @@ describe('notificationId', () => {
 
   it('gives different bodies different ids', () => {
     expect(notificationId(body([change('15550001111', 'a')]))).not.toBe(notificationId(body([change('15550001111', 'b')])));
+  });
+});
+
+describe('copyId', () => {
+  it('gives equal payloads for two numbers two ids, and the same id on every call', () => {
+    expect(copyId('15550001111', '{"a":1}')).not.toBe(copyId('15550002222', '{"a":1}'));
+    expect(copyId('15550001111', '{"a":1}')).toBe(copyId('15550001111', '{"a":1}'));
+    expect(copyId('15550001111', '{"a":1}')).toMatch(/^[0-9a-f]{32}$/);
   });
 });
