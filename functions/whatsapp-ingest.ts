@@ -1,6 +1,7 @@
 // POST /webhooks/whatsapp: verifies Meta's signature, routes each change to its number (or to every
 // known number of its WABA), queues one notification per number and answers 200 once SQS holds them.
-import { Unauthorized } from '../shared/domain/errors.js';
+import { Forbidden, Unauthorized } from '../shared/domain/errors.js';
+import { DELIVERY_MARKER_HEADER } from '../shared/domain/fan-out.js';
 import { MAX_NOTIFICATION_BYTES } from '../shared/domain/limits.js';
 import { isValidSignature, parseWebhookBody } from '../shared/domain/whatsapp.js';
 import { notificationsFor } from '../shared/domain/whatsapp-copies.js';
@@ -15,6 +16,12 @@ export const create = (services: Services) =>
   httpHandler(
     async ({ event, rawBody }) => {
       const bytes = rawBody.length;
+      // A delivery of ours that came back (a receiver forwarding to our ingest): taking it would loop.
+      // Refused before anything else, and not with a 2xx, so the delivery that brought it counts it failed.
+      if (event.headers[DELIVERY_MARKER_HEADER] !== undefined) {
+        logger.warn('Notification refused: it is a delivery of this service (a loop)', { bytes });
+        throw new Forbidden('This request is a delivery of this service; taking it in again would loop.');
+      }
       // API Gateway (payload 2.0) lower-cases header names. Nothing is parsed before the signature holds.
       const signature = event.headers['x-hub-signature-256'];
       const appSecret = await services.secrets.appSecret();

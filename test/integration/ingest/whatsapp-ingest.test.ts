@@ -65,6 +65,15 @@ describe('POST /webhooks/whatsapp', () => {
     expect((await drain(emulator.sqs, queueUrl)).map((message) => message.payload)).toEqual([body.toString('utf8')]);
   });
 
+  it('refuses one of its own deliveries coming back, validly signed as it is, with 403 and queues nothing: no loops', async () => {
+    const body = notificationBody([{ phone: '15550001111' }]);
+    const response = await invoke(emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body), 'x-multi-webhook-delivery': '1' } }));
+
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(response.body!)).toEqual({ error: expect.stringMatching(/loop/) });
+    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+  });
+
   it('refuses a notification without X-Hub-Signature-256 with 401 and queues nothing', async () => {
     const response = await post(notificationBody([{ phone: '15550001111' }]), null);
 
