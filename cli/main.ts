@@ -32,7 +32,8 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return usage(0);
   const [group, command, ...extra] = positionals;
   if (group !== 'keys') return usage(2, group === undefined ? undefined : `Unknown command "${group}".`);
-  if (command === undefined || !COMMANDS.includes(command)) return usage(2, command === undefined ? 'keys needs a command.' : `Unknown keys command "${command}".`);
+  if (command === undefined || !COMMANDS.includes(command))
+    return usage(2, command === undefined ? 'keys needs a command.' : `Unknown keys command "${command}".`);
   if (extra.length > 0) return usage(2, `Unexpected argument "${extra[0]}".`);
   const phone = values.phone ?? '';
   if (!isPhoneNumber(phone)) return fail('--phone must be the phone number as 6 to 15 digits, without + or spaces.');
@@ -64,13 +65,15 @@ async function storeForTarget(): Promise<ApiKeyStore> {
   const endpoint = process.env.DYNAMODB_ENDPOINT;
   if (process.env.TABLE_NAME !== undefined || endpoint !== undefined) {
     const config = parseConfig(process.env);
-    if (endpoint !== undefined && !(await answers(endpoint, 3000))) throw new UserError(`Nothing answers at DYNAMODB_ENDPOINT=${endpoint}: start that DynamoDB, or unset DYNAMODB_ENDPOINT to use AWS.`);
+    if (endpoint !== undefined && !(await answers(endpoint, 3000)))
+      throw new UserError(`Nothing answers at DYNAMODB_ENDPOINT=${endpoint}: start that DynamoDB, or unset DYNAMODB_ENDPOINT to use AWS.`);
     return createServices(config).apiKeys;
   }
   const found = await findLocalStack(stateDirectory(process.env.LOCAL_STATE_DIR));
   const hint = 'Start it with `npm start`, or set TABLE_NAME for a deployed stack.';
   if (found.state === 'absent') throw new UserError(`No local stack is running (there is no ${found.file}). ${hint}`);
-  if (found.state === 'stale') throw new UserError(`No local stack is running: ${found.file} is left from one that did not stop cleanly (${found.reason}). ${hint}`);
+  if (found.state === 'stale')
+    throw new UserError(`No local stack is running: ${found.file} is left from one that did not stop cleanly (${found.reason}). ${hint}`);
   const { dynamodbEndpoint, tableName } = found.target;
   return createServices(parseConfig({ ...process.env, DYNAMODB_ENDPOINT: dynamodbEndpoint, TABLE_NAME: tableName })).apiKeys;
 }
@@ -93,7 +96,9 @@ main(process.argv.slice(2)).then(
     const known = error instanceof UserError || error instanceof InvalidEnvironment || (error instanceof Error && 'status' in error);
     const refused = (error as NodeJS.ErrnoException).code === 'ECONNREFUSED';
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`${known ? message : refused ? `DynamoDB stopped answering (${message}): is the stack still running?` : `Failed: ${message}`}\n`);
+    process.stderr.write(
+      `${known ? message : refused ? `DynamoDB stopped answering (${message}): is the stack still running?` : `Failed: ${message}`}\n`,
+    );
     process.exit(1);
   },
 );

@@ -8,11 +8,17 @@ import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ event, body, phoneNumber, requestId }) => {
-  const { destinations } = parseRequest(services.schemas.Append, body);
-  refuseOwnDestinations(destinations.map((destination) => destination.url), ownHostsOf(event, services.config));
-  await services.webhooks.append(phoneNumber, destinations, requestId);
-  return ok({ message: `Added ${destinations.length} webhook(s).` });
-}, { auth: true });
+  httpHandler(
+    async ({ event, body, phoneNumber, requestId }) => {
+      const { destinations } = parseRequest(services.schemas.Append, body);
+      refuseOwnDestinations(
+        destinations.map((destination) => destination.url),
+        ownHostsOf(event, services.config),
+      );
+      await services.webhooks.append(phoneNumber, destinations, requestId);
+      return ok({ message: `Added ${destinations.length} webhook(s).` });
+    },
+    { auth: true },
+  );
 
 export const handler = lambdaEntry(create);

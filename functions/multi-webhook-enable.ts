@@ -8,12 +8,18 @@ import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ event, body, phoneNumber, requestId }) => {
-  const { enabled, destinations = [] } = parseRequest(services.schemas.Enable, body);
-  refuseOwnDestinations(destinations.map((destination) => destination.url), ownHostsOf(event, services.config));
-  await services.webhooks.setEnabled(phoneNumber, enabled, destinations, requestId);
-  const added = destinations.length > 0 ? ` with ${destinations.length} webhook(s)` : '';
-  return ok({ message: enabled ? `Multiple webhooks enabled${added}.` : 'Multiple webhooks disabled; destinations are kept.' });
-}, { auth: true });
+  httpHandler(
+    async ({ event, body, phoneNumber, requestId }) => {
+      const { enabled, destinations = [] } = parseRequest(services.schemas.Enable, body);
+      refuseOwnDestinations(
+        destinations.map((destination) => destination.url),
+        ownHostsOf(event, services.config),
+      );
+      await services.webhooks.setEnabled(phoneNumber, enabled, destinations, requestId);
+      const added = destinations.length > 0 ? ` with ${destinations.length} webhook(s)` : '';
+      return ok({ message: enabled ? `Multiple webhooks enabled${added}.` : 'Multiple webhooks disabled; destinations are kept.' });
+    },
+    { auth: true },
+  );
 
 export const handler = lambdaEntry(create);

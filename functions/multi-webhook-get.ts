@@ -5,9 +5,12 @@ import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ phoneNumber }) => {
-  const { enabled, destinations } = await services.webhooks.readPhoneConfig(phoneNumber);
-  return ok({ enabled, destinations });
-}, { auth: true });
+  httpHandler(
+    async ({ phoneNumber }) => {
+      const { enabled, destinations } = await services.webhooks.readPhoneConfig(phoneNumber);
+      return ok({ enabled, destinations });
+    },
+    { auth: true },
+  );
 
 export const handler = lambdaEntry(create);

@@ -8,11 +8,14 @@ import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ event, body, phoneNumber, requestId }) => {
-  const { name, url, headers } = parseRequest(services.schemas.Update, body);
-  refuseOwnDestinations([url], ownHostsOf(event, services.config));
-  await services.webhooks.update(phoneNumber, name, { url, headers }, requestId);
-  return ok({ message: `Updated webhook "${name}".` });
-}, { auth: true });
+  httpHandler(
+    async ({ event, body, phoneNumber, requestId }) => {
+      const { name, url, headers } = parseRequest(services.schemas.Update, body);
+      refuseOwnDestinations([url], ownHostsOf(event, services.config));
+      await services.webhooks.update(phoneNumber, name, { url, headers }, requestId);
+      return ok({ message: `Updated webhook "${name}".` });
+    },
+    { auth: true },
+  );
 
 export const handler = lambdaEntry(create);

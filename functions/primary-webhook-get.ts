@@ -6,10 +6,13 @@ import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ phoneNumber }) => {
-  const primary = await services.webhooks.readPrimary(phoneNumber);
-  if (!primary) throw new NotFound('No primary webhook is set for this phone number.');
-  return ok({ url: primary.url, headers: primary.headers });
-}, { auth: true });
+  httpHandler(
+    async ({ phoneNumber }) => {
+      const primary = await services.webhooks.readPrimary(phoneNumber);
+      if (!primary) throw new NotFound('No primary webhook is set for this phone number.');
+      return ok({ url: primary.url, headers: primary.headers });
+    },
+    { auth: true },
+  );
 
 export const handler = lambdaEntry(create);

@@ -8,11 +8,14 @@ import { lambdaEntry } from '../shared/lambda-entry.js';
 import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
-  httpHandler(async ({ event, body, phoneNumber }) => {
-  const primary = parseRequest(services.schemas.PrimaryWebhook, body);
-  refuseOwnDestinations([primary.url], ownHostsOf(event, services.config));
-  await services.webhooks.setPrimary(phoneNumber, primary);
-  return ok(primary);
-}, { auth: true });
+  httpHandler(
+    async ({ event, body, phoneNumber }) => {
+      const primary = parseRequest(services.schemas.PrimaryWebhook, body);
+      refuseOwnDestinations([primary.url], ownHostsOf(event, services.config));
+      await services.webhooks.setPrimary(phoneNumber, primary);
+      return ok(primary);
+    },
+    { auth: true },
+  );
 
 export const handler = lambdaEntry(create);

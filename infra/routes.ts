@@ -60,20 +60,84 @@ const ownNumber = (...actions: TableAction[]): readonly TableGrant[] => [{ parti
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'none', throttle: 'checks', description: 'Liveness probe' },
   // readPrimary
-  { method: 'GET', path: '/v1/configs/webhook', handler: 'primary-webhook-get', auth: 'api-key', table: ownNumber('dynamodb:GetItem'), throttle: 'management', description: 'Read the primary webhook' },
+  {
+    method: 'GET',
+    path: '/v1/configs/webhook',
+    handler: 'primary-webhook-get',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:GetItem'),
+    throttle: 'management',
+    description: 'Read the primary webhook',
+  },
   // setPrimary
-  { method: 'POST', path: '/v1/configs/webhook', handler: 'primary-webhook-set', auth: 'api-key', table: ownNumber('dynamodb:UpdateItem'), throttle: 'management', description: 'Set the primary webhook' },
+  {
+    method: 'POST',
+    path: '/v1/configs/webhook',
+    handler: 'primary-webhook-set',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:UpdateItem'),
+    throttle: 'management',
+    description: 'Set the primary webhook',
+  },
   // readPhoneConfig
-  { method: 'GET', path: '/multi_webhook', handler: 'multi-webhook-get', auth: 'api-key', table: ownNumber('dynamodb:Query'), throttle: 'management', description: 'List the additional webhooks' },
+  {
+    method: 'GET',
+    path: '/multi_webhook',
+    handler: 'multi-webhook-get',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:Query'),
+    throttle: 'management',
+    description: 'List the additional webhooks',
+  },
   // setEnabled: an update of the config item, or a transaction of that update and a put per destination
-  { method: 'POST', path: '/multi_webhook', handler: 'multi-webhook-enable', auth: 'api-key', table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'), throttle: 'management', description: 'Enable or disable additional webhooks' },
+  {
+    method: 'POST',
+    path: '/multi_webhook',
+    handler: 'multi-webhook-enable',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'),
+    throttle: 'management',
+    description: 'Enable or disable additional webhooks',
+  },
   // append: a transaction of the count update and a put per destination
-  { method: 'PUT', path: '/multi_webhook', handler: 'multi-webhook-append', auth: 'api-key', table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'), throttle: 'management', description: 'Append additional webhooks' },
+  {
+    method: 'PUT',
+    path: '/multi_webhook',
+    handler: 'multi-webhook-append',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'),
+    throttle: 'management',
+    description: 'Append additional webhooks',
+  },
   // update: a transaction of a condition check on the config item and the webhook's update
-  { method: 'PATCH', path: '/multi_webhook', handler: 'multi-webhook-update', auth: 'api-key', table: ownNumber('dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'), throttle: 'management', description: 'Update an additional webhook by exact name' },
+  {
+    method: 'PATCH',
+    path: '/multi_webhook',
+    handler: 'multi-webhook-update',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'),
+    throttle: 'management',
+    description: 'Update an additional webhook by exact name',
+  },
   // remove: a transaction deleting the webhook and its breaker, and updating the count
-  { method: 'DELETE', path: '/multi_webhook', handler: 'multi-webhook-delete', auth: 'api-key', table: ownNumber('dynamodb:DeleteItem', 'dynamodb:UpdateItem'), throttle: 'management', description: 'Delete an additional webhook by exact name' },
-  { method: 'GET', path: INGEST_PATH, handler: 'whatsapp-verify', auth: 'none', throttle: 'checks', readsSecrets: ['verifyToken'], description: 'Meta subscription check (hub.verify_token)' },
+  {
+    method: 'DELETE',
+    path: '/multi_webhook',
+    handler: 'multi-webhook-delete',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:DeleteItem', 'dynamodb:UpdateItem'),
+    throttle: 'management',
+    description: 'Delete an additional webhook by exact name',
+  },
+  {
+    method: 'GET',
+    path: INGEST_PATH,
+    handler: 'whatsapp-verify',
+    auth: 'none',
+    throttle: 'checks',
+    readsSecrets: ['verifyToken'],
+    description: 'Meta subscription check (hub.verify_token)',
+  },
   {
     method: 'POST',
     path: INGEST_PATH,

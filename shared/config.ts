@@ -9,9 +9,7 @@ import { SERVICE_DEFAULTS } from './defaults.js';
  */
 function wholeNumber(min: number) {
   const allowed = `use a whole number of ${min} or more`;
-  return z
-    .pipe(z.string().check(z.regex(/^\d+$/, allowed)), z.transform(Number))
-    .check(z.refine((value) => value >= min, allowed));
+  return z.pipe(z.string().check(z.regex(/^\d+$/, allowed)), z.transform(Number)).check(z.refine((value) => value >= min, allowed));
 }
 const seconds = wholeNumber(0);
 const positiveInteger = wholeNumber(1);
@@ -83,7 +81,8 @@ function describeIssue(issue: z.core.$ZodIssue, env: Readonly<Record<string, str
   const name = issue.path.join('.');
   const value = SECRET_VARIABLES.has(name) ? ' (value hidden)' : `=${JSON.stringify(env[name])}`;
   if (issue.code === 'invalid_value') return `${name}${value} is not allowed: use ${issue.values.map(String).join(' or ')}`;
-  if (issue.code === 'invalid_format' && issue.format === 'url') return `${name}${value} is not allowed: use an http or https URL such as http://127.0.0.1:8000`;
+  if (issue.code === 'invalid_format' && issue.format === 'url')
+    return `${name}${value} is not allowed: use an http or https URL such as http://127.0.0.1:8000`;
   if (issue.code === 'too_small' && issue.origin === 'string') return `${name} must not be empty`;
   if (issue.code === 'invalid_type') return `${name}${value} is not allowed: use a string`;
   // The schema's own sentence says what is allowed (wholeNumber's checks, say).

@@ -67,7 +67,8 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
   const target = { region: config.AWS_REGION };
   const dynamo = overrides.dynamo ?? createDynamoClient({ ...target, endpoint: config.DYNAMODB_ENDPOINT });
   const sqs = overrides.sqs ?? createSqsClient({ ...target, endpoint: config.SQS_ENDPOINT });
-  const payloads = overrides.payloads ?? new S3PayloadStore(lazyS3Client({ ...target, endpoint: config.SQS_ENDPOINT }), config.PAYLOAD_BUCKET);
+  const payloads =
+    overrides.payloads ?? new S3PayloadStore(lazyS3Client({ ...target, endpoint: config.SQS_ENDPOINT }), config.PAYLOAD_BUCKET);
   const releases: (() => Promise<void>)[] = [];
   const webhooks = new DynamoWebhookStore(dynamo, config.TABLE_NAME);
   const attempts = new DynamoAttemptStore(dynamo, config.TABLE_NAME);

@@ -25,7 +25,11 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const sequential = smoke ? 5 : 100;
   const ingestSamples = smoke ? 5 : 200;
   const emulator = await startCountingSqsEmulator();
-  const stack = await startBenchStack({ dynamodbEndpoint, sqsEndpoint: emulator.endpoint, env: { CONFIG_CACHE_SECONDS: String(CONFIG_CACHE_SECONDS) } });
+  const stack = await startBenchStack({
+    dynamodbEndpoint,
+    sqsEndpoint: emulator.endpoint,
+    env: { CONFIG_CACHE_SECONDS: String(CONFIG_CACHE_SECONDS) },
+  });
   const sink = await startSinkProcess({ ports: 1 + CLONES });
   const numbers = await configureNumbers(stack.services.webhooks, { count: NUMBERS, clones: CLONES, origins: sink.origins });
   // The product's own clients: every DynamoDB call (store, attempts) and every SQS call of ingest and delivery.
@@ -37,8 +41,20 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const logBytes = countStdoutBytes();
   const startedAt = performance.now();
   // One at a time first: their round trips (local API server included) are reported as such.
-  const ingestLatencies = await postNotifications({ apiUrl: stack.apiUrl, appSecret: BENCH_APP_SECRET, numbers, count: sequential, concurrency: 1 });
-  await postNotifications({ apiUrl: stack.apiUrl, appSecret: BENCH_APP_SECRET, numbers, count: notifications - sequential, concurrency: 8 });
+  const ingestLatencies = await postNotifications({
+    apiUrl: stack.apiUrl,
+    appSecret: BENCH_APP_SECRET,
+    numbers,
+    count: sequential,
+    concurrency: 1,
+  });
+  await postNotifications({
+    apiUrl: stack.apiUrl,
+    appSecret: BENCH_APP_SECRET,
+    numbers,
+    count: notifications - sequential,
+    concurrency: 8,
+  });
   await waitForDeliveries(sink, notifications * (1 + CLONES));
   // The poller deletes a batch after the handler returned: wait until every record has been deleted.
   const notificationsQueue = stack.queues.NOTIFICATIONS_QUEUE_URL.slice(stack.queues.NOTIFICATIONS_QUEUE_URL.lastIndexOf('/') + 1);
@@ -67,7 +83,8 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   await sink.stop();
   await emulator.stop();
 
-  const onQueue = (action: string, queue = notificationsQueue): SqsRequestCount => atEmulator[`${action} ${queue}`] ?? { requests: 0, messages: 0, empty: 0 };
+  const onQueue = (action: string, queue = notificationsQueue): SqsRequestCount =>
+    atEmulator[`${action} ${queue}`] ?? { requests: 0, messages: 0, empty: 0 };
   const sends = onQueue('SendMessageBatch').requests + onQueue('SendMessage').requests;
   const receives = onQueue('ReceiveMessage');
   const deletes = onQueue('DeleteMessageBatch').requests;

@@ -44,7 +44,10 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   // A full batch of ten notifications with 3 clones each: still the primary's time plus one clone's.
   const fullBatches: number[] = [];
   for (let sample = 0; sample < (smoke ? 1 : 7); sample++) {
-    const event = sqsEvent(Array.from({ length: 10 }, () => queuedNotification(numberFor.get(3)!, BENCH_APP_SECRET)), queueUrl);
+    const event = sqsEvent(
+      Array.from({ length: 10 }, () => queuedNotification(numberFor.get(3)!, BENCH_APP_SECRET)),
+      queueUrl,
+    );
     const startedAt = performance.now();
     throwOnFailures(await handler(event, lambdaContext('delivery', 60_000)));
     fullBatches.push(performance.now() - startedAt);
@@ -54,7 +57,9 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   await sink.stop();
   await environment.stop();
   const byClones = Object.fromEntries(CLONE_COUNTS.map((clones) => [String(clones), round(median(times.get(clones)!), 1)]));
-  progress(`clone latency (ms, median of ${samples}): ${JSON.stringify(byClones)}, full batch of 10 with 3 clones: ${round(median(fullBatches), 1)} ms`);
+  progress(
+    `clone latency (ms, median of ${samples}): ${JSON.stringify(byClones)}, full batch of 10 with 3 clones: ${round(median(fullBatches), 1)} ms`,
+  );
   return {
     latency_3_clones_over_ideal: round(median(times.get(3)!) / IDEAL_WITH_CLONES_MS, 3),
     latency_by_clones_ms: byClones,

@@ -53,7 +53,9 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const sink = await startSinkProcess({ ports: 1 + CLONES });
   const environment = await prepareDeliveryEnvironment({ dynamodbEndpoint, configCacheSeconds: 3600 });
   const numbers = await configureNumbers(environment.services.webhooks, { count: NUMBERS, clones: CLONES, origins: sink.origins });
-  const configs = new Map(await Promise.all(numbers.map(async (n) => [n, await environment.services.webhooks.readPhoneConfig(n)] as const)));
+  const configs = new Map(
+    await Promise.all(numbers.map(async (n) => [n, await environment.services.webhooks.readPhoneConfig(n)] as const)),
+  );
   // The function as Lambda runs it (the CDK bundle), and as `npm start` runs it (TypeScript through tsx).
   const bundled = await importBundledHandler('delivery', environment.config);
   const handlers: Record<Exclude<Variant, 'baseline'>, SqsFunction> = {
@@ -65,15 +67,20 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   // Everything a run needs is built before its clock starts: events for delivery, requests for the baseline.
   const batches: QueuedNotification[][] = [];
   for (let start = 0; start < notificationsPerRun; start += BATCH_SIZE) {
-    batches.push(Array.from({ length: BATCH_SIZE }, (_, index) => queuedNotification(numbers[(start + index) % NUMBERS]!, BENCH_APP_SECRET)));
+    batches.push(
+      Array.from({ length: BATCH_SIZE }, (_, index) => queuedNotification(numbers[(start + index) % NUMBERS]!, BENCH_APP_SECRET)),
+    );
   }
   const events = batches.map((batch) => sqsEvent(batch, environment.queues.NOTIFICATIONS_QUEUE_URL));
   const rawBatches = batches.map((batch) => batch.map((n) => rawNotification(n, configs.get(n.message.phoneNumber)!)));
 
   const variants: Record<Variant, (concurrency: number) => Promise<Run>> = {
-    baseline: (concurrency) => drive(rawBatches.length, concurrency, async (i) => void (await Promise.all(rawBatches[i]!.map((n) => sendRaw(agent, n))))),
-    bundle: (concurrency) => drive(events.length, concurrency, async (i) => throwOnFailures(await handlers.bundle(events[i]!, lambdaContext('delivery', 60_000)))),
-    source: (concurrency) => drive(events.length, concurrency, async (i) => throwOnFailures(await handlers.source(events[i]!, lambdaContext('delivery', 60_000)))),
+    baseline: (concurrency) =>
+      drive(rawBatches.length, concurrency, async (i) => void (await Promise.all(rawBatches[i]!.map((n) => sendRaw(agent, n))))),
+    bundle: (concurrency) =>
+      drive(events.length, concurrency, async (i) => throwOnFailures(await handlers.bundle(events[i]!, lambdaContext('delivery', 60_000)))),
+    source: (concurrency) =>
+      drive(events.length, concurrency, async (i) => throwOnFailures(await handlers.source(events[i]!, lambdaContext('delivery', 60_000)))),
   };
   const order: Variant[] = ['baseline', 'bundle', 'source'];
 

@@ -4,7 +4,9 @@ import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../
 import type { SinkProcess } from '../sinks/sink-process.js';
 import { BENCH_APP_SECRET } from './delivery-environment.js';
 
-export async function startBenchStack(options: Pick<LocalStackOptions, 'dynamodbEndpoint' | 'sqsEndpoint' | 'dbPath'> & { env?: Record<string, string> }): Promise<LocalStack> {
+export async function startBenchStack(
+  options: Pick<LocalStackOptions, 'dynamodbEndpoint' | 'sqsEndpoint' | 'dbPath'> & { env?: Record<string, string> },
+): Promise<LocalStack> {
   return startLocalStack({
     ...options,
     port: 0,

@@ -42,7 +42,10 @@ export async function bundleFunctionWithServices(name: string): Promise<{ file: 
   return { file };
 }
 
-async function bundleEntry(file: string, entry: Pick<BuildOptions, 'entryPoints' | 'stdin'>): Promise<{ file: string; bytes: number; mapBytes: number }> {
+async function bundleEntry(
+  file: string,
+  entry: Pick<BuildOptions, 'entryPoints' | 'stdin'>,
+): Promise<{ file: string; bytes: number; mapBytes: number }> {
   await build({
     ...entry,
     absWorkingDir: projectRoot,

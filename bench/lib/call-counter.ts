@@ -17,11 +17,20 @@ export function countCalls(client: Counted): CallCounter {
   let attempts = new Map<string, number>();
   const bump = (counts: Map<string, number>, name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
   const stack = client.middlewareStack as unknown as {
-    add(middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>, options: { step: string; name: string }): void;
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      options: { step: string; name: string },
+    ): void;
   };
   // initialize runs once per send; deserialize runs once per attempt, inside the retry middleware.
-  stack.add((next, context) => (args) => (bump(calls, context.commandName ?? '?'), next(args)), { step: 'initialize', name: 'benchCountCalls' });
-  stack.add((next, context) => (args) => (bump(attempts, context.commandName ?? '?'), next(args)), { step: 'deserialize', name: 'benchCountAttempts' });
+  stack.add((next, context) => (args) => (bump(calls, context.commandName ?? '?'), next(args)), {
+    step: 'initialize',
+    name: 'benchCountCalls',
+  });
+  stack.add((next, context) => (args) => (bump(attempts, context.commandName ?? '?'), next(args)), {
+    step: 'deserialize',
+    name: 'benchCountAttempts',
+  });
   return {
     calls: () => Object.fromEntries(calls),
     attempts: () => Object.fromEntries(attempts),

@@ -41,7 +41,13 @@ export function costPerMillion(inputs: CostInputs): Cost {
   return {
     total: r(apiGateway + lambdaRequests + lambdaDuration + sqs + dynamodb),
     floorSqsLambda: r(sqs + lambdaRequests + lambdaDuration),
-    breakdown: { apiGateway: r(apiGateway), lambdaRequests: r(lambdaRequests), lambdaDuration: r(lambdaDuration), sqs: r(sqs), dynamodb: r(dynamodb) },
+    breakdown: {
+      apiGateway: r(apiGateway),
+      lambdaRequests: r(lambdaRequests),
+      lambdaDuration: r(lambdaDuration),
+      sqs: r(sqs),
+      dynamodb: r(dynamodb),
+    },
   };
 }
 
@@ -51,7 +57,10 @@ export function costPerMillion(inputs: CostInputs): Cost {
  * batch, and a delivery invocation lasting the primary's answer plus the clones' plus the measured
  * local overhead of a batch.
  */
-export function costAtDestinationLatency(latencyMs: number, measured: { ingestMs: number; deliveryOverheadMs: number; dynamodbReads: number }): number {
+export function costAtDestinationLatency(
+  latencyMs: number,
+  measured: { ingestMs: number; deliveryOverheadMs: number; dynamodbReads: number },
+): number {
   return costPerMillion({
     sqsRequests: 1 + 0.1 + 0.1,
     dynamodbReads: measured.dynamodbReads,

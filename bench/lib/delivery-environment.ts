@@ -21,7 +21,10 @@ export interface DeliveryEnvironment {
  * Real queues (never used on the happy path, but a failing send would reach them as in Lambda) and a
  * fresh table, described by a configuration of their own: nothing goes into process.env.
  */
-export async function prepareDeliveryEnvironment(options: { dynamodbEndpoint: string; configCacheSeconds: number }): Promise<DeliveryEnvironment> {
+export async function prepareDeliveryEnvironment(options: {
+  dynamodbEndpoint: string;
+  configCacheSeconds: number;
+}): Promise<DeliveryEnvironment> {
   const sqs = await startSqsEmulator();
   try {
     const queues = await createLocalQueues(sqs.endpoint, { prefix: 'bench-' });

@@ -10,7 +10,10 @@ export function benchPhoneNumber(): string {
 export const cloneName = (index: number): string => `clone-${index + 1}`;
 
 /** origins[0] takes the primaries, origins[1 + i] the i-th clone of every number. */
-export async function configureNumbers(store: WebhookStore, options: { count: number; clones: number; origins: readonly string[] }): Promise<string[]> {
+export async function configureNumbers(
+  store: WebhookStore,
+  options: { count: number; clones: number; origins: readonly string[] },
+): Promise<string[]> {
   const numbers = Array.from({ length: options.count }, benchPhoneNumber);
   for (const phoneNumber of numbers) {
     await store.setPrimary(phoneNumber, { url: `${options.origins[0]}/${phoneNumber}/primary`, headers: { 'X-Primary-Token': 'bench' } });

@@ -16,4 +16,5 @@ export const PRICES_USD = {
 } as const;
 
 /** Where the prices come from; re-check them before quoting a figure to a customer. */
-export const PRICES_SOURCE = 'AWS list prices, us-east-1, as published for 2025-2026 (Lambda Arm, SQS standard, API Gateway HTTP API, DynamoDB on-demand after the Nov 2024 cut, CloudWatch Logs standard)';
+export const PRICES_SOURCE =
+  'AWS list prices, us-east-1, as published for 2025-2026 (Lambda Arm, SQS standard, API Gateway HTTP API, DynamoDB on-demand after the Nov 2024 cut, CloudWatch Logs standard)';

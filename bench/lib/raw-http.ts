@@ -19,7 +19,13 @@ export interface RawNotification {
 
 export function rawNotification(notification: QueuedNotification, config: PhoneConfig): RawNotification {
   const { message } = notification;
-  const asDelivered = { id: message.id, phoneNumber: message.phoneNumber, payload: message.payload, signature: message.signature, receivedAt: message.receivedAt! };
+  const asDelivered = {
+    id: message.id,
+    phoneNumber: message.phoneNumber,
+    payload: message.payload,
+    signature: message.signature,
+    receivedAt: message.receivedAt!,
+  };
   const toRequest = (target: { url: string; headers: Record<string, string> }): RawRequest => {
     const url = new URL(target.url);
     return { origin: url.origin, path: url.pathname, headers: deliveryHeaders(target, asDelivered), body: message.payload };

@@ -12,7 +12,9 @@ export interface QueuedNotification {
 /** A Meta-shaped notification for the number, signed, as ingest would queue it. */
 export function queuedNotification(phoneNumber: string, appSecret: string): QueuedNotification {
   const payload = notificationBody([{ phone: phoneNumber, text: 'benchmark message' }]).toString('utf8');
-  return { message: { phoneNumber, id: randomUUID().replaceAll('-', ''), payload, signature: sign(payload, appSecret), receivedAt: Date.now() } };
+  return {
+    message: { phoneNumber, id: randomUUID().replaceAll('-', ''), payload, signature: sign(payload, appSecret), receivedAt: Date.now() },
+  };
 }
 
 export function sqsEvent(notifications: readonly QueuedNotification[], queueUrl: string): SQSEvent {

@@ -109,7 +109,8 @@ export class BreakerParking implements Design {
     const tally = tallyOf(world, message);
     tally.writeUnits += 2; // the attempt record and the breaker item
     tally.logBytes += world.measured.logBytesPerNotification;
-    if (health.state === 'closed') this.setHealth(id, afterFailure(health, outcome(reply), ms(at), world.scenario.policy, world.random.next()), at);
+    if (health.state === 'closed')
+      this.setHealth(id, afterFailure(health, outcome(reply), ms(at), world.scenario.policy, world.random.next()), at);
     if (this.health[id]!.state !== 'closed') return this.park(message, at);
     const decision = decideRetry(message.attempts, at - message.ingestedAt, world.scenario.policy, world.random.next());
     if (decision.kind === 'give-up') return deadLetter(world, message, at);
@@ -268,7 +269,9 @@ export class BreakerParking implements Design {
   }
 
   details(): Record<string, number> {
-    const transitions = Object.fromEntries([...this.transitions].map(([name, count]) => [`transitions_${name.replace('→', '_to_')}`, count]));
+    const transitions = Object.fromEntries(
+      [...this.transitions].map(([name, count]) => [`transitions_${name.replace('→', '_to_')}`, count]),
+    );
     return { ...this.counts, ...this.retries.counts, parked_at_end: this.store.total, peak_parked: this.store.peak, ...transitions };
   }
 }

@@ -146,7 +146,13 @@ export function scenarios(quick: boolean): Scenario[] {
       { key: '1000', rate: 1000, durationSeconds: 10 * 60, maxConcurrency: 120, policy },
       { key: '10000', rate: 10_000, durationSeconds: 3 * 60, maxConcurrency: 1000, policy },
       // The give-up path in a retry window of 6 h, so it shows in a quick run.
-      { key: '7d', rate: 2, durationSeconds: 16 * HOUR, maxConcurrency: DEPLOYED.defaultMaxConcurrency, policy: { ...policy, maxAgeSeconds: 6 * HOUR } },
+      {
+        key: '7d',
+        rate: 2,
+        durationSeconds: 16 * HOUR,
+        maxConcurrency: DEPLOYED.defaultMaxConcurrency,
+        policy: { ...policy, maxAgeSeconds: 6 * HOUR },
+      },
     ];
   }
   return [

@@ -140,7 +140,10 @@ export class HealthyBatches {
         samples[s] = slowest;
       }
       samples.sort();
-      this.slowestOf[k] = Float64Array.from({ length: QUANTILES }, (_, q) => samples[Math.floor(((q + 0.5) / QUANTILES) * samples.length)]!);
+      this.slowestOf[k] = Float64Array.from(
+        { length: QUANTILES },
+        (_, q) => samples[Math.floor(((q + 0.5) / QUANTILES) * samples.length)]!,
+      );
     }
     this.meanChainSeconds = chainSum / chains;
   }

@@ -11,7 +11,10 @@ export interface ScenarioPair {
 const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b ? Math.round((a / b) * 1000) / 1000 : undefined);
 
 /** The issue's keys, this design first and today's beside it as `sim_<rate>_old_...`. */
-export function figures(pairs: ScenarioPair[], meta: { date: string; quick: boolean; seed: number; runSeconds: number }): Record<string, unknown> {
+export function figures(
+  pairs: ScenarioPair[],
+  meta: { date: string; quick: boolean; seed: number; runSeconds: number },
+): Record<string, unknown> {
   const keys: Record<string, unknown> = {};
   for (const pair of pairs) {
     for (const design of ['new', 'old'] as const) {
@@ -61,19 +64,30 @@ const ROWS: Row[] = [
   { title: 'dead receivers: $ per million, beyond ingest', cell: (run) => number(receiverCost(run.classes.dead)) },
   { title: 'hung receivers: $ per million, beyond ingest', cell: (run) => number(receiverCost(run.classes.hung)) },
   { title: 'attempts per hung notification', cell: (run) => number(run.classes.hung.attempts_per_notification, 3) },
-  { title: 'peak concurrency, fast + slow lane (max each)', cell: (run) => `${run.peak_concurrency.fast} + ${run.peak_concurrency.slow} (${run.max_concurrency})` },
+  {
+    title: 'peak concurrency, fast + slow lane (max each)',
+    cell: (run) => `${run.peak_concurrency.fast} + ${run.peak_concurrency.slow} (${run.max_concurrency})`,
+  },
   { title: 'flapping p99 (s)', cell: (run) => number(run.classes.flapping.p99_s) },
-  { title: 'slow numbers delivered', cell: (run) => `${number((100 * run.classes.slow.delivered) / Math.max(1, run.classes.slow.notifications), 1)} %` },
-  { title: 'poison: receives, minutes to DLQ', cell: (run) => (run.poison.dead_lettered > 0 ? `${run.poison.max_receives}, ${number(run.poison.max_minutes_to_dlq, 0)}` : 'not yet') },
+  {
+    title: 'slow numbers delivered',
+    cell: (run) => `${number((100 * run.classes.slow.delivered) / Math.max(1, run.classes.slow.notifications), 1)} %`,
+  },
+  {
+    title: 'poison: receives, minutes to DLQ',
+    cell: (run) => (run.poison.dead_lettered > 0 ? `${run.poison.max_receives}, ${number(run.poison.max_minutes_to_dlq, 0)}` : 'not yet'),
+  },
   { title: 'duplicates (crash batch-mates)', cell: (run) => number(run.classes.healthy.duplicates, 0) },
 ];
 
 /** One column pair per scenario: the new design, then today's. */
 export function markdownTable(pairs: ScenarioPair[]): string {
-  const label = (pair: ScenarioPair) => (pair.key === '7d' ? `${pair.new.rate}/s, 8 days` : `${Number(pair.key).toLocaleString('en-US')}/s`);
+  const label = (pair: ScenarioPair) =>
+    pair.key === '7d' ? `${pair.new.rate}/s, 8 days` : `${Number(pair.key).toLocaleString('en-US')}/s`;
   const header = ['figure', ...pairs.flatMap((pair) => [`${label(pair)} new`, 'old'])];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`];
-  for (const row of ROWS) lines.push(`| ${[row.title, ...pairs.flatMap((pair) => [row.cell(pair.new), row.cell(pair.old)])].join(' | ')} |`);
+  for (const row of ROWS)
+    lines.push(`| ${[row.title, ...pairs.flatMap((pair) => [row.cell(pair.new), row.cell(pair.old)])].join(' | ')} |`);
   return lines.join('\n');
 }
 

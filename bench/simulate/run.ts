@@ -19,11 +19,18 @@ const DOCS_FILE = new URL('../../docs/performance.md', import.meta.url);
 
 const startedAt = performance.now();
 const chosen = scenarios(quick).filter((scenario) => only === undefined || scenario.key === only);
-if (chosen.length === 0) throw new Error(`no scenario ${only}; choose one of ${scenarios(quick).map((s) => s.key).join(', ')}`);
+if (chosen.length === 0)
+  throw new Error(
+    `no scenario ${only}; choose one of ${scenarios(quick)
+      .map((s) => s.key)
+      .join(', ')}`,
+  );
 
 // The largest runs first, so the two processes finish at about the same time.
 const jobs = chosen
-  .flatMap((scenario) => (['new', 'old'] as DesignName[]).map((design) => ({ key: scenario.key, design, size: scenario.rate * scenario.durationSeconds })))
+  .flatMap((scenario) =>
+    (['new', 'old'] as DesignName[]).map((design) => ({ key: scenario.key, design, size: scenario.rate * scenario.durationSeconds })),
+  )
   .sort((a, b) => b.size - a.size);
 const summaries = new Map<string, RunSummary>();
 const workers = Math.max(1, Math.min(availableParallelism(), jobs.length));
@@ -37,7 +44,9 @@ async function work(): Promise<void> {
 }
 
 function runChild(key: string, design: DesignName): Promise<RunSummary> {
-  const child = fork(new URL('./run-child.ts', import.meta.url), [key, design, quick ? 'quick' : 'full'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./run-child.ts', import.meta.url), [key, design, quick ? 'quick' : 'full'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolvePromise, reject) => {
     let summary: RunSummary | undefined;
     child.on('message', (message: { summary?: RunSummary; error?: string }) => {
@@ -45,14 +54,20 @@ function runChild(key: string, design: DesignName): Promise<RunSummary> {
       summary = message.summary;
     });
     child.on('error', reject);
-    child.on('exit', (code) => (summary ? resolvePromise(summary) : reject(new Error(`${key} ${design} exited with code ${code} without a result`))));
+    child.on('exit', (code) =>
+      summary ? resolvePromise(summary) : reject(new Error(`${key} ${design} exited with code ${code} without a result`)),
+    );
   });
 }
 
 console.error(`simulating ${chosen.map((s) => s.key).join(', ')} under both designs${quick ? ' (quick)' : ''}, ${workers} at a time...`);
 await Promise.all(Array.from({ length: workers }, () => work()));
 
-const pairs: ScenarioPair[] = chosen.map((scenario) => ({ key: scenario.key, new: summaries.get(`${scenario.key}/new`)!, old: summaries.get(`${scenario.key}/old`)! }));
+const pairs: ScenarioPair[] = chosen.map((scenario) => ({
+  key: scenario.key,
+  new: summaries.get(`${scenario.key}/new`)!,
+  old: summaries.get(`${scenario.key}/old`)!,
+}));
 const runSeconds = Math.round((performance.now() - startedAt) / 1000);
 const date = new Date().toISOString();
 const table = markdownTable(pairs);

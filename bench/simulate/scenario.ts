@@ -2,7 +2,16 @@
 // at the end what was delivered, dead-lettered, legitimately waiting or lost.
 import { MAX_BACKOFF_SECONDS } from '../../shared/domain/retry-schedule.js';
 import { BreakerParking } from './breaker-parking.js';
-import { DEPLOYED, DESIGNS, POISON_INTERVAL_SECONDS, PLATFORM_LOG_BYTES_PER_INVOCATION, RECEIVERS, SQS, type Measured, type Scenario } from './config.js';
+import {
+  DEPLOYED,
+  DESIGNS,
+  POISON_INTERVAL_SECONDS,
+  PLATFORM_LOG_BYTES_PER_INVOCATION,
+  RECEIVERS,
+  SQS,
+  type Measured,
+  type Scenario,
+} from './config.js';
 import { Simulation } from './event-queue.js';
 import { EventSourceMapping } from './event-source.js';
 import { HoldInFlight } from './hold-in-flight.js';
@@ -53,8 +62,19 @@ export function runDesign(scenario: Scenario, design: DesignName, measured: Meas
   const mixing = root.fork(4);
   const perClass = Math.round(RECEIVERS.numbers * RECEIVERS.shares.dead);
   const settings = DESIGNS[design];
-  const stats: WorldStats = { maxOverdueSeconds: 0, poisonRedriven: 0, poisonMaxReceives: 0, poisonMaxSecondsToDlq: 0, redrivenNotifications: 0 };
-  const queue = () => new StandardQueue(sim, mixing, { maxReceiveCount: settings.maxReceiveCount, fair: settings.fairQueue, onRedrive: (message) => redriven(world, message) });
+  const stats: WorldStats = {
+    maxOverdueSeconds: 0,
+    poisonRedriven: 0,
+    poisonMaxReceives: 0,
+    poisonMaxSecondsToDlq: 0,
+    redrivenNotifications: 0,
+  };
+  const queue = () =>
+    new StandardQueue(sim, mixing, {
+      maxReceiveCount: settings.maxReceiveCount,
+      fair: settings.fairQueue,
+      onRedrive: (message) => redriven(world, message),
+    });
   const world: World = {
     sim,
     notifications: queue(),
@@ -75,8 +95,12 @@ export function runDesign(scenario: Scenario, design: DesignName, measured: Meas
   };
   const handler = design === 'old' ? new HoldInFlight(world) : new BreakerParking(world);
   // maxConcurrency applies to each queue's event source.
-  const fast = new EventSourceMapping(sim, world.notifications, scenario.maxConcurrency, (batch, start) => runBatch(world, handler, batch, start, world.notifications, 'fast'));
-  const slow = new EventSourceMapping(sim, world.retries, scenario.maxConcurrency, (batch, start) => runBatch(world, handler, batch, start, world.retries, 'slow'));
+  const fast = new EventSourceMapping(sim, world.notifications, scenario.maxConcurrency, (batch, start) =>
+    runBatch(world, handler, batch, start, world.notifications, 'fast'),
+  );
+  const slow = new EventSourceMapping(sim, world.retries, scenario.maxConcurrency, (batch, start) =>
+    runBatch(world, handler, batch, start, world.retries, 'slow'),
+  );
   const poisonInjected = feedTraffic(world, traffic);
   sim.runUntil(scenario.durationSeconds);
 

@@ -186,7 +186,12 @@ export class StandardQueue {
   *visibleBacklog(): Generator<{ ingestedAt: number; healthy: number; duplicate: boolean; messages: Message[] }> {
     for (let i = this.head; i < this.entries.length; i += 1) {
       const entry = this.entries[i]!;
-      yield { ingestedAt: entry.ingestedAt, healthy: entry.healthy, duplicate: entry.duplicate, messages: entry.messages.slice(entry.next) };
+      yield {
+        ingestedAt: entry.ingestedAt,
+        healthy: entry.healthy,
+        duplicate: entry.duplicate,
+        messages: entry.messages.slice(entry.next),
+      };
     }
     yield { ingestedAt: this.sim.now, healthy: 0, duplicate: false, messages: this.deferred };
   }
@@ -217,7 +222,8 @@ export class StandardQueue {
   private appendMessage(message: Message): void {
     const last = this.entries[this.entries.length - 1];
     if (last && this.entries.length > this.head && last.visibleAt === this.sim.now && !last.duplicate) last.messages.push(message);
-    else this.entries.push({ visibleAt: this.sim.now, ingestedAt: this.sim.now, healthy: 0, duplicate: false, messages: [message], next: 0 });
+    else
+      this.entries.push({ visibleAt: this.sim.now, ingestedAt: this.sim.now, healthy: 0, duplicate: false, messages: [message], next: 0 });
     this.visible += 1;
     this.onVisible();
   }

@@ -28,7 +28,15 @@ export interface ClassSummary {
    * The same over whole lives: notifications ingested early enough that each was delivered or
    * dead-lettered by the end (the long run only), with their share of the per-destination work.
    */
-  life_cycle: { notifications: number; delivered: number; dead_lettered: number; usd_per_million: number | undefined; delivery_usd_per_million: number | undefined } | undefined;
+  life_cycle:
+    | {
+        notifications: number;
+        delivered: number;
+        dead_lettered: number;
+        usd_per_million: number | undefined;
+        delivery_usd_per_million: number | undefined;
+      }
+    | undefined;
 }
 
 export interface RunSummary {
@@ -120,7 +128,12 @@ function beyondIngest(tally: Tally, measured: Measured): number | undefined {
   const all = billPerMillion(tally, measured);
   if (!all) return undefined;
   const n = tally.notifications;
-  const ingestOnly = { ...emptyTally(), notifications: n, sqsRequests: n, logBytes: n * (measured.logBytesPerNotification + PLATFORM_LOG_BYTES_PER_INVOCATION) };
+  const ingestOnly = {
+    ...emptyTally(),
+    notifications: n,
+    sqsRequests: n,
+    logBytes: n * (measured.logBytesPerNotification + PLATFORM_LOG_BYTES_PER_INVOCATION),
+  };
   return round(all.total - billPerMillion(ingestOnly, measured)!.total, 4);
 }
 

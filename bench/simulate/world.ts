@@ -5,7 +5,15 @@ import { DEPLOYED, NOTIFICATION_BYTES, REQUEST_HEADER_BYTES, type Measured, type
 import type { Simulation } from './event-queue.js';
 import { Histogram, type Tallies, type Tally } from './metrics.js';
 import type { Random } from './random.js';
-import { answer, clonesSeconds, type Answer, type CostClass, type Destination, type HealthyBatches, type TrafficClass } from './receivers.js';
+import {
+  answer,
+  clonesSeconds,
+  type Answer,
+  type CostClass,
+  type Destination,
+  type HealthyBatches,
+  type TrafficClass,
+} from './receivers.js';
 import type { Message, StandardQueue } from './sqs-queue.js';
 
 /** The notifications queue is the fast lane; the retries queue carries retries, the slow lane and timers. */

@@ -3,12 +3,7 @@ import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption, type IQueue, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  MAX_RECEIVE_COUNT,
-  QUEUE_RETENTION_SECONDS,
-  queueDefinitions,
-  type QueueRole,
-} from '../../shared/queue/queue-definitions.js';
+import { MAX_RECEIVE_COUNT, QUEUE_RETENTION_SECONDS, queueDefinitions, type QueueRole } from '../../shared/queue/queue-definitions.js';
 
 export interface NotificationQueuesProps {
   /** The consumer's timeout; SQS should hide a received message for at least 6x that (AWS's guidance for event sources). */
@@ -65,5 +60,8 @@ export function grantSendMessage(queue: IQueue, grantee: IGrantable): void {
 
 /** "notifications-dlq" -> "NotificationsDlq" */
 function constructId(name: string): string {
-  return name.split('-').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

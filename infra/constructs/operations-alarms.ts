@@ -71,7 +71,10 @@ export class OperationsAlarms extends Construct {
 
     const breakerOpened = new MetricFilter(this, 'BreakerOpenedFilter', {
       logGroup: props.deliveryLogs,
-      filterPattern: FilterPattern.all(FilterPattern.stringValue('$.message', '=', 'Destination breaker changed'), FilterPattern.stringValue('$.to', '=', 'open')),
+      filterPattern: FilterPattern.all(
+        FilterPattern.stringValue('$.message', '=', 'Destination breaker changed'),
+        FilterPattern.stringValue('$.to', '=', 'open'),
+      ),
       metricNamespace: METRIC_NAMESPACE,
       metricName: 'BreakersOpened',
       metricValue: '1',
@@ -91,7 +94,8 @@ export class OperationsAlarms extends Construct {
         metric: breakerOpened,
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        description: "A destination's circuit breaker opened after repeated failures: its notifications are parked until a probe gets a 200. The delivery logs name the number (masked) and the destination.",
+        description:
+          "A destination's circuit breaker opened after repeated failures: its notifications are parked until a probe gets a 200. The delivery logs name the number (masked) and the destination.",
       }),
       this.alarm('ParkedOlderThanAnHour', {
         metric: oldestParked,
@@ -104,7 +108,8 @@ export class OperationsAlarms extends Construct {
         metric: queues.notifications.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: oneMinute, statistic: 'Maximum' }),
         threshold: 0,
         comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        description: 'Notifications were dead-lettered (primary failing for 7 days, malformed, or crashing delivery). Inspect and redrive the notifications DLQ.',
+        description:
+          'Notifications were dead-lettered (primary failing for 7 days, malformed, or crashing delivery). Inspect and redrive the notifications DLQ.',
       }),
       this.alarm('RetriesDlqNotEmpty', {
         metric: queues.retries.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: oneMinute, statistic: 'Maximum' }),
@@ -182,7 +187,8 @@ export class OperationsAlarms extends Construct {
         metric: props.ingest.metricThrottles({ period: fiveMinutes, statistic: 'Sum' }),
         threshold: 1,
         comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        description: 'Lambda throttled the ingest function: its reserved concurrency (ingestReservedConcurrency) is too small for the traffic, or the account has no concurrency left. Meta gets a 5xx and retries.',
+        description:
+          'Lambda throttled the ingest function: its reserved concurrency (ingestReservedConcurrency) is too small for the traffic, or the account has no concurrency left. Meta gets a 5xx and retries.',
       }),
     ];
     this.alarms = alarms;
@@ -202,7 +208,10 @@ export class OperationsAlarms extends Construct {
       });
       Annotations.of(this).addWarningV2('multi-webhook:alarms-need-a-target', `This template cannot be deployed: ${ALARMS_NEED_A_TARGET}`);
     } else if (props.acknowledgedWithoutTarget) {
-      Annotations.of(this).addWarningV2('multi-webhook:alarms-notify-nobody', 'alarms=none: the alarms notify nobody; they show in the console and on the dashboard only.');
+      Annotations.of(this).addWarningV2(
+        'multi-webhook:alarms-notify-nobody',
+        'alarms=none: the alarms notify nobody; they show in the console and on the dashboard only.',
+      );
     }
   }
 
@@ -212,18 +221,35 @@ export class OperationsAlarms extends Construct {
     // The API id as a dimension: two stages in one account keep their counts apart.
     const dimensions = { ApiId: '$.apiId' };
     const count = (id: string, metricName: string, pattern: IFilterPattern) =>
-      new MetricFilter(this, id, { logGroup: props.accessLogs, filterPattern: pattern, metricNamespace: METRIC_NAMESPACE, metricName, metricValue: '1', dimensions })
-        .metric({ period, statistic: 'Sum', dimensionsMap: { ApiId: props.api.apiId } });
+      new MetricFilter(this, id, {
+        logGroup: props.accessLogs,
+        filterPattern: pattern,
+        metricNamespace: METRIC_NAMESPACE,
+        metricName,
+        metricValue: '1',
+        dimensions,
+      }).metric({ period, statistic: 'Sum', dimensionsMap: { ApiId: props.api.apiId } });
     return {
       requests: count('IngestRequestsFilter', 'IngestRequests', route),
       rejected: count('IngestRejectedFilter', 'IngestRejected', FilterPattern.all(route, FilterPattern.stringValue('$.status', '=', '4*'))),
-      throttled: count('IngestThrottledFilter', 'IngestThrottled', FilterPattern.all(route, FilterPattern.stringValue('$.status', '=', '429'))),
+      throttled: count(
+        'IngestThrottledFilter',
+        'IngestThrottled',
+        FilterPattern.all(route, FilterPattern.stringValue('$.status', '=', '429')),
+      ),
     };
   }
 
   private alarm(
     id: string,
-    props: { metric: IMetric; threshold: number; comparisonOperator: ComparisonOperator; description: string; evaluationPeriods?: number; datapointsToAlarm?: number },
+    props: {
+      metric: IMetric;
+      threshold: number;
+      comparisonOperator: ComparisonOperator;
+      description: string;
+      evaluationPeriods?: number;
+      datapointsToAlarm?: number;
+    },
   ): Alarm {
     return new Alarm(this, id, {
       metric: props.metric,
@@ -254,7 +280,14 @@ export class OperationsAlarms extends Construct {
         resources: [topic.topicArn],
         conditions: {
           StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
+          ArnLike: {
+            'aws:SourceArn': stack.formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
         },
       }),
     );

@@ -24,13 +24,18 @@ export class PayloadBucket extends Construct {
       enforceSSL: true,
       // An object is useless once the message pointing at it has left the queue.
       lifecycleRules: [
-        { id: 'expire-with-queue-retention', expiration: Duration.seconds(QUEUE_RETENTION_SECONDS), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-with-queue-retention',
+          expiration: Duration.seconds(QUEUE_RETENTION_SECONDS),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
       removalPolicy: props.removalPolicy,
     });
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
-      reason: 'Transient objects (deleted by lifecycle after 14 days) written only by the ingest function and read only by the delivery function; object-level audit belongs to CloudTrail data events, enabled account-wide by the platform team, and a log bucket would itself need a log bucket.',
+      reason:
+        'Transient objects (deleted by lifecycle after 14 days) written only by the ingest function and read only by the delivery function; object-level audit belongs to CloudTrail data events, enabled account-wide by the platform team, and a log bucket would itself need a log bucket.',
     });
   }
 
@@ -52,7 +57,8 @@ export class PayloadBucket extends Construct {
       const bucketId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnResource);
       Validations.of(principal).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${PAYLOAD_OBJECTS}]`,
-        reason: "Object keys are payloads/<number>/<notification id>, known only per notification, so the grant names the payload prefix of this one bucket; the actions are named object actions only (no s3:* or s3:List*), and delivery reads only its message's own number's prefix (checked in code).",
+        reason:
+          "Object keys are payloads/<number>/<notification id>, known only per notification, so the grant names the payload prefix of this one bucket; the actions are named object actions only (no s3:* or s3:List*), and delivery reads only its message's own number's prefix (checked in code).",
       });
     }
   }

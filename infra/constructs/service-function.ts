@@ -53,7 +53,6 @@ export interface ServiceFunctionProps {
 // The runtime the bundles target (infra/bundling.ts).
 const RUNTIME = Runtime.NODEJS_22_X;
 
-
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
@@ -121,11 +120,13 @@ export class ServiceFunction extends Construct {
     // X-Ray's PutTraceSegments/PutTelemetryRecords have no resource-level permissions.
     Validations.of(this.role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Only the X-Ray actions (xray:PutTraceSegments, xray:PutTelemetryRecords) use Resource *: X-Ray supports no resource-level permissions. Tests assert no other statement uses *.',
+      reason:
+        'Only the X-Ray actions (xray:PutTraceSegments, xray:PutTelemetryRecords) use Resource *: X-Ray supports no resource-level permissions. Tests assert no other statement uses *.',
     });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
-      reason: 'Node.js 22 is the runtime the project targets and tests against (the toolchain the README names); the move to a newer runtime is a deliberate change, not a silent one.',
+      reason:
+        'Node.js 22 is the runtime the project targets and tests against (the toolchain the README names); the move to a newer runtime is a deliberate change, not a silent one.',
     });
   }
 }

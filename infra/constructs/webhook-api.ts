@@ -156,5 +156,9 @@ function accessLogFormat(): AccessLogFormat {
 
 /** "primary-webhook-get" -> "PrimaryWebhookGet", for readable logical ids. */
 export function pascalCase(name: string): string {
-  return name.split(/[^A-Za-z0-9]+/).filter(Boolean).map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('');
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

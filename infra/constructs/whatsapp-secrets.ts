@@ -16,7 +16,11 @@ export class WhatsAppSecrets extends Construct {
   readonly environment: Readonly<Record<string, string>>;
   private readonly parameterNames: Readonly<Record<WhatsAppSecret, string>>;
 
-  constructor(scope: Construct, id: string, private readonly props: WhatsAppSecretsProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: WhatsAppSecretsProps,
+  ) {
     super(scope, id);
     this.parameterNames = { appSecret: props.appSecretParameter, verifyToken: props.verifyTokenParameter };
     this.environment = {

@@ -57,7 +57,10 @@ async function serve(request: IncomingMessage, response: ServerResponse, handler
   }
   const body = await readBody(request);
   if (body === undefined) {
-    return send(response, { statusCode: 413, body: JSON.stringify({ error: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` }) });
+    return send(response, {
+      statusCode: 413,
+      body: JSON.stringify({ error: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` }),
+    });
   }
   const event = buildHttpEvent(request, url, route, body);
   if (route.auth === 'api-key') await authorize(event, handlers.get(authorizerFunction.handler)!);
@@ -66,7 +69,8 @@ async function serve(request: IncomingMessage, response: ServerResponse, handler
 }
 
 const MALFORMED_QUERY = 'The query string is malformed: a % must start an escape of two hex digits (a literal % is %25).';
-const MALFORMED_URL = 'The request URL is malformed: send it as ASCII, with every other byte percent-encoded (% and two hex digits of its UTF-8).';
+const MALFORMED_URL =
+  'The request URL is malformed: send it as ASCII, with every other byte percent-encoded (% and two hex digits of its UTF-8).';
 
 /**
  * Whether every % starts an escape of two hex digits (API Gateway, too, answers 400 to a
@@ -95,7 +99,9 @@ function answerUnparsable(error: NodeJS.ErrnoException, socket: Duplex & { bytes
           ? [400, 'Bad Request', MALFORMED_URL]
           : [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
   const body = JSON.stringify({ error: message });
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }
 
 /** Runs the authorizer and passes its context on, as API Gateway does (no cache locally). */

@@ -66,7 +66,10 @@ export function tryIt(facts: BannerFacts): string[] {
   const lines: string[] = [];
   if (!demo) {
     const stateDir = facts.stateDirForCli === undefined ? '' : `LOCAL_STATE_DIR=${shellQuote(facts.stateDirForCli)} `;
-    lines.push(`# 0. A key for the demo number (the commands below read it from $KEY):`, `KEY=$(${stateDir}node ${shellQuote(facts.cliPath)} keys create --phone ${FALLBACK_PHONE})`);
+    lines.push(
+      `# 0. A key for the demo number (the commands below read it from $KEY):`,
+      `KEY=$(${stateDir}node ${shellQuote(facts.cliPath)} keys create --phone ${FALLBACK_PHONE})`,
+    );
   }
   const keyHeader = demo ? shellQuote(`D360-API-KEY: ${demo.key}`) : '"D360-API-KEY: $KEY"';
   const call = (method: string, path: string, body?: unknown) =>
@@ -124,7 +127,12 @@ function cloneCommands(
   if (!existing) {
     if (!config.enabled) return { lines: [call('POST', '/multi_webhook', { enabled: true, destinations: [wanted] })], removable: true };
     if (config.destinations.length >= MAX_ADDITIONAL_WEBHOOKS) {
-      return { lines: [`# (The demo number has ${MAX_ADDITIONAL_WEBHOOKS} clones already, the cap, and none named "${wanted.name}": delete one to add it.)`], removable: false };
+      return {
+        lines: [
+          `# (The demo number has ${MAX_ADDITIONAL_WEBHOOKS} clones already, the cap, and none named "${wanted.name}": delete one to add it.)`,
+        ],
+        removable: false,
+      };
     }
     return { lines: [call('PUT', '/multi_webhook', { destinations: [wanted] })], removable: true };
   }

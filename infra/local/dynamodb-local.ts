@@ -19,14 +19,28 @@ export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Pro
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
   const java = spawn(
     'java',
-    [`-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`, '-jar', join(jarDir, 'DynamoDBLocal.jar'), '-port', String(port), '-sharedDb', '-disableTelemetry', ...storage],
+    [
+      `-Djava.library.path=${join(jarDir, 'DynamoDBLocal_lib')}`,
+      '-jar',
+      join(jarDir, 'DynamoDBLocal.jar'),
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+      ...storage,
+    ],
     { cwd: jarDir, stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
   java.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
   let spawnError: Error | undefined;
   java.once('error', (error: NodeJS.ErrnoException) => {
-    spawnError = error.code === 'ENOENT' ? new Error('Java 17 or newer is needed to run DynamoDB Local, and `java` is not on the PATH (Debian/Ubuntu: apt-get install openjdk-17-jre-headless).') : error;
+    spawnError =
+      error.code === 'ENOENT'
+        ? new Error(
+            'Java 17 or newer is needed to run DynamoDB Local, and `java` is not on the PATH (Debian/Ubuntu: apt-get install openjdk-17-jre-headless).',
+          )
+        : error;
   });
   guardAgainstOrphaning(java);
 
@@ -35,7 +49,12 @@ export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Pro
   const stopOnExit = () => java.kill('SIGKILL');
   process.once('exit', stopOnExit);
   try {
-    await waitUntilServing(endpoint, java, () => spawnError, () => stderr);
+    await waitUntilServing(
+      endpoint,
+      java,
+      () => spawnError,
+      () => stderr,
+    );
   } catch (error) {
     await stop();
     throw error;
@@ -62,14 +81,23 @@ function locateJarDirectory(): string {
  * when this process is gone, so no stray Java process keeps a port and memory.
  */
 function guardAgainstOrphaning(child: ChildProcess): void {
-  const watchdog = spawn('sh', ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill ${child.pid} 2>/dev/null`], {
-    stdio: 'ignore',
-    detached: true,
-  });
+  const watchdog = spawn(
+    'sh',
+    ['-c', `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${child.pid} 2>/dev/null; do sleep 1; done; kill ${child.pid} 2>/dev/null`],
+    {
+      stdio: 'ignore',
+      detached: true,
+    },
+  );
   watchdog.unref();
 }
 
-async function waitUntilServing(endpoint: string, child: ChildProcess, spawnError: () => Error | undefined, stderr: () => string): Promise<void> {
+async function waitUntilServing(
+  endpoint: string,
+  child: ChildProcess,
+  spawnError: () => Error | undefined,
+  stderr: () => string,
+): Promise<void> {
   const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
   const deadline = Date.now() + 60_000;
   try {

@@ -37,11 +37,24 @@ const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2_000;
 
 export async function startEventSourcePoller(options: EventSourcePollerOptions): Promise<EventSourcePoller> {
-  const { endpoint, queueUrl, handler, functionName, region = 'us-east-1', concurrency = 2, batchSize = 10, waitTimeSeconds = 1, timeoutMs = 60_000 } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10) throw new Error('batchSize must be 1 to 10, as for an SQS event source.');
+  const {
+    endpoint,
+    queueUrl,
+    handler,
+    functionName,
+    region = 'us-east-1',
+    concurrency = 2,
+    batchSize = 10,
+    waitTimeSeconds = 1,
+    timeoutMs = 60_000,
+  } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10)
+    throw new Error('batchSize must be 1 to 10, as for an SQS event source.');
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error('concurrency must be a positive integer.');
   const queueName = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
-  const report = options.onError ?? ((message: string, error?: unknown) => console.error(`local event source ${queueName} -> ${functionName}: ${message}`, error ?? ''));
+  const report =
+    options.onError ??
+    ((message: string, error?: unknown) => console.error(`local event source ${queueName} -> ${functionName}: ${message}`, error ?? ''));
   const sqs = new SQSClient({ endpoint, region, credentials: LOCAL_CREDENTIALS });
   // Fails fast on a wrong queue URL: that is configuration, not a transient error.
   const eventSourceArn = await queueArn(sqs, queueUrl).catch((error: unknown) => {
@@ -93,7 +106,10 @@ export async function startEventSourcePoller(options: EventSourcePollerOptions):
     if (done.length === 0) return;
     try {
       const { Failed = [] } = await sqs.send(
-        new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })) }),
+        new DeleteMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: done.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+        }),
       );
       if (Failed.length > 0) report(`${Failed.length} of ${done.length} deletes failed; those records will be delivered again`);
     } catch (error) {

@@ -31,7 +31,12 @@ export function parseLocalEnvironment(env: Readonly<Record<string, string | unde
 }
 
 /** A TCP port from `min` to 65535 in decimal digits, or undefined when the variable is unset. */
-function portNumber(env: Readonly<Record<string, string | undefined>>, name: string, allowed: { min: number; note: string }, problems: string[]): number | undefined {
+function portNumber(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  allowed: { min: number; note: string },
+  problems: string[],
+): number | undefined {
   const raw = env[name];
   if (raw === undefined) return undefined;
   const port = /^\d{1,5}$/.test(raw) ? Number(raw) : Number.NaN;

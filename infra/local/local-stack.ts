@@ -63,9 +63,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const { dynamodbEndpoint, sqsEndpoint } = await startEmulators(options, stops);
     const region = options.env?.AWS_REGION ?? LOCAL_DEFAULTS.AWS_REGION;
-    const queues = await createLocalQueues(sqsEndpoint, { prefix: options.queuePrefix, region, visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds });
+    const queues = await createLocalQueues(sqsEndpoint, {
+      prefix: options.queuePrefix,
+      region,
+      visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds,
+    });
     // The emulated functions get the configuration a deployed stack's environment would give them.
-    const env = { ...LOCAL_DEFAULTS, ...withoutUndefined(options.env ?? {}), DYNAMODB_ENDPOINT: dynamodbEndpoint, SQS_ENDPOINT: sqsEndpoint, ...queues };
+    const env = {
+      ...LOCAL_DEFAULTS,
+      ...withoutUndefined(options.env ?? {}),
+      DYNAMODB_ENDPOINT: dynamodbEndpoint,
+      SQS_ENDPOINT: sqsEndpoint,
+      ...queues,
+    };
     const config = parseConfig(env);
     await ensureLocalTable(dynamodbEndpoint, config.TABLE_NAME, config.AWS_REGION);
     const services = createServices(config, options.adapters);
@@ -93,13 +103,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 /** Starts, in parallel, the emulators the options do not point at; each registers its stop once up. */
-async function startEmulators(options: LocalStackOptions, stops: (() => Promise<void>)[]): Promise<{ dynamodbEndpoint: string; sqsEndpoint: string }> {
+async function startEmulators(
+  options: LocalStackOptions,
+  stops: (() => Promise<void>)[],
+): Promise<{ dynamodbEndpoint: string; sqsEndpoint: string }> {
   const track = <T extends { endpoint: string; stop(): Promise<void> }>(starting: Promise<T>) =>
     starting.then((emulator) => {
       stops.unshift(emulator.stop);
       return emulator.endpoint;
     });
-  const dynamodb = options.dynamodbEndpoint ? Promise.resolve(options.dynamodbEndpoint) : track(startDynamoDbLocal({ dbPath: options.dbPath }));
+  const dynamodb = options.dynamodbEndpoint
+    ? Promise.resolve(options.dynamodbEndpoint)
+    : track(startDynamoDbLocal({ dbPath: options.dbPath }));
   const sqs = options.sqsEndpoint ? Promise.resolve(options.sqsEndpoint) : track(startSqsEmulator());
   // Both settle before either failure is thrown, so the caller can stop the one that did start.
   await Promise.allSettled([dynamodb, sqs]);

@@ -29,7 +29,10 @@ let stopRequestedAt = 0;
 for (const signal of STOP_SIGNALS) process.on(signal, () => void requestStop(signal));
 // Whatever started this process (npm) may die without passing a signal on (SIGKILL); then stop too.
 const parentPid = process.ppid;
-const parentWatch = setInterval(() => process.ppid !== parentPid && void requestStop(`the parent process ${parentPid} ended`), 1000).unref();
+const parentWatch = setInterval(
+  () => process.ppid !== parentPid && void requestStop(`the parent process ${parentPid} ended`),
+  1000,
+).unref();
 
 try {
   const local = checkEnvironment(process.env);
@@ -39,7 +42,12 @@ try {
   stack = await startLocalStack({ port: local.port, dbPath, env: process.env }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new Error(`port ${local.port} is in use; stop what uses it or set PORT=<another port>`) : error;
   });
-  forgetStateFile = writeLocalStackFile(local.stateDir, { pid: process.pid, apiUrl: stack.apiUrl, dynamodbEndpoint: stack.config.DYNAMODB_ENDPOINT!, tableName: stack.config.TABLE_NAME });
+  forgetStateFile = writeLocalStackFile(local.stateDir, {
+    pid: process.pid,
+    apiUrl: stack.apiUrl,
+    dynamodbEndpoint: stack.config.DYNAMODB_ENDPOINT!,
+    tableName: stack.config.TABLE_NAME,
+  });
   // A signal that came while the stack was starting stops it now that there is something to stop.
   if (stopRequested) await stopAndExit();
   console.log(await bannerFor(stack, local, dbPath));
@@ -72,7 +80,9 @@ async function refuseSecondStack(stateDir: string): Promise<void> {
   const found = await findLocalStack(stateDir);
   if (found.state !== 'running') return;
   const { pid, apiUrl } = found.target;
-  throw new Error(`another local stack (pid ${pid}, API ${apiUrl}) is running on ${stateDir}; stop it first (kill ${pid}), or set LOCAL_STATE_DIR to another directory`);
+  throw new Error(
+    `another local stack (pid ${pid}, API ${apiUrl}) is running on ${stateDir}; stop it first (kill ${pid}), or set LOCAL_STATE_DIR to another directory`,
+  );
 }
 
 async function requestStop(signal: string): Promise<void> {
@@ -101,7 +111,10 @@ async function bannerFor(running: LocalStack, local: LocalEnvironment, dbPath: s
   const demo = running.apiKeys[0];
   const phoneNumber = demo?.phoneNumber ?? FALLBACK_PHONE;
   const sampleFile = writeSampleNotification(local.stateDir, phoneNumber);
-  const [demoConfig, receiver] = await Promise.all([running.services.webhooks.readPhoneConfig(phoneNumber), chooseReceiverPort(local.receiverPort)]);
+  const [demoConfig, receiver] = await Promise.all([
+    running.services.webhooks.readPhoneConfig(phoneNumber),
+    chooseReceiverPort(local.receiverPort),
+  ]);
   return localBanner({
     apiUrl: running.apiUrl,
     ingestUrl: `${running.apiUrl}${INGEST_PATH}`,

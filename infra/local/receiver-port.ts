@@ -12,7 +12,12 @@ export interface ReceiverPort {
 
 export async function chooseReceiverPort(requested: number | undefined): Promise<ReceiverPort> {
   if (requested !== undefined) {
-    return (await isPortFree(requested)) ? { port: requested } : { port: requested, note: `RECEIVER_PORT ${requested} is in use now: the receiver below cannot start while it is (unless it is yours, already running)` };
+    return (await isPortFree(requested))
+      ? { port: requested }
+      : {
+          port: requested,
+          note: `RECEIVER_PORT ${requested} is in use now: the receiver below cannot start while it is (unless it is yours, already running)`,
+        };
   }
   if (await isPortFree(DEFAULT_RECEIVER_PORT)) return { port: DEFAULT_RECEIVER_PORT };
   const port = await freePort();

@@ -17,7 +17,15 @@ export function sampleNotification(phoneNumber: string): string {
               messaging_product: 'whatsapp',
               metadata: { display_phone_number: phoneNumber, phone_number_id: '106540352242922' },
               contacts: [{ profile: { name: 'Local Tester' }, wa_id: '4915112345678' }],
-              messages: [{ from: '4915112345678', id: 'wamid.LOCAL-SAMPLE-0001', timestamp: '1700000000', type: 'text', text: { body: 'Hello from the local sample' } }],
+              messages: [
+                {
+                  from: '4915112345678',
+                  id: 'wamid.LOCAL-SAMPLE-0001',
+                  timestamp: '1700000000',
+                  type: 'text',
+                  text: { body: 'Hello from the local sample' },
+                },
+              ],
             },
           },
         ],

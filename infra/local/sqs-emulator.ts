@@ -3,8 +3,13 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { buildApp } from 'fauxqs';
 import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.js';
-import { MAX_DELAY_SECONDS, MAX_RECEIVE_COUNT, QUEUE_RETENTION_SECONDS, queueDefinitions, type QueueRole } from '../../shared/queue/queue-definitions.js';
-
+import {
+  MAX_DELAY_SECONDS,
+  MAX_RECEIVE_COUNT,
+  QUEUE_RETENTION_SECONDS,
+  queueDefinitions,
+  type QueueRole,
+} from '../../shared/queue/queue-definitions.js';
 
 export interface SqsEmulator {
   /** SQS and S3 (path-style) endpoint; always pass it to the clients, the queue URLs' host does not resolve. */

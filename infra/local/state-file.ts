@@ -64,7 +64,8 @@ export async function findLocalStack(stateDir: string): Promise<LocalStackStatus
   }
   if (!isProcessAlive(pid)) return { state: 'stale', file, reason: `its process ${pid} has ended` };
   // A pid can be reused by an unrelated process after a crash; the endpoint tells.
-  if (!(await answers(dynamodbEndpoint))) return { state: 'stale', file, reason: `nothing answers at its DynamoDB endpoint ${dynamodbEndpoint}` };
+  if (!(await answers(dynamodbEndpoint)))
+    return { state: 'stale', file, reason: `nothing answers at its DynamoDB endpoint ${dynamodbEndpoint}` };
   return { state: 'running', file, target: { pid, apiUrl, dynamodbEndpoint, tableName } };
 }
 

@@ -1,5 +1,11 @@
 // Creates the table the deployed stack would create, if it is not there yet.
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
 import { LOCAL_CREDENTIALS } from '../../shared/aws/clients.js';
 import { createTableInput, tableDefinition } from '../../shared/store/table-definition.js';
 

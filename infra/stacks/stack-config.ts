@@ -75,8 +75,7 @@ export const defaultStackConfig: StackConfig = {
 export function readStackConfig(node: Node): StackConfig {
   const d = defaultStackConfig;
   const text = (key: string) => optionalText(node.tryGetContext(key), key);
-  const int = (key: string, fallback: number, min: number, max: number) =>
-    integer(node.tryGetContext(key), key, fallback, min, max);
+  const int = (key: string, fallback: number, min: number, max: number) => integer(node.tryGetContext(key), key, fallback, min, max);
 
   const alarmTopicArn = text('alarmTopicArn');
   if (alarmTopicArn !== undefined && !/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]+$/.test(alarmTopicArn)) {
@@ -109,8 +108,14 @@ export function readStackConfig(node: Node): StackConfig {
     alarmTopicArn,
     // SQS event sources accept 2 to 1000.
     deliveryMaxConcurrency: int('deliveryMaxConcurrency', d.deliveryMaxConcurrency, 2, 1000),
-    whatsappAppSecretParameter: parameterName(text('whatsappAppSecretParameter') ?? d.whatsappAppSecretParameter, 'whatsappAppSecretParameter'),
-    whatsappVerifyTokenParameter: parameterName(text('whatsappVerifyTokenParameter') ?? d.whatsappVerifyTokenParameter, 'whatsappVerifyTokenParameter'),
+    whatsappAppSecretParameter: parameterName(
+      text('whatsappAppSecretParameter') ?? d.whatsappAppSecretParameter,
+      'whatsappAppSecretParameter',
+    ),
+    whatsappVerifyTokenParameter: parameterName(
+      text('whatsappVerifyTokenParameter') ?? d.whatsappVerifyTokenParameter,
+      'whatsappVerifyTokenParameter',
+    ),
     parametersKmsKeyArn: text('parametersKmsKeyArn'),
     logRetention: logRetention(int('logRetentionDays', d.logRetention, 1, 3653)),
     logLevel: logLevel(text('logLevel') ?? d.logLevel),
@@ -160,7 +165,9 @@ function alarmsMode(value: string | undefined, removal: RemovalPolicy, target: s
   }
   const mode = value ?? defaultStackConfig.alarms;
   if (mode === 'none' && target !== undefined) {
-    throw new Error('context alarms=none says the alarms notify nobody, but alarmEmail or alarmTopicArn names a target: remove one of the two.');
+    throw new Error(
+      'context alarms=none says the alarms notify nobody, but alarmEmail or alarmTopicArn names a target: remove one of the two.',
+    );
   }
   if (mode === 'required' && removal === RemovalPolicy.RETAIN && target === undefined) throw new Error(ALARMS_NEED_A_TARGET);
   return mode;
@@ -170,7 +177,9 @@ function alarmsMode(value: string | undefined, removal: RemovalPolicy, target: s
 function reservedConcurrency(value: unknown, fallback: number | undefined): number | undefined {
   if (value === 'off') return undefined;
   if (value === 0 || value === '0') {
-    throw new Error('context ingestReservedConcurrency: 0 would stop ingest altogether (Lambda never runs a function whose reserved concurrency is 0); use "off" to reserve nothing');
+    throw new Error(
+      'context ingestReservedConcurrency: 0 would stop ingest altogether (Lambda never runs a function whose reserved concurrency is 0); use "off" to reserve nothing',
+    );
   }
   if (value === undefined || value === null || value === '') return fallback;
   const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
@@ -191,7 +200,9 @@ const RETENTION_DAYS = new Set<number>(Object.values(RetentionDays).filter((v): 
 
 function logRetention(days: number): RetentionDays {
   if (!RETENTION_DAYS.has(days)) {
-    throw new Error(`context logRetentionDays: ${days} is not a CloudWatch Logs retention (${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')})`);
+    throw new Error(
+      `context logRetentionDays: ${days} is not a CloudWatch Logs retention (${[...RETENTION_DAYS].sort((a, b) => a - b).join(', ')})`,
+    );
   }
   return days as RetentionDays;
 }

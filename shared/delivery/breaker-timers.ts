@@ -1,7 +1,14 @@
 // The timers of an open breaker, as messages on the retries queue: the probe (one parked copy tried,
 // spaced by the retry schedule) and the drain (the parked copies delivered in arrival order, a few
 // per step, a step per interval), each guarded so that one timer runs per destination at a time.
-import { afterIdleProbe, afterUnparked, DRAIN_BATCH_SIZE, DRAIN_CONCURRENCY, DRAIN_INTERVAL_SECONDS, type DestinationHealth } from '../domain/destination-health.js';
+import {
+  afterIdleProbe,
+  afterUnparked,
+  DRAIN_BATCH_SIZE,
+  DRAIN_CONCURRENCY,
+  DRAIN_INTERVAL_SECONDS,
+  type DestinationHealth,
+} from '../domain/destination-health.js';
 import { labelOf, refOf, targetOf, type DestinationRef } from '../domain/destination.js';
 import type { TimerMessage } from '../domain/notification.js';
 import type { ParkedNotification } from '../domain/parking.js';
@@ -52,7 +59,13 @@ export class BreakerTimers {
   }
 
   /** Tries the oldest parked copy: a 200 starts the drain, anything else sets the next probe further out. */
-  private async probe(phoneNumber: string, destination: DestinationRef, target: WebhookTarget | undefined, config: PhoneConfig, health: DestinationHealth) {
+  private async probe(
+    phoneNumber: string,
+    destination: DestinationRef,
+    target: WebhookTarget | undefined,
+    config: PhoneConfig,
+    health: DestinationHealth,
+  ) {
     const [copy] = await this.liveParked(phoneNumber, destination, target, 1);
     if (copy) {
       logger.info('Probing with the oldest parked copy', {
@@ -65,7 +78,9 @@ export class BreakerTimers {
     if (!copy || !target) {
       // Nothing waits: close half-open, so the next real attempt is the probe.
       const now = this.deps.now();
-      await this.deps.attempts.change(phoneNumber, destination, (current) => (current.state === 'open' ? afterIdleProbe(current, now) : current));
+      await this.deps.attempts.change(phoneNumber, destination, (current) =>
+        current.state === 'open' ? afterIdleProbe(current, now) : current,
+      );
       return this.deps.health.armTimer(phoneNumber, destination, undefined);
     }
     const attempted = await this.attemptParked(copy, target, config, health, 'probe');
@@ -78,7 +93,13 @@ export class BreakerTimers {
    * Attempts the next parked copies in arrival order; a copy that fails waits for the next step, a
    * run of failures reopens the breaker. Closes it once none is left.
    */
-  private async drain(phoneNumber: string, destination: DestinationRef, target: WebhookTarget | undefined, config: PhoneConfig, health: DestinationHealth) {
+  private async drain(
+    phoneNumber: string,
+    destination: DestinationRef,
+    target: WebhookTarget | undefined,
+    config: PhoneConfig,
+    health: DestinationHealth,
+  ) {
     const copies = target ? await this.liveParked(phoneNumber, destination, target, DRAIN_BATCH_SIZE) : [];
     const startedAt = performance.now();
     // The breaker as the step last saw it: a run of failures reopens it and stops the step.
@@ -106,7 +127,13 @@ export class BreakerTimers {
   }
 
   /** One parked copy, as a probe: unparked on its 200 (and, for the primary, its clones released). */
-  private async attemptParked(parked: { copy: Copy; item: ParkedNotification }, target: WebhookTarget, config: PhoneConfig, health: DestinationHealth, kind: AttemptKind) {
+  private async attemptParked(
+    parked: { copy: Copy; item: ParkedNotification },
+    target: WebhookTarget,
+    config: PhoneConfig,
+    health: DestinationHealth,
+    kind: AttemptKind,
+  ) {
     const { copy, item } = parked;
     const attempted = await this.deps.attempts.attempt(copy.destination, target, copy.notification, copy.attempt, health, kind);
     if (!attempted.ok) {
@@ -136,7 +163,12 @@ export class BreakerTimers {
           continue;
         }
         if (verdict.deadLetter) await this.delivery.giveUp(verdict.deadLetter, verdict.reason);
-        else logger.info('Parked copy dropped: destination no longer configured', { phone: maskPhone(phoneNumber), notificationId: item.id, destination: labelOf(destination) });
+        else
+          logger.info('Parked copy dropped: destination no longer configured', {
+            phone: maskPhone(phoneNumber),
+            notificationId: item.id,
+            destination: labelOf(destination),
+          });
         await this.deps.health.unpark(item);
         removed++;
       }
@@ -146,7 +178,10 @@ export class BreakerTimers {
     }
   }
 
-  private async readParked(item: ParkedNotification, target: WebhookTarget | undefined): Promise<{ copy: Copy } | { deadLetter?: Copy; reason: string }> {
+  private async readParked(
+    item: ParkedNotification,
+    target: WebhookTarget | undefined,
+  ): Promise<{ copy: Copy } | { deadLetter?: Copy; reason: string }> {
     let payload: string | undefined = item.payload;
     try {
       if (item.payloadRef) payload = await this.deps.payloads.load(item.phoneNumber, item.payloadRef);
@@ -155,7 +190,8 @@ export class BreakerTimers {
       return { deadLetter: copyOfParked(item, ''), reason: `malformed: ${error.message}` };
     }
     const copy = copyOfParked(item, payload ?? '');
-    if (this.deps.now() >= item.deadline) return { deadLetter: copy, reason: `parked past its retry window after ${copy.attempt - 1} attempts` };
+    if (this.deps.now() >= item.deadline)
+      return { deadLetter: copy, reason: `parked past its retry window after ${copy.attempt - 1} attempts` };
     if (!target) return { reason: 'destination gone' };
     return { copy };
   }

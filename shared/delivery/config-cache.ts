@@ -10,7 +10,11 @@ export type ConfigReader = (phoneNumber: string, options?: { fresh?: boolean }) 
  * Wraps a store read: within `ttlSeconds` a number's configuration is served from memory, and
  * concurrent deliveries for the same number share one read (a batch of 10 costs one query).
  */
-export function cachedConfigReader(read: (phoneNumber: string) => Promise<PhoneConfig>, ttlSeconds: number, now: () => number = Date.now): ConfigReader {
+export function cachedConfigReader(
+  read: (phoneNumber: string) => Promise<PhoneConfig>,
+  ttlSeconds: number,
+  now: () => number = Date.now,
+): ConfigReader {
   const entries = new Map<string, { config: Promise<PhoneConfig>; expiresAt: number }>();
   return (phoneNumber, { fresh = false } = {}) => {
     const entry = entries.get(phoneNumber);

@@ -21,7 +21,15 @@ export interface Copy {
 /** The copy as a message on the retries queue, for an attempt later or on the slow lane. */
 export function retryMessageOf(copy: Copy, notBefore?: number): PrimaryRetryMessage | CloneRetryMessage {
   const { id, phoneNumber, receivedAt, signature } = copy.notification;
-  const body = { id, phoneNumber, receivedAt, ...(signature && { signature }), ...payloadOf(copy), attempt: copy.attempt, ...(notBefore && { notBefore }) };
+  const body = {
+    id,
+    phoneNumber,
+    receivedAt,
+    ...(signature && { signature }),
+    ...payloadOf(copy),
+    attempt: copy.attempt,
+    ...(notBefore && { notBefore }),
+  };
   const name = nameOf(copy.destination);
   return name === undefined
     ? { kind: 'primary', ...body, firstAttemptAt: copy.windowStart }

@@ -53,7 +53,10 @@ export class DeliveryService {
   async deliverNotification(notification: Notification, payloadRef?: PayloadRef): Promise<void> {
     const config = await this.deps.readConfig(notification.phoneNumber);
     if (!config.primary) {
-      logger.info('No primary webhook: notification dropped', { phone: maskPhone(notification.phoneNumber), notificationId: notification.id });
+      logger.info('No primary webhook: notification dropped', {
+        phone: maskPhone(notification.phoneNumber),
+        notificationId: notification.id,
+      });
       return;
     }
     const copy: Copy = { notification, payloadRef, destination: PRIMARY, attempt: 1, windowStart: notification.receivedAt };
@@ -73,7 +76,11 @@ export class DeliveryService {
     const destination = message.kind === 'primary' ? PRIMARY : cloneRef(message.destination);
     const target = targetOf(config, destination);
     if (!target) {
-      logger.info('Destination no longer configured or enabled: copy dropped', { phone: maskPhone(message.phoneNumber), notificationId: message.id, destination: labelOf(destination) });
+      logger.info('Destination no longer configured or enabled: copy dropped', {
+        phone: maskPhone(message.phoneNumber),
+        notificationId: message.id,
+        destination: labelOf(destination),
+      });
       return;
     }
     const copy: Copy = {
@@ -112,7 +119,13 @@ export class DeliveryService {
       await this.later(retryMessageOf(copy), decision === 'defer' ? DEFER_SECONDS : 0);
       return 'moved';
     }
-    const attempted = await this.deps.attempts.attempt(copy.destination, target, copy.notification, copy.attempt, decision === 'park' ? HEALTHY : health);
+    const attempted = await this.deps.attempts.attempt(
+      copy.destination,
+      target,
+      copy.notification,
+      copy.attempt,
+      decision === 'park' ? HEALTHY : health,
+    );
     if (attempted.ok) return 'delivered';
     await this.afterFailure(copy, attempted);
     return 'failed';
@@ -148,7 +161,12 @@ export class DeliveryService {
   async giveUp(copy: Copy, reason: string): Promise<void> {
     const { source, body } = deadLetterOf(copy);
     const why = `${labelOf(copy.destination)} ${reason}`;
-    logger.error('Delivery given up: dead-lettered', { source, notificationId: copy.notification.id, destination: labelOf(copy.destination), reason: why });
+    logger.error('Delivery given up: dead-lettered', {
+      source,
+      notificationId: copy.notification.id,
+      destination: labelOf(copy.destination),
+      reason: why,
+    });
     await this.deps.queue.deadLetter(source, body, why, copy.notification.phoneNumber);
   }
 
@@ -181,4 +199,3 @@ export class DeliveryService {
 export function describe(outcome: Outcome): string {
   return outcome.kind === 'answered' ? `HTTP ${outcome.status}` : outcome.error;
 }
-

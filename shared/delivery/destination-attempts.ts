@@ -99,16 +99,27 @@ export class DestinationAttempts {
       const latest = this.learned(phoneNumber, destination) ?? health;
       if (!successWorthRecording(latest, outcome.latencyMs)) return { ok: true, outcome, before: latest, after: latest };
       const answer = { status: 200, latencyMs: Math.round(outcome.latencyMs) };
-      const { before, after } = await this.change(phoneNumber, destination, (current) => (moves(current) ? afterSuccess(current, answer, now) : current));
+      const { before, after } = await this.change(phoneNumber, destination, (current) =>
+        moves(current) ? afterSuccess(current, answer, now) : current,
+      );
       return { ok: true, outcome, before, after };
     }
     this.vouch(phoneNumber, destination, false);
-    const failure = { ...(outcome.kind === 'answered' ? { status: outcome.status } : { error: outcome.error }), latencyMs: Math.round(outcome.latencyMs) };
+    const failure = {
+      ...(outcome.kind === 'answered' ? { status: outcome.status } : { error: outcome.error }),
+      latencyMs: Math.round(outcome.latencyMs),
+    };
     const random = this.deps.random();
     const { before, after } = await this.change(phoneNumber, destination, (current) =>
       moves(current) ? afterFailure(current, failure, now, this.deps.policy, random) : current,
     );
-    return { ok: false, outcome, before, after, failure: { phoneNumber, notificationId: notification.id, destination: labelOf(destination), ...failure, attempt, at: now } };
+    return {
+      ok: false,
+      outcome,
+      before,
+      after,
+      failure: { phoneNumber, notificationId: notification.id, destination: labelOf(destination), ...failure, attempt, at: now },
+    };
   }
 
   /** Applies a breaker transition, logs it when the state moved, and remembers the result. */
@@ -143,7 +154,11 @@ export class DestinationAttempts {
     const failure: FailedAttempt = { ...attempted.failure, ...(nextAttemptAt !== undefined && { nextAttemptAt }) };
     logger.warn('Delivery attempt failed', { ...failure, phoneNumber: maskPhone(failure.phoneNumber) });
     await this.deps.recordFailure(failure).catch((error: unknown) =>
-      logger.error('Failed attempt not recorded', { notificationId: failure.notificationId, destination: failure.destination, error: error instanceof Error ? error.name : 'unknown' }),
+      logger.error('Failed attempt not recorded', {
+        notificationId: failure.notificationId,
+        destination: failure.destination,
+        error: error instanceof Error ? error.name : 'unknown',
+      }),
     );
   }
 

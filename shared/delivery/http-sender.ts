@@ -14,7 +14,15 @@ import type { DestinationPolicy } from '../domain/address-policy.js';
 // The sender owns framing and routing: the names configuration refuses are dropped here too.
 import { CONNECTION_HEADER_NAMES } from '../domain/webhook-headers.js';
 import { createDnsResolver, fromLookup, type Lookup } from './dns-resolver.js';
-import { codeOf, DnsFailure, PinnedHttpAgent, PinnedHttpsAgent, RefusedAddress, SEND_DEADLINE, type PinnedRequestOptions } from './pinned-agents.js';
+import {
+  codeOf,
+  DnsFailure,
+  PinnedHttpAgent,
+  PinnedHttpsAgent,
+  RefusedAddress,
+  SEND_DEADLINE,
+  type PinnedRequestOptions,
+} from './pinned-agents.js';
 import { DeadlinePassed, SendDeadline } from './send-deadline.js';
 
 export type { Lookup } from './dns-resolver.js';
@@ -63,7 +71,6 @@ const CONNECTIONS_PER_ORIGIN = 40;
 /** Idle keep-alive lifetime; a shorter Keep-Alive hint from the server wins (less a second, Node's margin). */
 const KEEP_ALIVE_MS = 4_000;
 
-
 class SenderClosed extends Error {}
 
 interface Agents {
@@ -111,11 +118,18 @@ async function send(agents: Agents, delivery: Delivery, deadline: SendDeadline, 
   }
 }
 
-function exchange(agents: Agents, delivery: Delivery, deadline: SendDeadline, maxResponseBytes: number): Promise<{ status: number; bodyExcerpt: string }> {
+function exchange(
+  agents: Agents,
+  delivery: Delivery,
+  deadline: SendDeadline,
+  maxResponseBytes: number,
+): Promise<{ status: number; bodyExcerpt: string }> {
   const url = parseUrl(delivery.url);
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') return Promise.reject(new RefusedAddress('the destination is not an http(s) URL'));
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
+    return Promise.reject(new RefusedAddress('the destination is not an http(s) URL'));
   const headers: Record<string, string> = {};
-  for (const name of Object.keys(delivery.headers)) if (!CONNECTION_HEADER_NAMES.has(name.toLowerCase())) headers[name] = delivery.headers[name]!;
+  for (const name of Object.keys(delivery.headers))
+    if (!CONNECTION_HEADER_NAMES.has(name.toLowerCase())) headers[name] = delivery.headers[name]!;
   const options: PinnedRequestOptions = {
     agent: agents[url.protocol],
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'), // an IPv6 literal without its brackets
@@ -160,7 +174,8 @@ function readExcerpt(body: IncomingMessage, limit: number): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     // The decoder holds back a character cut in half by the limit instead of inventing one.
-    const finish = (): void => resolve(chunks.length === 0 ? '' : new StringDecoder('utf8').write(Buffer.concat(chunks).subarray(0, limit)));
+    const finish = (): void =>
+      resolve(chunks.length === 0 ? '' : new StringDecoder('utf8').write(Buffer.concat(chunks).subarray(0, limit)));
     body.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       size += chunk.length;

@@ -35,7 +35,10 @@ export class PinnedHttpAgent extends HttpAgent {
   }
 
   override createConnection(options: ClientRequestArgs, callback: ConnectionCallback): undefined {
-    openPinned(options as PinnedRequestOptions, this.pinning).then((socket) => callback(null, socket), (error: Error) => callback(error, undefined as never));
+    openPinned(options as PinnedRequestOptions, this.pinning).then(
+      (socket) => callback(null, socket),
+      (error: Error) => callback(error, undefined as never),
+    );
     return undefined;
   }
 }

@@ -34,8 +34,7 @@ export function createRecordHandler(deps: RecordHandlerDependencies): RecordHand
 }
 
 type Read =
-  | { success: true; message: NotificationMessage | RetriesMessage; notification?: Notification }
-  | { success: false; problem: string };
+  { success: true; message: NotificationMessage | RetriesMessage; notification?: Notification } | { success: false; problem: string };
 
 /** The message with its notification (payload included), or why no attempt can ever have them. */
 async function readMessage(source: QueueSource, record: SQSRecord, payloads: PayloadStore): Promise<Read> {

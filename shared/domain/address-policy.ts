@@ -36,13 +36,9 @@ const RANGE_WORDS: Readonly<Record<string, string>> = {
 type Network = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
 // ipaddr.js files these under 'reserved'; naming them tells the reader of an error more.
-const DOCUMENTATION: readonly Network[] = [
-  '192.0.2.0/24',
-  '198.51.100.0/24',
-  '203.0.113.0/24',
-  '2001:db8::/32',
-  '3fff::/20',
-].map((cidr) => ipaddr.parseCIDR(cidr));
+const DOCUMENTATION: readonly Network[] = ['192.0.2.0/24', '198.51.100.0/24', '203.0.113.0/24', '2001:db8::/32', '3fff::/20'].map((cidr) =>
+  ipaddr.parseCIDR(cidr),
+);
 // IANA allocates public IPv6 unicast only from 2000::/3. ipaddr.js calls everything it has no name
 // for unicast, including ::7f00:1 (a deprecated IPv4-compatible 127.0.0.1) and the rest of ::/8.
 const GLOBAL_UNICAST_V6: Network = ipaddr.parseCIDR('2000::/3');

@@ -61,9 +61,7 @@ function parseUrl(raw: string): URL | undefined {
 }
 
 function httpsOnly(policy: DestinationPolicy): string {
-  return policy === 'local'
-    ? 'url must use https (http is allowed only for loopback hosts in local mode).'
-    : 'url must use https.';
+  return policy === 'local' ? 'url must use https (http is allowed only for loopback hosts in local mode).' : 'url must use https.';
 }
 
 function isLocalhostName(host: string): boolean {

@@ -36,7 +36,12 @@ export const NotificationMessage = z
     signature: z.optional(Signature),
     receivedAt: z.optional(timestamp),
   })
-  .check(z.refine((message) => (message.payload === undefined) !== (message.payloadRef === undefined), 'Exactly one of payload and payloadRef is required.'));
+  .check(
+    z.refine(
+      (message) => (message.payload === undefined) !== (message.payloadRef === undefined),
+      'Exactly one of payload and payloadRef is required.',
+    ),
+  );
 export type NotificationMessage = z.infer<typeof NotificationMessage>;
 
 /** The attempt a message carries (1 for a first delivery); retries count up from there. */

@@ -22,7 +22,9 @@ const NameSchema = z.string().check(rule(checkWebhookName));
 
 // Not z.record: copying through Object.fromEntries keeps a "__proto__" header an ordinary key.
 const HeadersSchema = z.pipe(
-  z.custom<Record<string, unknown>>(isPlainObject, 'headers must be an object of header names to string values.').check(rule(checkWebhookHeaders)),
+  z
+    .custom<Record<string, unknown>>(isPlainObject, 'headers must be an object of header names to string values.')
+    .check(rule(checkWebhookHeaders)),
   z.transform((headers: Record<string, unknown>): Headers => Object.fromEntries(Object.entries(headers)) as Record<string, string>),
 );
 
@@ -47,19 +49,23 @@ function schemasFor(policy: DestinationPolicy) {
       z.strictObject({ url: UrlSchema, headers: z.optional(HeadersSchema) }),
       z.transform((p) => ({ url: p.url, headers: p.headers ?? {} })),
     ),
-    Enable: z.strictObject({ enabled: z.boolean(), destinations: z.optional(Destinations) }).check(
-      rule((body: { enabled: boolean; destinations?: unknown[] }) =>
-        !body.enabled && body.destinations?.length ? 'destinations can only be given when enabling (enabled: true).' : undefined,
+    Enable: z
+      .strictObject({ enabled: z.boolean(), destinations: z.optional(Destinations) })
+      .check(
+        rule((body: { enabled: boolean; destinations?: unknown[] }) =>
+          !body.enabled && body.destinations?.length ? 'destinations can only be given when enabling (enabled: true).' : undefined,
+        ),
       ),
-    ),
     Append: z.strictObject({
       destinations: Destinations.check(z.minLength(1, 'destinations must hold at least one webhook.')),
     }),
-    Update: z.strictObject({ name: NameSchema, url: z.optional(UrlSchema), headers: z.optional(HeadersSchema) }).check(
-      rule((body: { url?: string; headers?: unknown }) =>
-        body.url === undefined && body.headers === undefined ? 'Give url, headers or both to change.' : undefined,
+    Update: z
+      .strictObject({ name: NameSchema, url: z.optional(UrlSchema), headers: z.optional(HeadersSchema) })
+      .check(
+        rule((body: { url?: string; headers?: unknown }) =>
+          body.url === undefined && body.headers === undefined ? 'Give url, headers or both to change.' : undefined,
+        ),
       ),
-    ),
     Delete: z.strictObject({ name: NameSchema }),
   };
 }

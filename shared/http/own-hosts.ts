@@ -8,7 +8,9 @@ const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 
 export function ownHostsOf(event: HttpEvent, config: Pick<Config, 'SELF_HOSTS'>): string[] {
   const arrivedOn = event.requestContext.domainName;
-  const configured = config.SELF_HOSTS.split(',').map((host) => host.trim()).filter(Boolean);
+  const configured = config.SELF_HOSTS.split(',')
+    .map((host) => host.trim())
+    .filter(Boolean);
   const hosts = [arrivedOn, ...configured];
   const port = /^(?:127\.0\.0\.1|localhost|\[::1\]):(\d+)$/.exec(arrivedOn)?.[1];
   if (port) hosts.push(...LOOPBACK_NAMES.map((name) => `${name}:${port}`));

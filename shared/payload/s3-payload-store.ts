@@ -15,7 +15,12 @@ export class S3PayloadStore implements PayloadStore {
     const key = payloadKey(phoneNumber, notificationId);
     const { client, sdk } = await this.s3();
     await client.send(
-      new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: Buffer.from(payload, 'utf8'), ContentType: 'application/json; charset=utf-8' }),
+      new sdk.PutObjectCommand({
+        Bucket: bucket,
+        Key: key,
+        Body: Buffer.from(payload, 'utf8'),
+        ContentType: 'application/json; charset=utf-8',
+      }),
     );
     return { bucket, key };
   }

@@ -24,7 +24,11 @@ export class SqsNotificationQueue implements NotificationQueue {
 
   async enqueue(notifications: readonly Notification[]): Promise<void> {
     const bodies = await Promise.all(notifications.map((notification) => this.messageBody(notification)));
-    await sendInBatches(this.sqs, this.queueUrl, bodies.map((body, index) => ({ body, groupId: notifications[index]!.phoneNumber })));
+    await sendInBatches(
+      this.sqs,
+      this.queueUrl,
+      bodies.map((body, index) => ({ body, groupId: notifications[index]!.phoneNumber })),
+    );
   }
 
   /** The encoded message, with the payload moved to the store when the message would exceed SQS's limit. */

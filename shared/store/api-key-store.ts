@@ -35,8 +35,12 @@ export class DynamoApiKeyStore implements ApiKeyStore {
     await this.db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: this.tableName, Item: { pk: apiKeyPartition(keyHash), sk: LOOKUP_SORT_KEY, phoneNumber, keyId, createdAt } } },
-          { Put: { TableName: this.tableName, Item: { pk: phoneNumber, sk: `${API_KEY_INDEX_PREFIX}${keyId}`, keyHash, keyId, createdAt } } },
+          {
+            Put: { TableName: this.tableName, Item: { pk: apiKeyPartition(keyHash), sk: LOOKUP_SORT_KEY, phoneNumber, keyId, createdAt } },
+          },
+          {
+            Put: { TableName: this.tableName, Item: { pk: phoneNumber, sk: `${API_KEY_INDEX_PREFIX}${keyId}`, keyHash, keyId, createdAt } },
+          },
         ],
       }),
     );

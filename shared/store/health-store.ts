@@ -16,7 +16,17 @@ const CHANGE_ATTEMPTS = 20;
 const PARKED_TTL_MARGIN_SECONDS = 7 * 24 * 60 * 60;
 
 /** The health fields a transition writes; `parked` changes only by atomic additions. */
-const TRANSITION_FIELDS = ['state', 'consecutiveFailures', 'failedProbes', 'openedAt', 'nextProbeAt', 'lastStatus', 'lastError', 'lastLatencyMs', 'changedAt'] as const;
+const TRANSITION_FIELDS = [
+  'state',
+  'consecutiveFailures',
+  'failedProbes',
+  'openedAt',
+  'nextProbeAt',
+  'lastStatus',
+  'lastError',
+  'lastLatencyMs',
+  'changedAt',
+] as const;
 
 type Versioned = { health: DestinationHealth; version: number };
 
@@ -104,18 +114,20 @@ export class DynamoHealthStore implements HealthStore {
   }
 
   async countAttempt(parked: ParkedNotification): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: parkedPartition(parked.phoneNumber), sk: parkedSortKey(keyOf(parked.destination), parked.receivedAt, parked.id) },
-        UpdateExpression: 'ADD attempt :one',
-        ConditionExpression: 'attribute_exists(sk)',
-        ExpressionAttributeValues: { ':one': 1 },
-      }),
-    ).catch((error: unknown) => {
-      // Unparked meanwhile (a duplicate step delivered it): nothing left to count.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    });
+    await this.db
+      .send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: parkedPartition(parked.phoneNumber), sk: parkedSortKey(keyOf(parked.destination), parked.receivedAt, parked.id) },
+          UpdateExpression: 'ADD attempt :one',
+          ConditionExpression: 'attribute_exists(sk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        }),
+      )
+      .catch((error: unknown) => {
+        // Unparked meanwhile (a duplicate step delivered it): nothing left to count.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   }
 
   async unpark(parked: ParkedNotification): Promise<void> {
@@ -190,7 +202,13 @@ export class DynamoHealthStore implements HealthStore {
   }
 
   /** Writes a transition if nobody changed the breaker (its version), nor its park count when that is given, since the read. */
-  private async write(phoneNumber: string, destination: DestinationRef, health: DestinationHealth, version: number, parked: number | undefined): Promise<void> {
+  private async write(
+    phoneNumber: string,
+    destination: DestinationRef,
+    health: DestinationHealth,
+    version: number,
+    parked: number | undefined,
+  ): Promise<void> {
     const set = TRANSITION_FIELDS.filter((field) => health[field] !== undefined);
     const removed = TRANSITION_FIELDS.filter((field) => health[field] === undefined);
     const names = Object.fromEntries(TRANSITION_FIELDS.map((field) => [`#${field}`, field]));
@@ -247,5 +265,8 @@ function toItem(parked: ParkedNotification): Record<string, unknown> {
 
 function fromItem(item: Record<string, unknown>): ParkedNotification {
   const { pk: _pk, sk: _sk, destinationName, [tableDefinition.timeToLiveAttribute]: _ttl, ...rest } = item;
-  return { ...(rest as Omit<ParkedNotification, 'destination'>), destination: refOf(typeof destinationName === 'string' ? destinationName : undefined) };
+  return {
+    ...(rest as Omit<ParkedNotification, 'destination'>),
+    destination: refOf(typeof destinationName === 'string' ? destinationName : undefined),
+  };
 }

@@ -14,15 +14,11 @@ type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteComman
 
 const notEnabled = () =>
   new Conflict('Multiple webhooks are not enabled for this phone number; enable them with POST /multi_webhook first.');
-const alreadyEnabled = () =>
-  new Conflict('Multiple webhooks are already enabled; add destinations with PUT /multi_webhook.');
+const alreadyEnabled = () => new Conflict('Multiple webhooks are already enabled; add destinations with PUT /multi_webhook.');
 const capReached = (adding: number) =>
-  new Conflict(
-    `A phone number can have at most ${MAX_ADDITIONAL_WEBHOOKS} additional webhooks; adding ${adding} would exceed that.`,
-  );
+  new Conflict(`A phone number can have at most ${MAX_ADDITIONAL_WEBHOOKS} additional webhooks; adding ${adding} would exceed that.`);
 const duplicateName = (name: string) => new Conflict(`A webhook named "${name}" already exists for this phone number.`);
-const changeInProgress = () =>
-  new Conflict('Another change to this phone number\'s webhooks was in progress; send the request again.');
+const changeInProgress = () => new Conflict("Another change to this phone number's webhooks was in progress; send the request again.");
 const unknownName = (name: string) => new NotFound(`No webhook named "${name}" exists for this phone number (names are case-sensitive).`);
 
 export class DynamoWebhookStore implements WebhookStore {
@@ -55,7 +51,9 @@ export class DynamoWebhookStore implements WebhookStore {
       .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
       .map((item) => ({ name: String(item.sk), url: String(item.url), headers: (item.headers ?? {}) as Record<string, string> }));
     const health = Object.fromEntries(
-      items.filter((item) => String(item.sk).startsWith(HEALTH_PREFIX)).map((item) => [String(item.sk).slice(HEALTH_PREFIX.length), healthFromItem(item)]),
+      items
+        .filter((item) => String(item.sk).startsWith(HEALTH_PREFIX))
+        .map((item) => [String(item.sk).slice(HEALTH_PREFIX.length), healthFromItem(item)]),
     );
     return {
       ...(Object.keys(health).length > 0 && { health }),
@@ -126,51 +124,59 @@ export class DynamoWebhookStore implements WebhookStore {
       assignments.push('headers = :headers');
       values[':headers'] = change.headers;
     }
-    await this.transact(requestToken, [
-      {
-        ConditionCheck: {
-          TableName: this.tableName,
-          Key: this.configKey(phoneNumber),
-          ConditionExpression: 'enabled = :true',
-          ExpressionAttributeValues: { ':true': true },
+    await this.transact(
+      requestToken,
+      [
+        {
+          ConditionCheck: {
+            TableName: this.tableName,
+            Key: this.configKey(phoneNumber),
+            ConditionExpression: 'enabled = :true',
+            ExpressionAttributeValues: { ':true': true },
+          },
         },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: { pk: phoneNumber, sk: name },
-          UpdateExpression: `SET ${assignments.join(', ')}`,
-          ConditionExpression: 'attribute_exists(sk)',
-          ExpressionAttributeNames: change.url === undefined ? undefined : { '#url': 'url' },
-          ExpressionAttributeValues: values,
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: { pk: phoneNumber, sk: name },
+            UpdateExpression: `SET ${assignments.join(', ')}`,
+            ConditionExpression: 'attribute_exists(sk)',
+            ExpressionAttributeNames: change.url === undefined ? undefined : { '#url': 'url' },
+            ExpressionAttributeValues: values,
+          },
         },
-      },
-    ], (failed) => (failed[0] ? notEnabled() : unknownName(name)));
+      ],
+      (failed) => (failed[0] ? notEnabled() : unknownName(name)),
+    );
   }
 
   async remove(phoneNumber: string, name: string, requestToken?: string): Promise<void> {
-    await this.transact(requestToken, [
-      {
-        Delete: {
-          TableName: this.tableName,
-          Key: { pk: phoneNumber, sk: name },
-          ConditionExpression: 'attribute_exists(sk)',
+    await this.transact(
+      requestToken,
+      [
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: { pk: phoneNumber, sk: name },
+            ConditionExpression: 'attribute_exists(sk)',
+          },
         },
-      },
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: this.configKey(phoneNumber),
-          UpdateExpression: 'SET #count = #count - :one, updatedAt = :now',
-          ConditionExpression: '#count >= :one',
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: { ':one': 1, ':now': this.timestamp() },
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: this.configKey(phoneNumber),
+            UpdateExpression: 'SET #count = #count - :one, updatedAt = :now',
+            ConditionExpression: '#count >= :one',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':one': 1, ':now': this.timestamp() },
+          },
         },
-      },
-      // Its breaker goes with it: a webhook added later under the same name starts healthy. Its
-      // parked notifications are dropped by the drain (the destination is gone) or expire.
-      { Delete: { TableName: this.tableName, Key: { pk: phoneNumber, sk: healthSortKey(name) } } },
-    ], () => unknownName(name));
+        // Its breaker goes with it: a webhook added later under the same name starts healthy. Its
+        // parked notifications are dropped by the drain (the destination is gone) or expire.
+        { Delete: { TableName: this.tableName, Key: { pk: phoneNumber, sk: healthSortKey(name) } } },
+      ],
+      () => unknownName(name),
+    );
   }
 
   /** One transaction: the conditional count update on the config item plus a conditional put per name. */
@@ -194,35 +200,46 @@ export class DynamoWebhookStore implements WebhookStore {
       Put: {
         TableName: this.tableName,
         // createdAt keeps the order of the request among destinations added together.
-        Item: { pk: phoneNumber, sk: destination.name, url: destination.url, headers: destination.headers, createdAt: `${now}#${index}`, updatedAt: now },
+        Item: {
+          pk: phoneNumber,
+          sk: destination.name,
+          url: destination.url,
+          headers: destination.headers,
+          createdAt: `${now}#${index}`,
+          updatedAt: now,
+        },
         ConditionExpression: 'attribute_not_exists(sk)',
       },
     }));
-    await this.transact(requestToken, [
-      {
-        Update: {
-          TableName: this.tableName,
-          Key: this.configKey(phoneNumber),
-          UpdateExpression: countUpdate.UpdateExpression,
-          ConditionExpression: countUpdate.ConditionExpression,
-          ExpressionAttributeNames: { '#count': 'count' },
-          ExpressionAttributeValues: {
-            ':true': true,
-            ...countUpdate.values,
-            ':adding': destinations.length,
-            ':room': MAX_ADDITIONAL_WEBHOOKS - destinations.length,
-            ':now': now,
+    await this.transact(
+      requestToken,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: this.configKey(phoneNumber),
+            UpdateExpression: countUpdate.UpdateExpression,
+            ConditionExpression: countUpdate.ConditionExpression,
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: {
+              ':true': true,
+              ...countUpdate.values,
+              ':adding': destinations.length,
+              ':room': MAX_ADDITIONAL_WEBHOOKS - destinations.length,
+              ':now': now,
+            },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         },
+        ...puts,
+      ],
+      (failed, oldItems) => {
+        // Precedence: the enabled state, then a name clash, then the cap.
+        const stateConflict = failed[0] ? countUpdate.wrongState(oldItems[0]) : undefined;
+        const duplicate = destinations.find((_, index) => failed[index + 1]);
+        return stateConflict ?? (duplicate ? duplicateName(duplicate.name) : capReached(destinations.length));
       },
-      ...puts,
-    ], (failed, oldItems) => {
-      // Precedence: the enabled state, then a name clash, then the cap.
-      const stateConflict = failed[0] ? countUpdate.wrongState(oldItems[0]) : undefined;
-      const duplicate = destinations.find((_, index) => failed[index + 1]);
-      return stateConflict ?? (duplicate ? duplicateName(duplicate.name) : capReached(destinations.length));
-    });
+    );
   }
 
   /**
@@ -246,7 +263,10 @@ export class DynamoWebhookStore implements WebhookStore {
         throw error;
       }
       // The document client does not unmarshall items carried by the error.
-      throw explain(failed, reasons.map((reason) => (reason.Item ? unmarshall(reason.Item) : undefined)));
+      throw explain(
+        failed,
+        reasons.map((reason) => (reason.Item ? unmarshall(reason.Item) : undefined)),
+      );
     }
   }
 

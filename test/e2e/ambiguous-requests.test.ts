@@ -18,7 +18,8 @@ async function numberWith(...names: string[]): Promise<ApiClient> {
   return client;
 }
 
-const storedNames = async (client: ApiClient) => ((await client.get('/multi_webhook')).body.destinations as { name: string }[]).map(({ name }) => name).sort();
+const storedNames = async (client: ApiClient) =>
+  ((await client.get('/multi_webhook')).body.destinations as { name: string }[]).map(({ name }) => name).sort();
 
 describe('DELETE /multi_webhook', () => {
   it('refuses a name in both the query and the body, with a sentence, and deletes neither', async () => {
@@ -76,11 +77,22 @@ describe('the local API on a malformed query string', () => {
 });
 
 /** One request with the target's bytes on the request line exactly as given (fetch and http.request would escape them). */
-function rawRequest(baseUrl: string, method: string, target: Buffer, key: string): Promise<{ status: number; contentType: string; body: string }> {
+function rawRequest(
+  baseUrl: string,
+  method: string,
+  target: Buffer,
+  key: string,
+): Promise<{ status: number; contentType: string; body: string }> {
   const { hostname, port } = new URL(baseUrl);
   return new Promise((resolve, reject) => {
     const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.end(Buffer.concat([Buffer.from(`${method} `), target, Buffer.from(` HTTP/1.1\r\nHost: ${hostname}\r\nD360-API-KEY: ${key}\r\nConnection: close\r\n\r\n`)]));
+      socket.end(
+        Buffer.concat([
+          Buffer.from(`${method} `),
+          target,
+          Buffer.from(` HTTP/1.1\r\nHost: ${hostname}\r\nD360-API-KEY: ${key}\r\nConnection: close\r\n\r\n`),
+        ]),
+      );
     });
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));

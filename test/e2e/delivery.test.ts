@@ -113,7 +113,11 @@ describe('delivery', () => {
     await postNotification(stack, phoneNumber);
     await queuesSettled(stack);
     const { Items = [] } = await stack.services.clients.dynamo.send(
-      new QueryCommand({ TableName: stack.config.TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': attemptsPartition(phoneNumber) } }),
+      new QueryCommand({
+        TableName: stack.config.TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': attemptsPartition(phoneNumber) },
+      }),
     );
     expect(Items).toHaveLength(1);
     expect(Items[0]).toMatchObject({ destination: 'flaky', status: 502, attempt: 1, phoneNumber, expiresAt: expect.any(Number) });
@@ -163,14 +167,23 @@ describe('delivery', () => {
 
   it('delivers a burst of 200 notifications across two numbers to every destination exactly once', async () => {
     const numbers = await Promise.all([configureNumber(stack, sink, ['a', 'b', 'c']), configureNumber(stack, sink, ['a', 'b', 'c'])]);
-    const posted = await Promise.all(Array.from({ length: 200 }, (_, i) => postNotification(stack, numbers[i % 2]!.phoneNumber, `burst ${i}`)));
+    const posted = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => postNotification(stack, numbers[i % 2]!.phoneNumber, `burst ${i}`)),
+    );
     expect(posted.every((p) => p.status === 200)).toBe(true);
     await queuesSettled(stack, 60_000);
 
     for (const [index, { phoneNumber }] of numbers.entries()) {
-      const expected = posted.filter((_, i) => i % 2 === index).map((p) => p.body.toString()).sort();
+      const expected = posted
+        .filter((_, i) => i % 2 === index)
+        .map((p) => p.body.toString())
+        .sort();
       for (const destination of ['primary', 'a', 'b', 'c']) {
-        expect(received(sink, phoneNumber, destination).map((r) => r.body.toString()).sort()).toEqual(expected);
+        expect(
+          received(sink, phoneNumber, destination)
+            .map((r) => r.body.toString())
+            .sort(),
+        ).toEqual(expected);
       }
     }
   });

@@ -15,7 +15,11 @@ let table: Awaited<ReturnType<typeof freshTable>>;
 /** The CLI as a user runs it; no TABLE_NAME or DYNAMODB_ENDPOINT unless `env` gives them. */
 function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
   const { TABLE_NAME, DYNAMODB_ENDPOINT, LOCAL_STATE_DIR, ...inherited } = process.env;
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: options.cwd ?? PROJECT_ROOT, env: { ...inherited, ...options.env } });
+  const result = spawnSync(process.execPath, [CLI, ...args], {
+    encoding: 'utf8',
+    cwd: options.cwd ?? PROJECT_ROOT,
+    env: { ...inherited, ...options.env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -68,7 +72,9 @@ describe('multi-webhook keys', () => {
     const endpoint = `http://127.0.0.1:${await freePort()}`;
     const result = cli(['keys', 'list', '--phone', '15550001111'], { env: { TABLE_NAME: 'any', DYNAMODB_ENDPOINT: endpoint } });
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`Nothing answers at DYNAMODB_ENDPOINT=${endpoint}: start that DynamoDB, or unset DYNAMODB_ENDPOINT to use AWS.\n`);
+    expect(result.stderr).toBe(
+      `Nothing answers at DYNAMODB_ENDPOINT=${endpoint}: start that DynamoDB, or unset DYNAMODB_ENDPOINT to use AWS.\n`,
+    );
   });
 });
 
@@ -108,12 +114,19 @@ describe('multi-webhook keys against the local stack', () => {
     const result = local(['keys', 'list', '--phone', '15550001111'], elsewhere);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^No local stack is running: .*local-stack\.json is left from one that did not stop cleanly \(its process \d+ has ended\)\. Start it with `npm start`/);
+    expect(result.stderr).toMatch(
+      /^No local stack is running: .*local-stack\.json is left from one that did not stop cleanly \(its process \d+ has ended\)\. Start it with `npm start`/,
+    );
     expect(result.stderr).not.toMatch(/ECONNREFUSED/);
   });
 
   it('says no local stack is running when the process lives but its DynamoDB does not answer', async () => {
-    writeState({ pid: process.pid, apiUrl: 'http://127.0.0.1:1', dynamodbEndpoint: `http://127.0.0.1:${await freePort()}`, tableName: 'gone' });
+    writeState({
+      pid: process.pid,
+      apiUrl: 'http://127.0.0.1:1',
+      dynamodbEndpoint: `http://127.0.0.1:${await freePort()}`,
+      tableName: 'gone',
+    });
 
     const result = local(['keys', 'list', '--phone', '15550001111'], elsewhere);
 
@@ -127,6 +140,8 @@ describe('multi-webhook keys against the local stack', () => {
     const result = local(['keys', 'list', '--phone', '15550001111'], elsewhere);
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`No local stack is running (there is no ${localStackFile(stateDir)}). Start it with \`npm start\`, or set TABLE_NAME for a deployed stack.\n`);
+    expect(result.stderr).toBe(
+      `No local stack is running (there is no ${localStackFile(stateDir)}). Start it with \`npm start\`, or set TABLE_NAME for a deployed stack.\n`,
+    );
   });
 });

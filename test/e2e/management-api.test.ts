@@ -6,7 +6,11 @@ let stack: TestStack;
 let alice: ApiClient;
 let bob: ApiClient;
 
-const hook = (name: string, url = 'https://hooks.example.com/' + encodeURIComponent(name)) => ({ name, url, headers: { 'X-Token': `t-${name}` } });
+const hook = (name: string, url = 'https://hooks.example.com/' + encodeURIComponent(name)) => ({
+  name,
+  url,
+  headers: { 'X-Token': `t-${name}` },
+});
 
 beforeAll(async () => {
   stack = await startTestStack({ numbers: 2 });
@@ -17,13 +21,16 @@ afterAll(() => stack?.stop());
 /** A client for a number of its own with multiple webhooks enabled and these destinations. */
 async function enabledWith(...names: string[]): Promise<ApiClient> {
   const fresh = await startFreshNumber();
-  expect((await fresh.post('/multi_webhook', { enabled: true, ...(names.length && { destinations: names.map((n) => hook(n)) }) })).status).toBe(200);
+  expect(
+    (await fresh.post('/multi_webhook', { enabled: true, ...(names.length && { destinations: names.map((n) => hook(n)) }) })).status,
+  ).toBe(200);
   return fresh;
 }
 
 const startFreshNumber = () => freshClient(stack);
 
-const names = async (client: ApiClient) => ((await client.get('/multi_webhook')).body.destinations as { name: string }[]).map((d) => d.name);
+const names = async (client: ApiClient) =>
+  ((await client.get('/multi_webhook')).body.destinations as { name: string }[]).map((d) => d.name);
 
 describe('health', () => {
   it('answers ok without a key', async () => {
@@ -61,7 +68,10 @@ describe('primary webhook', () => {
 
   it('defaults headers to an empty object', async () => {
     const client = await startFreshNumber();
-    expect((await client.post('/v1/configs/webhook', { url: 'https://primary.example.com' })).body).toEqual({ url: 'https://primary.example.com', headers: {} });
+    expect((await client.post('/v1/configs/webhook', { url: 'https://primary.example.com' })).body).toEqual({
+      url: 'https://primary.example.com',
+      headers: {},
+    });
   });
 
   it('refuses a bad url with 400 and keeps the stored one', async () => {
@@ -107,7 +117,10 @@ describe('multi_webhook', () => {
     const client = await startFreshNumber();
     expect((await client.put('/multi_webhook', { destinations: [hook('a')] })).status).toBe(409);
     await client.post('/multi_webhook', { enabled: true });
-    expect(await client.put('/multi_webhook', { destinations: [hook('a'), hook('b')] })).toEqual({ status: 200, body: { message: 'Added 2 webhook(s).' } });
+    expect(await client.put('/multi_webhook', { destinations: [hook('a'), hook('b')] })).toEqual({
+      status: 200,
+      body: { message: 'Added 2 webhook(s).' },
+    });
     expect(await names(client)).toEqual(['a', 'b']);
   });
 
@@ -225,7 +238,10 @@ describe('refused requests', () => {
 describe('the cap under concurrency', () => {
   it('lets exactly 3 of 30 concurrent appends win, and frees exactly 3 slots after deleting them', async () => {
     const client = await enabledWith();
-    const race = () => Promise.all(Array.from({ length: 30 }, (_, i) => client.put('/multi_webhook', { destinations: [hook(`race-${Math.random()}-${i}`)] })));
+    const race = () =>
+      Promise.all(
+        Array.from({ length: 30 }, (_, i) => client.put('/multi_webhook', { destinations: [hook(`race-${Math.random()}-${i}`)] })),
+      );
 
     const first = await race();
     expect(first.filter((a) => a.status === 200)).toHaveLength(3);
@@ -252,13 +268,18 @@ describe('no delivery loops', () => {
     const client = await enabledWith('kept');
     const port = new URL(stack.apiUrl).port;
     const before = await client.snapshot();
-    for (const own of [`${stack.apiUrl}/webhooks/whatsapp`, `http://localhost:${port}/webhooks/whatsapp`, `http://127.0.0.1:${port}/multi_webhook`]) {
+    for (const own of [
+      `${stack.apiUrl}/webhooks/whatsapp`,
+      `http://localhost:${port}/webhooks/whatsapp`,
+      `http://127.0.0.1:${port}/multi_webhook`,
+    ]) {
       const answers = [
         await client.post('/v1/configs/webhook', { url: own }),
         await client.put('/multi_webhook', { destinations: [hook('loop', own)] }),
         await client.patch('/multi_webhook', { name: 'kept', url: own }),
       ];
-      for (const answer of answers) expect(answer).toEqual({ status: 400, body: { error: expect.stringMatching(/this service itself.*loop/) } });
+      for (const answer of answers)
+        expect(answer).toEqual({ status: 400, body: { error: expect.stringMatching(/this service itself.*loop/) } });
     }
     expect(await client.snapshot()).toEqual(before);
   });

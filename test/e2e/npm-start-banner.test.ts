@@ -11,7 +11,10 @@ import { waitFor } from '../helpers/wait-for.js';
 import { cleanUp, npmStart, stop, type NpmStart } from './support/npm-start.js';
 
 const run = promisify(execFile);
-const hasShellTools = await run('sh', ['-c', 'command -v curl && command -v openssl']).then(() => true, () => false);
+const hasShellTools = await run('sh', ['-c', 'command -v curl && command -v openssl']).then(
+  () => true,
+  () => false,
+);
 
 /** The commands under "Try it", continuation lines joined, comments left out. */
 function printedCommands(banner: string): string[] {
@@ -46,20 +49,26 @@ afterEach(async () => {
 afterAll(() => rmSync(elsewhere, { recursive: true, force: true }));
 
 describe.skipIf(!hasShellTools)('the banner of npm start', () => {
-  it('offers a receiver, webhooks and a signed sample that all work pasted in another folder, before and after a restart', { timeout: 90_000 }, async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'banner-state-'));
-    try {
-      // First start: a fresh number, so the clone is added by enabling; the DELETE is left for later.
-      const first = await tryEveryCommand(stateDir, { skipDelete: true });
-      expect(first.commands.some((command) => command.includes(`-X POST`) && command.includes('"enabled":true,"destinations"'))).toBe(true);
-      // Second start on the same data: the clone exists and points at the old receiver port, so it is re-pointed.
-      const second = await tryEveryCommand(stateDir, { skipDelete: false });
-      expect(second.commands.some((command) => command.includes('-X PATCH'))).toBe(true);
-      expect(second.outputs.at(-1)).toContain('Deleted webhook \\"crm\\"');
-    } finally {
-      rmSync(stateDir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'offers a receiver, webhooks and a signed sample that all work pasted in another folder, before and after a restart',
+    { timeout: 90_000 },
+    async () => {
+      const stateDir = mkdtempSync(join(tmpdir(), 'banner-state-'));
+      try {
+        // First start: a fresh number, so the clone is added by enabling; the DELETE is left for later.
+        const first = await tryEveryCommand(stateDir, { skipDelete: true });
+        expect(first.commands.some((command) => command.includes(`-X POST`) && command.includes('"enabled":true,"destinations"'))).toBe(
+          true,
+        );
+        // Second start on the same data: the clone exists and points at the old receiver port, so it is re-pointed.
+        const second = await tryEveryCommand(stateDir, { skipDelete: false });
+        expect(second.commands.some((command) => command.includes('-X PATCH'))).toBe(true);
+        expect(second.outputs.at(-1)).toContain('Deleted webhook \\"crm\\"');
+      } finally {
+        rmSync(stateDir, { recursive: true, force: true });
+      }
+    },
+  );
 
   it('in strict mode offers no loopback receiver, says so, and every command it offers works', { timeout: 60_000 }, async () => {
     started = npmStart({ DESTINATION_POLICY: 'strict' });
@@ -88,7 +97,8 @@ async function tryEveryCommand(stateDir: string, options: { skipDelete: boolean 
   await waitFor(() => answers(`http://127.0.0.1:${receiverPort}`));
 
   const outputs: string[] = [];
-  for (const command of commands.filter((text) => !(options.skipDelete && text.includes('-X DELETE')))) outputs.push(await paste(command, elsewhere));
+  for (const command of commands.filter((text) => !(options.skipDelete && text.includes('-X DELETE'))))
+    outputs.push(await paste(command, elsewhere));
 
   expect(outputs.filter((output) => output.includes('"error"'))).toEqual([]);
   expect(outputs).toContain('{"status":"queued"}');

@@ -23,21 +23,25 @@ const cases = [
   { signal: 'SIGKILL', to: 'npm', says: 'ended: stopping the local stack...' },
 ] as const;
 
-it.for(cases)('stops the API, delivery and DynamoDB Local and removes the state file on $signal to $to', { timeout: 60_000 }, async ({ signal, to, says }) => {
-  run = npmStart();
-  const { state } = await run.ready;
-  expect(state.pid).not.toBe(run.npm.pid);
-  expect([await answers(state.apiUrl), await answers(state.dynamodbEndpoint)]).toEqual([true, true]);
+it.for(cases)(
+  'stops the API, delivery and DynamoDB Local and removes the state file on $signal to $to',
+  { timeout: 60_000 },
+  async ({ signal, to, says }) => {
+    run = npmStart();
+    const { state } = await run.ready;
+    expect(state.pid).not.toBe(run.npm.pid);
+    expect([await answers(state.apiUrl), await answers(state.dynamodbEndpoint)]).toEqual([true, true]);
 
-  process.kill(to === 'npm' ? run.npm.pid! : to === 'the process group' ? -run.npm.pid! : state.pid, signal);
+    process.kill(to === 'npm' ? run.npm.pid! : to === 'the process group' ? -run.npm.pid! : state.pid, signal);
 
-  await run.exited;
-  await waitFor(() => !isAlive(state.pid), { timeoutMs: 20_000 });
-  expect(await answers(state.apiUrl)).toBe(false);
-  // DynamoDB Local is a Java child process: its port closes only when it has exited.
-  expect(await answers(state.dynamodbEndpoint)).toBe(false);
-  expect(existsSync(localStackFile(run.stateDir))).toBe(false);
-  expect(run.stdout()).toContain(says);
-  // One request to stop, however many copies of the signal arrived: the stop was not cut short.
-  expect(run.stdout()).not.toContain('again: exiting without waiting');
-});
+    await run.exited;
+    await waitFor(() => !isAlive(state.pid), { timeoutMs: 20_000 });
+    expect(await answers(state.apiUrl)).toBe(false);
+    // DynamoDB Local is a Java child process: its port closes only when it has exited.
+    expect(await answers(state.dynamodbEndpoint)).toBe(false);
+    expect(existsSync(localStackFile(run.stateDir))).toBe(false);
+    expect(run.stdout()).toContain(says);
+    // One request to stop, however many copies of the signal arrived: the stop was not cut short.
+    expect(run.stdout()).not.toContain('again: exiting without waiting');
+  },
+);

@@ -14,7 +14,10 @@ const failing = new Set<string>();
 
 beforeAll(async () => {
   // A 3-second retry window, so giving up is quick.
-  [stack, sink] = await Promise.all([startTestStack({ numbers: 0, env: { RETRY_BASE_SECONDS: '1', RETRY_MAX_AGE_SECONDS: '3' } }), startSink()]);
+  [stack, sink] = await Promise.all([
+    startTestStack({ numbers: 0, env: { RETRY_BASE_SECONDS: '1', RETRY_MAX_AGE_SECONDS: '3' } }),
+    startSink(),
+  ]);
   sink.replyByDefault((request) => (failing.has(request.path) ? { status: 500 } : { status: 200 }));
   sqs = sqsTestClient();
 });
@@ -27,7 +30,9 @@ afterAll(async () => {
 async function firstDeadLetter(queueUrl: string): Promise<{ body: string; reason?: string }> {
   return waitFor(
     async () => {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 1, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }),
+      );
       const [message] = Messages;
       return message && { body: message.Body!, reason: message.MessageAttributes?.reason?.StringValue };
     },
@@ -39,7 +44,12 @@ describe('the notifications queue door', () => {
   it("delivers a producer's message with its id as webhook-id", async () => {
     const { phoneNumber } = await configureNumber(stack, sink, ['a']);
     const payload = JSON.stringify({ hello: 'from a producer' });
-    await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL, MessageBody: JSON.stringify({ phoneNumber, payload, id: 'producer-42' }) }));
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL,
+        MessageBody: JSON.stringify({ phoneNumber, payload, id: 'producer-42' }),
+      }),
+    );
     await queuesSettled(stack);
     for (const destination of ['primary', 'a']) {
       const [copy] = received(sink, phoneNumber, destination);

@@ -12,7 +12,10 @@ import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { startSink, type Sink } from '../helpers/sink-server.js';
 
 const run = promisify(execFile);
-const hasShellTools = await run('sh', ['-c', 'command -v curl && command -v openssl']).then(() => true, () => false);
+const hasShellTools = await run('sh', ['-c', 'command -v curl && command -v openssl']).then(
+  () => true,
+  () => false,
+);
 
 let stack: TestStack;
 let sink: Sink;
@@ -31,19 +34,26 @@ afterAll(async () => {
   rmSync(elsewhere, { recursive: true, force: true });
 });
 
-it.skipIf(!hasShellTools)('delivers the printed, signed sample pasted in another folder to the primary and then to the clone, byte for byte', async () => {
-  const [client] = stack.clients;
-  expect((await client!.post('/v1/configs/webhook', { url: `${sink.url}/primary` })).status).toBe(200);
-  expect((await client!.post('/multi_webhook', { enabled: true, destinations: [{ name: 'crm', url: `${sink.url}/crm` }] })).status).toBe(200);
-  const bodyFile = writeSampleNotification(dir, client!.phoneNumber);
-  const appSecret = stack.config.WHATSAPP_APP_SECRET!;
+it.skipIf(!hasShellTools)(
+  'delivers the printed, signed sample pasted in another folder to the primary and then to the clone, byte for byte',
+  async () => {
+    const [client] = stack.clients;
+    expect((await client!.post('/v1/configs/webhook', { url: `${sink.url}/primary` })).status).toBe(200);
+    expect((await client!.post('/multi_webhook', { enabled: true, destinations: [{ name: 'crm', url: `${sink.url}/crm` }] })).status).toBe(
+      200,
+    );
+    const bodyFile = writeSampleNotification(dir, client!.phoneNumber);
+    const appSecret = stack.config.WHATSAPP_APP_SECRET!;
 
-  const { stdout } = await run('sh', ['-c', signedPostCommand({ ingestUrl: `${stack.apiUrl}/webhooks/whatsapp`, bodyFile, appSecret })], { cwd: elsewhere });
+    const { stdout } = await run('sh', ['-c', signedPostCommand({ ingestUrl: `${stack.apiUrl}/webhooks/whatsapp`, bodyFile, appSecret })], {
+      cwd: elsewhere,
+    });
 
-  expect(JSON.parse(stdout)).toEqual({ status: 'queued' });
-  const [primary, clone] = await sink.waitForRequests(2, 15_000);
-  const body = readFileSync(bodyFile);
-  expect([primary!.path, clone!.path]).toEqual(['/primary', '/crm']);
-  expect(primary!.body.equals(body) && clone!.body.equals(body)).toBe(true);
-  expect(primary!.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`);
-});
+    expect(JSON.parse(stdout)).toEqual({ status: 'queued' });
+    const [primary, clone] = await sink.waitForRequests(2, 15_000);
+    const body = readFileSync(bodyFile);
+    expect([primary!.path, clone!.path]).toEqual(['/primary', '/crm']);
+    expect(primary!.body.equals(body) && clone!.body.equals(body)).toBe(true);
+    expect(primary!.headers['x-hub-signature-256']).toBe(`sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}`);
+  },
+);

@@ -11,19 +11,35 @@ export interface Configured {
 }
 
 /** A fresh number whose primary is `<sink>/primary` and whose clones are `<sink>/<name>`. */
-export async function configureNumber(stack: TestStack, sink: Sink, clones: string[], options: { enabled?: boolean; primary?: boolean } = {}): Promise<Configured> {
+export async function configureNumber(
+  stack: TestStack,
+  sink: Sink,
+  clones: string[],
+  options: { enabled?: boolean; primary?: boolean } = {},
+): Promise<Configured> {
   const client = await freshClient(stack);
   if (options.primary !== false) {
-    await expectOk(client.post('/v1/configs/webhook', { url: `${sink.url}/${client.phoneNumber}/primary`, headers: { 'X-Primary-Token': 'p-secret' } }));
+    await expectOk(
+      client.post('/v1/configs/webhook', { url: `${sink.url}/${client.phoneNumber}/primary`, headers: { 'X-Primary-Token': 'p-secret' } }),
+    );
   }
-  const destinations = clones.map((name) => ({ name, url: `${sink.url}/${client.phoneNumber}/${encodeURIComponent(name)}`, headers: { 'X-Clone': name } }));
+  const destinations = clones.map((name) => ({
+    name,
+    url: `${sink.url}/${client.phoneNumber}/${encodeURIComponent(name)}`,
+    headers: { 'X-Clone': name },
+  }));
   await expectOk(client.post('/multi_webhook', { enabled: true, ...(destinations.length > 0 && { destinations }) }));
   if (options.enabled === false) await expectOk(client.post('/multi_webhook', { enabled: false }));
   return { client, phoneNumber: client.phoneNumber };
 }
 
 /** Posts a signed notification to the ingest route; returns the status and the exact body sent. */
-export async function postNotification(stack: TestStack, phoneNumber: string, text = 'hello', signature?: string): Promise<{ status: number; body: Buffer }> {
+export async function postNotification(
+  stack: TestStack,
+  phoneNumber: string,
+  text = 'hello',
+  signature?: string,
+): Promise<{ status: number; body: Buffer }> {
   const body = notificationBody([{ phone: phoneNumber, text }]);
   const response = await fetch(`${stack.apiUrl}/webhooks/whatsapp`, {
     method: 'POST',

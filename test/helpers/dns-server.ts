@@ -101,7 +101,11 @@ function response(query: Buffer, question: ParsedQuestion, answer: string[] | un
   if (answer === undefined) return Buffer.concat([header(query, RCODE_NXDOMAIN, 1, 0), query.subarray(HEADER_BYTES, question.end)]);
   // A name with addresses of the other family only answers this type with no records (NODATA).
   const records = answer.filter((address) => (question.type === TYPE_A ? isIPv4(address) : question.type === TYPE_AAAA && isIPv6(address)));
-  return Buffer.concat([header(query, 0, 1, records.length), query.subarray(HEADER_BYTES, question.end), ...records.map((address) => record(question.type, address))]);
+  return Buffer.concat([
+    header(query, 0, 1, records.length),
+    query.subarray(HEADER_BYTES, question.end),
+    ...records.map((address) => record(question.type, address)),
+  ]);
 }
 
 /** One answer record; its name is a pointer to the question's name at offset 12. */

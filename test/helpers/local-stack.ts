@@ -11,7 +11,9 @@ export interface TestStack extends LocalStack {
 }
 
 /** The stack's own options go to it as they are. */
-export async function startTestStack(options: { numbers?: number; env?: Record<string, string> } & Omit<LocalStackOptions, 'env' | 'port'> = {}): Promise<TestStack> {
+export async function startTestStack(
+  options: { numbers?: number; env?: Record<string, string> } & Omit<LocalStackOptions, 'env' | 'port'> = {},
+): Promise<TestStack> {
   const { numbers, env, ...stackOptions } = options;
   const keys = Array.from({ length: numbers ?? 2 }, () => ({ phoneNumber: freshPhoneNumber(), key: `test-key-${randomUUID()}` }));
   const stack = await startLocalStack({

@@ -129,13 +129,16 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     handle(req, res).catch(() => res.destroy()); // the client went away mid-answer: nothing to record
   };
   const server = options.tls
-    ? createHttpsServer({
-        ...options.tls,
-        SNICallback: (name, done) => {
-          servernames.push(name);
-          done(null, undefined); // keep the default certificate
+    ? createHttpsServer(
+        {
+          ...options.tls,
+          SNICallback: (name, done) => {
+            servernames.push(name);
+            done(null, undefined); // keep the default certificate
+          },
         },
-      }, listener)
+        listener,
+      )
     : createHttpServer(listener);
 
   server.on('connection', (socket: Socket) => {

@@ -22,7 +22,10 @@ export async function holdThreadPool(): Promise<HeldThreadPool> {
   const dir = mkdtempSync(join(tmpdir(), 'held-pool-'));
   const fifo = join(dir, 'fifo');
   execFileSync('mkfifo', [fifo]);
-  const readers = Array.from({ length: threads }, () => new Promise<number>((resolve, reject) => open(fifo, 'r', (error, fd) => (error ? reject(error) : resolve(fd)))));
+  const readers = Array.from(
+    { length: threads },
+    () => new Promise<number>((resolve, reject) => open(fifo, 'r', (error, fd) => (error ? reject(error) : resolve(fd)))),
+  );
   let probeRan = false;
   const probe = access(dir).then(() => void (probeRan = true));
   return {

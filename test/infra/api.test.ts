@@ -30,7 +30,11 @@ function apiRoutes() {
 
 describe('HTTP API', () => {
   it('serves exactly the routes of the route table', () => {
-    expect(apiRoutes().map((r) => r.RouteKey).sort()).toEqual(routes.map(routeKey).sort());
+    expect(
+      apiRoutes()
+        .map((r) => r.RouteKey)
+        .sort(),
+    ).toEqual(routes.map(routeKey).sort());
   });
 
   it('serves every route of the external contract', () => {
@@ -83,7 +87,12 @@ describe('HTTP API', () => {
     const [stage] = Object.values(resources(fixture.template, 'AWS::ApiGatewayV2::Stage'));
     expect(stage!.Properties).toMatchObject({ StageName: '$default', AutoDeploy: true });
     const format = JSON.parse(stage!.Properties.AccessLogSettings.Format as string) as Record<string, string>;
-    expect(format).toMatchObject({ requestId: '$context.requestId', apiId: '$context.apiId', routeKey: '$context.routeKey', status: '$context.status' });
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      apiId: '$context.apiId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+    });
     const logGroupId = stage!.Properties.AccessLogSettings.DestinationArn['Fn::GetAtt'][0] as string;
     expect(resources(fixture.template, 'AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(30);
   });

@@ -70,7 +70,9 @@ describe('cdk-nag AwsSolutions', () => {
     const rawFindings = raw.validateScope(full.app).violations;
     for (const { path, rule } of acknowledgments(full.app)) {
       const silenced = rawFindings.some(
-        (v) => v.ruleName === rule && v.violatingResources.some((r) => r.constructPath === path || (r.constructPath ?? '').startsWith(`${path}/`)),
+        (v) =>
+          v.ruleName === rule &&
+          v.violatingResources.some((r) => r.constructPath === path || (r.constructPath ?? '').startsWith(`${path}/`)),
       );
       expect(silenced, `${path} ${rule}`).toBe(true);
     }

@@ -66,10 +66,20 @@ describe('functions', () => {
         WHATSAPP_APP_SECRET_PARAMETER: '/multi-webhook/whatsapp-app-secret',
         WHATSAPP_VERIFY_TOKEN_PARAMETER: '/multi-webhook/whatsapp-verify-token',
       });
-      for (const name of ['TABLE_NAME', 'NOTIFICATIONS_QUEUE_URL', 'RETRIES_QUEUE_URL', 'NOTIFICATIONS_DLQ_URL', 'RETRIES_DLQ_URL', 'PAYLOAD_BUCKET']) {
+      for (const name of [
+        'TABLE_NAME',
+        'NOTIFICATIONS_QUEUE_URL',
+        'RETRIES_QUEUE_URL',
+        'NOTIFICATIONS_DLQ_URL',
+        'RETRIES_DLQ_URL',
+        'PAYLOAD_BUCKET',
+      ]) {
         expect(variables[name], `${handler} ${name}`).toHaveProperty('Ref');
       }
-      expect(Object.keys(variables).filter((name) => /^WHATSAPP_(APP_SECRET|VERIFY_TOKEN)$/.test(name)), handler).toEqual([]);
+      expect(
+        Object.keys(variables).filter((name) => /^WHATSAPP_(APP_SECRET|VERIFY_TOKEN)$/.test(name)),
+        handler,
+      ).toEqual([]);
     }
   });
 

@@ -17,14 +17,17 @@ describe('alarms', () => {
   it('fire when either dead-letter queue holds a message', () => {
     const { notifications, retries } = fixture.stack.queues;
     for (const dlq of [notifications.deadLetterQueue, retries.deadLetterQueue]) {
-      const alarm = alarms(fixture).find((a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && refersTo(a.Dimensions, logicalId(dlq)));
+      const alarm = alarms(fixture).find(
+        (a) => a.MetricName === 'ApproximateNumberOfMessagesVisible' && refersTo(a.Dimensions, logicalId(dlq)),
+      );
       expect(alarm).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, Statistic: 'Maximum' });
     }
   });
 
   it('fire when the oldest notification waits too long', () => {
     const alarm = alarms(fixture).find(
-      (a) => a.MetricName === 'ApproximateAgeOfOldestMessage' && refersTo(a.Dimensions, logicalId(fixture.stack.queues.notifications.queue)),
+      (a) =>
+        a.MetricName === 'ApproximateAgeOfOldestMessage' && refersTo(a.Dimensions, logicalId(fixture.stack.queues.notifications.queue)),
     );
     expect(alarm).toMatchObject({ Threshold: 900, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
   });
@@ -32,7 +35,9 @@ describe('alarms', () => {
   it('fire when either queue holds half of the in-flight ceiling of SQS', () => {
     const { notifications, retries } = fixture.stack.queues;
     for (const queue of [notifications.queue, retries.queue]) {
-      const alarm = alarms(fixture).find((a) => a.MetricName === 'ApproximateNumberOfMessagesNotVisible' && refersTo(a.Dimensions, logicalId(queue)));
+      const alarm = alarms(fixture).find(
+        (a) => a.MetricName === 'ApproximateNumberOfMessagesNotVisible' && refersTo(a.Dimensions, logicalId(queue)),
+      );
       expect(alarm).toMatchObject({ Threshold: 60_000, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Statistic: 'Maximum' });
     }
   });
@@ -53,14 +58,24 @@ describe('alarms', () => {
     expect(parked!.MetricTransformations[0].MetricValue).toBe('$.oldestParkedAgeSeconds');
     const deliveryLogs = fixture.stack.getLogicalId(fixture.stack.delivery.worker.logGroup.node.defaultChild as CfnResource);
     for (const filter of [opened, parked]) expect(filter!.LogGroupName).toEqual({ Ref: deliveryLogs });
-    expect(alarms(fixture).find((a) => a.MetricName === 'BreakersOpened')).toMatchObject({ Namespace: 'MultiWebhook', Threshold: 1, Statistic: 'Sum' });
-    expect(alarms(fixture).find((a) => a.MetricName === 'OldestParkedAgeSeconds')).toMatchObject({ Namespace: 'MultiWebhook', Threshold: 3600, Statistic: 'Maximum' });
+    expect(alarms(fixture).find((a) => a.MetricName === 'BreakersOpened')).toMatchObject({
+      Namespace: 'MultiWebhook',
+      Threshold: 1,
+      Statistic: 'Sum',
+    });
+    expect(alarms(fixture).find((a) => a.MetricName === 'OldestParkedAgeSeconds')).toMatchObject({
+      Namespace: 'MultiWebhook',
+      Threshold: 3600,
+      Statistic: 'Maximum',
+    });
   });
 
   it('fire on the rate of API 5xx answers, not their count', () => {
     const alarm = alarms(fixture).find((a) => JSON.stringify(a.Metrics ?? []).includes('"5xx"'));
     expect(alarm).toBeDefined();
-    expect(alarm!.Metrics.find((m: { Expression?: string }) => m.Expression)?.Expression).toBe('IF(requests > 0, 100 * errors / requests, 0)');
+    expect(alarm!.Metrics.find((m: { Expression?: string }) => m.Expression)?.Expression).toBe(
+      'IF(requests > 0, 100 * errors / requests, 0)',
+    );
     expect(alarm).toMatchObject({ Threshold: 5, EvaluationPeriods: 3, DatapointsToAlarm: 2 });
   });
 
@@ -78,8 +93,15 @@ describe('alarms', () => {
       expect(byName(name).MetricTransformations[0].Dimensions, name).toEqual([{ Key: 'ApiId', Value: '$.apiId' }]);
     }
     const alarm = alarms(fixture).find((a) => JSON.stringify(a.Metrics ?? []).includes('"IngestRejected"'))!;
-    expect(alarm.Metrics.find((m: { Expression?: string }) => m.Expression)?.Expression).toBe('IF(requests >= 20, 100 * FILL(rejected, 0) / requests, 0)');
-    expect(alarm).toMatchObject({ Threshold: 10, EvaluationPeriods: 3, DatapointsToAlarm: 2, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarm.Metrics.find((m: { Expression?: string }) => m.Expression)?.Expression).toBe(
+      'IF(requests >= 20, 100 * FILL(rejected, 0) / requests, 0)',
+    );
+    expect(alarm).toMatchObject({
+      Threshold: 10,
+      EvaluationPeriods: 3,
+      DatapointsToAlarm: 2,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
     const apiId = logicalId(fixture.stack.api.api);
     for (const metric of alarm.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat)) {
       expect(metric.MetricStat.Metric.Dimensions).toEqual([{ Name: 'ApiId', Value: { Ref: apiId } }]);
@@ -87,19 +109,32 @@ describe('alarms', () => {
   });
 
   it("fire on any 429 API Gateway gives ingest, and on any throttle of the ingest function's reserved concurrency", () => {
-    expect(alarms(fixture).find((a) => a.MetricName === 'IngestThrottled')).toMatchObject({ Namespace: 'MultiWebhook', Threshold: 1, Statistic: 'Sum' });
+    expect(alarms(fixture).find((a) => a.MetricName === 'IngestThrottled')).toMatchObject({
+      Namespace: 'MultiWebhook',
+      Threshold: 1,
+      Statistic: 'Sum',
+    });
     const ingestId = functionIds(fixture).get('whatsapp-ingest')!;
     const throttles = alarms(fixture).find((a) => a.MetricName === 'Throttles' && refersTo(a.Dimensions, ingestId));
-    expect(throttles).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1, Statistic: 'Sum', ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(throttles).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      Threshold: 1,
+      Statistic: 'Sum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   it("refuse to deploy a retained stage that would page nobody (cdk.json's alarms=required-at-deploy): a rule that fails with the sentence", () => {
     expect(alarms(fixture).every((a) => a.AlarmActions === undefined)).toBe(true);
     fixture.template.resourceCountIs('AWS::SNS::Topic', 0);
     const rules = fixture.template.toJSON().Rules as Record<string, { Assertions: { Assert: unknown; AssertDescription: string }[] }>;
-    const [rule] = Object.entries(rules).filter(([id]) => id !== 'CheckBootstrapVersion').map(([, r]) => r);
+    const [rule] = Object.entries(rules)
+      .filter(([id]) => id !== 'CheckBootstrapVersion')
+      .map(([, r]) => r);
     // CloudFormation evaluates rules before it touches any resource; the region is never this string.
-    expect(rule!.Assertions).toEqual([{ Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'alarms-need-a-target'] }, AssertDescription: ALARMS_NEED_A_TARGET }]);
+    expect(rule!.Assertions).toEqual([
+      { Assert: { 'Fn::Equals': [{ Ref: 'AWS::Region' }, 'alarms-need-a-target'] }, AssertDescription: ALARMS_NEED_A_TARGET },
+    ]);
   });
 
   it('deploy without that rule when the stage has a target, is acknowledged with alarms=none, or is a throwaway one', () => {
@@ -113,7 +148,7 @@ describe('alarms', () => {
     }
   });
 
-  it('notify a new topic when alarmEmail is set, which only this account\'s alarms may publish to', () => {
+  it("notify a new topic when alarmEmail is set, which only this account's alarms may publish to", () => {
     const withEmail = buildStack({ context: { alarmEmail: 'ops@example.com' } });
     try {
       const [topicId] = Object.keys(resources(withEmail.template, 'AWS::SNS::Topic'));
@@ -133,12 +168,21 @@ describe('alarms', () => {
           // Only this account's alarms may publish: no other account's CloudWatch can use the topic.
           Condition: {
             StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-            ArnLike: { 'aws:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*']] } },
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Join': [
+                  '',
+                  ['arn:', { Ref: 'AWS::Partition' }, ':cloudwatch:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':alarm:*'],
+                ],
+              },
+            },
           },
         }),
       );
       expect(statements.filter((statement) => statement.Effect === 'Allow')).toHaveLength(1);
-      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+      expect(statements).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
     } finally {
       withEmail.cleanup();
     }

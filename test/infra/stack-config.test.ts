@@ -14,7 +14,13 @@ function configWith(context: Record<string, unknown>) {
 
 describe('stack configuration from CDK context', () => {
   it('uses the documented defaults when no context is given but the acknowledgment of alarms without a target', () => {
-    expect(configWith({})).toEqual({ ...defaultStackConfig, alarms: 'none', alarmEmail: undefined, alarmTopicArn: undefined, parametersKmsKeyArn: undefined });
+    expect(configWith({})).toEqual({
+      ...defaultStackConfig,
+      alarms: 'none',
+      alarmEmail: undefined,
+      alarmTopicArn: undefined,
+      parametersKmsKeyArn: undefined,
+    });
   });
 
   it('retains data by default and destroys it only when asked', () => {
@@ -55,7 +61,9 @@ describe('stack configuration from CDK context', () => {
   });
 
   it('refuses the replaced stage-wide throttle options with a sentence naming their successors', () => {
-    expect(() => configWith({ apiThrottleRateLimit: 100 })).toThrow(/apiThrottleRateLimit was replaced by limits per route: remove it and set ingestThrottleRateLimit/);
+    expect(() => configWith({ apiThrottleRateLimit: 100 })).toThrow(
+      /apiThrottleRateLimit was replaced by limits per route: remove it and set ingestThrottleRateLimit/,
+    );
   });
 
   it('reserves concurrency for ingest by default, reserves none with "off", and refuses 0, which would stop ingest', () => {
@@ -94,7 +102,9 @@ describe('stack configuration from CDK context', () => {
 
   it('refuses an alarm topic that is not an SNS topic ARN', () => {
     expect(() => exactly({ alarmTopicArn: 'arn:aws:sqs:eu-west-1:123456789012:queue' })).toThrow(/alarmTopicArn/);
-    expect(exactly({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }).alarmTopicArn).toBe('arn:aws:sns:eu-west-1:123456789012:ops');
+    expect(exactly({ alarmTopicArn: 'arn:aws:sns:eu-west-1:123456789012:ops' }).alarmTopicArn).toBe(
+      'arn:aws:sns:eu-west-1:123456789012:ops',
+    );
   });
 
   it('refuses a parameter name SSM would not accept', () => {

@@ -22,8 +22,13 @@ let synth: Synthesized;
 beforeAll(async () => {
   const outdir = mkdtempSync(join(tmpdir(), 'multi-webhook-synth-'));
   const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: 'true', CDK_DISABLE_VERSION_CHECK: '1' };
-  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION']) delete env[name];
-  await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--output', outdir], { cwd: repositoryRoot, env, maxBuffer: 16 * 1024 * 1024 });
+  for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION'])
+    delete env[name];
+  await promisify(execFile)('npx', ['cdk', 'synth', '--quiet', '--output', outdir], {
+    cwd: repositoryRoot,
+    env,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   const templateFile = readdirSync(outdir).find((file) => file.endsWith('.template.json'))!;
   synth = { outdir, template: JSON.parse(readFileSync(join(outdir, templateFile), 'utf8')) };
 }, 240_000);
@@ -63,7 +68,10 @@ describe('cdk synth', () => {
       expect(code, handler).toContain('//# sourceMappingURL=index.mjs.map');
       // The SDK stays an import of the runtime's copy: "@aws-sdk/..." appears only as an import specifier.
       const mentions = code.match(/.{0,7}"@aws-sdk\//g) ?? [];
-      expect(mentions.filter((m) => !/(from|import\()\s*"@aws-sdk\/$/.test(m)), handler).toEqual([]);
+      expect(
+        mentions.filter((m) => !/(from|import\()\s*"@aws-sdk\/$/.test(m)),
+        handler,
+      ).toEqual([]);
       const bytes = statSync(join(dir, 'index.mjs')).size;
       expect(bytes, handler).toBeLessThan(MAX_BUNDLE_BYTES);
       sizes[handler] = `${(bytes / 1024).toFixed(1)} KB`;

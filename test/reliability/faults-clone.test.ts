@@ -6,7 +6,12 @@ import { configureNumber, postNotification, queuesSettled, received } from '../h
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { deadLetterReader, failedAttempts } from './fault-support/observations.js';
-import { expectNoCloneBeforePrimary200, expectOneNotification, startScriptedSink, type ScriptedSink } from './fault-support/scripted-sink.js';
+import {
+  expectNoCloneBeforePrimary200,
+  expectOneNotification,
+  startScriptedSink,
+  type ScriptedSink,
+} from './fault-support/scripted-sink.js';
 
 const POLICY: RetryPolicy = { baseSeconds: 1, maxAgeSeconds: 3 };
 const DELIVERY_TIMEOUT_MS = 1000;
@@ -19,7 +24,11 @@ beforeAll(async () => {
   [stack, sink] = await Promise.all([
     startTestStack({
       numbers: 0,
-      env: { RETRY_BASE_SECONDS: String(POLICY.baseSeconds), RETRY_MAX_AGE_SECONDS: String(POLICY.maxAgeSeconds), DELIVERY_TIMEOUT_MS: String(DELIVERY_TIMEOUT_MS) },
+      env: {
+        RETRY_BASE_SECONDS: String(POLICY.baseSeconds),
+        RETRY_MAX_AGE_SECONDS: String(POLICY.maxAgeSeconds),
+        DELIVERY_TIMEOUT_MS: String(DELIVERY_TIMEOUT_MS),
+      },
     }),
     startScriptedSink(),
   ]);
@@ -52,9 +61,16 @@ describe.concurrent('faults of an additional webhook', () => {
     const healthy = await configureNumber(stack, sink, ['a', 'b', 'c']);
     sink.answerAlways(failing.phoneNumber, 'down', { status: 500 });
     const posted = await Promise.all(
-      [1, 2, 3].flatMap((i) => [postNotification(stack, failing.phoneNumber, `down ${i}`), postNotification(stack, healthy.phoneNumber, `healthy ${i}`)]),
+      [1, 2, 3].flatMap((i) => [
+        postNotification(stack, failing.phoneNumber, `down ${i}`),
+        postNotification(stack, healthy.phoneNumber, `healthy ${i}`),
+      ]),
     );
-    const sentTo = (phoneNumber: string) => posted.filter((p) => p.body.includes(phoneNumber)).map((p) => p.body.toString()).sort();
+    const sentTo = (phoneNumber: string) =>
+      posted
+        .filter((p) => p.body.includes(phoneNumber))
+        .map((p) => p.body.toString())
+        .sort();
 
     const deadLetters = await waitFor(
       async () => {
@@ -67,10 +83,18 @@ describe.concurrent('faults of an additional webhook', () => {
 
     // Nothing else was touched: every other destination received every notification exactly once.
     for (const destination of ['primary', 'b', 'c']) {
-      expect(received(sink, failing.phoneNumber, destination).map((r) => r.body.toString()).sort()).toEqual(sentTo(failing.phoneNumber));
+      expect(
+        received(sink, failing.phoneNumber, destination)
+          .map((r) => r.body.toString())
+          .sort(),
+      ).toEqual(sentTo(failing.phoneNumber));
     }
     for (const destination of ['primary', 'a', 'b', 'c']) {
-      expect(received(sink, healthy.phoneNumber, destination).map((r) => r.body.toString()).sort()).toEqual(sentTo(healthy.phoneNumber));
+      expect(
+        received(sink, healthy.phoneNumber, destination)
+          .map((r) => r.body.toString())
+          .sort(),
+      ).toEqual(sentTo(healthy.phoneNumber));
     }
     expectNoCloneBeforePrimary200(sink, failing.phoneNumber, ['down', 'b', 'c']);
 
@@ -92,7 +116,10 @@ describe.concurrent('faults of an additional webhook', () => {
       // Dead-lettered after its last attempt (which then names no next one), or parked behind the open
       // breaker and dead-lettered when its window ended before the next probe.
       const deadLetter = deadLetters.find((d) => d.body.id === id)!;
-      expect(deadLetter).toMatchObject({ body: { destination: 'down' }, reason: expect.stringMatching(new RegExp(`^down (still failing|parked past its retry window) after ${copies.length} attempts`)) });
+      expect(deadLetter).toMatchObject({
+        body: { destination: 'down' },
+        reason: expect.stringMatching(new RegExp(`^down (still failing|parked past its retry window) after ${copies.length} attempts`)),
+      });
       if (deadLetter.reason!.includes('still failing')) expect(recorded.at(-1)!.nextAttemptAt).toBeUndefined();
     }
   });
@@ -109,9 +136,7 @@ describe.concurrent('faults of an additional webhook', () => {
     expect(slow).toHaveLength(2);
     expectOneNotification(slow, body);
     expect(slow[0]!.headers['webhook-id']).toBe(received(sink, phoneNumber, 'primary')[0]!.headers['webhook-id']);
-    expect((await failedAttempts(stack, phoneNumber)).map((f) => [f.destination, f.error, f.attempt])).toEqual([
-      ['slow', 'timeout', 1],
-    ]);
+    expect((await failedAttempts(stack, phoneNumber)).map((f) => [f.destination, f.error, f.attempt])).toEqual([['slow', 'timeout', 1]]);
     expect((await retriesDeadLetters.read()).filter((d) => d.body.phoneNumber === phoneNumber)).toEqual([]);
   });
 

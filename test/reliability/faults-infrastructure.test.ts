@@ -8,7 +8,12 @@ import { configureNumber, postNotification, queuesSettled, received } from '../h
 import { sqsTestClient } from '../helpers/fresh-queues.js';
 import { notificationBody, sign } from '../helpers/whatsapp.js';
 import { startFaultStack, type FaultStack } from './fault-support/fault-stack.js';
-import { expectNoCloneBeforePrimary200, expectOneNotification, startScriptedSink, type ScriptedSink } from './fault-support/scripted-sink.js';
+import {
+  expectNoCloneBeforePrimary200,
+  expectOneNotification,
+  startScriptedSink,
+  type ScriptedSink,
+} from './fault-support/scripted-sink.js';
 import { injectFault, sqsInternalError, type InjectedFault } from './fault-support/sdk-faults.js';
 
 // Sequential, unlike the other fault files: a crash or a held-up invocation affects every record of its
@@ -67,7 +72,11 @@ function expectNothingLost(phoneNumber: string, bodies: readonly Buffer[], desti
       expect(copies.some((copy) => sink.answerOf(copy) === 200)).toBe(true);
     }
   }
-  expectNoCloneBeforePrimary200(sink, phoneNumber, destinations.filter((d) => d !== 'primary'));
+  expectNoCloneBeforePrimary200(
+    sink,
+    phoneNumber,
+    destinations.filter((d) => d !== 'primary'),
+  );
 }
 
 /** The documented duplicate: the primary and every clone received the same notification twice. */
@@ -87,7 +96,9 @@ describe('the delivery function crashing after the primary answered 200', () => 
     await queuesSettled(stack);
 
     expectEveryDestinationTwice(phoneNumber, body);
-    expect(received(sink, phoneNumber, 'a')[0]!.headers['webhook-id']).toBe(received(sink, phoneNumber, 'primary')[0]!.headers['webhook-id']);
+    expect(received(sink, phoneNumber, 'a')[0]!.headers['webhook-id']).toBe(
+      received(sink, phoneNumber, 'primary')[0]!.headers['webhook-id'],
+    );
     expectNoCloneBeforePrimary200(sink, phoneNumber, CLONES);
     expect(stack.pollerReports).toContain('the handler failed; the whole batch will be received again');
   });
@@ -102,7 +113,8 @@ describe('the delivery function crashing after the primary answered 200', () => 
     for (const [index, phoneNumber] of phoneNumbers.entries()) {
       const bodies = posted.filter((_, i) => i % 2 === index).map((p) => p.body);
       expectNothingLost(phoneNumber, bodies);
-      for (const body of bodies) expect(received(sink, phoneNumber, 'primary').filter((r) => r.body.equals(body)).length).toBeLessThanOrEqual(3);
+      for (const body of bodies)
+        expect(received(sink, phoneNumber, 'primary').filter((r) => r.body.equals(body)).length).toBeLessThanOrEqual(3);
     }
     expect(crashes.at(-1)!.remaining).toBe(0);
   });
@@ -129,7 +141,8 @@ describe('SQS delivering a message more than once', () => {
     const message = JSON.stringify({ phoneNumber, payload: JSON.stringify({ order: 42 }), id: `order-42-${phoneNumber}` });
     const sqs = sqsTestClient();
     try {
-      for (const _ of [1, 2]) await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL, MessageBody: message }));
+      for (const _ of [1, 2])
+        await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL, MessageBody: message }));
     } finally {
       sqs.destroy();
     }

@@ -7,7 +7,13 @@ import { startSink, type Sink } from '../helpers/sink-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 import { PRIMARY } from '../../shared/domain/destination.js';
 import { failedAttempts } from './fault-support/observations.js';
-import { deliveredTo, expectNoCloneBeforePrimary200, expectOneNotification, startScriptedSink, type ScriptedSink } from './fault-support/scripted-sink.js';
+import {
+  deliveredTo,
+  expectNoCloneBeforePrimary200,
+  expectOneNotification,
+  startScriptedSink,
+  type ScriptedSink,
+} from './fault-support/scripted-sink.js';
 
 /** Short enough that a hung primary costs little, long enough that SLOW_ANSWER_MS is well within it. */
 const DELIVERY_TIMEOUT_MS = 1000;
@@ -51,10 +57,13 @@ describe.concurrent('faults of the primary webhook', () => {
     const posted = await Promise.all(Array.from({ length: 8 }, (_, i) => postNotification(stack, phoneNumber, `outage ${i}`)));
 
     // The breaker opened and every notification waits parked, and no clone heard of any.
-    await waitFor(async () => {
-      const health = await stack.services.health.read(phoneNumber, PRIMARY);
-      return health.state === 'open' && health.parked === posted.length;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      async () => {
+        const health = await stack.services.health.read(phoneNumber, PRIMARY);
+        return health.state === 'open' && health.parked === posted.length;
+      },
+      { timeoutMs: 15_000 },
+    );
     for (const clone of CLONES) expect(received(sink, phoneNumber, clone)).toHaveLength(0);
 
     sink.answerAlways(phoneNumber, 'primary', undefined);
@@ -130,7 +139,11 @@ describe.concurrent('faults of the primary webhook', () => {
     await queuesSettled(stack);
 
     for (const destination of ['primary', ...CLONES]) {
-      expect(received(sink, phoneNumber, destination).map((r) => r.body.toString()).sort()).toEqual(posted.map((p) => p.body.toString()).sort());
+      expect(
+        received(sink, phoneNumber, destination)
+          .map((r) => r.body.toString())
+          .sort(),
+      ).toEqual(posted.map((p) => p.body.toString()).sort());
     }
     expectNoCloneBeforePrimary200(sink, phoneNumber, CLONES);
     expect(await failedAttempts(stack, phoneNumber)).toEqual([]);
@@ -153,7 +166,8 @@ describe.concurrent('faults of the primary webhook', () => {
       { timeoutMs: 15_000 },
     );
     // 'dns' where the resolver answers NXDOMAIN; a resolver that cannot reach its server answers after the deadline.
-    for (const failure of failures) expect(failure).toMatchObject({ destination: 'primary', error: expect.stringMatching(/^(dns|timeout)$/) });
+    for (const failure of failures)
+      expect(failure).toMatchObject({ destination: 'primary', error: expect.stringMatching(/^(dns|timeout)$/) });
     expect(sink.requests.filter((r) => r.path.startsWith(`/${phoneNumber}/`))).toHaveLength(0);
 
     // The customer fixes the primary; the next attempt reads the configuration again.

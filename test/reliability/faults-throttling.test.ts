@@ -5,7 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configureNumber, postNotification, queuesSettled, received } from '../helpers/delivery-world.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { failedAttempts } from './fault-support/observations.js';
-import { expectNoCloneBeforePrimary200, expectOneNotification, startScriptedSink, type ScriptedSink } from './fault-support/scripted-sink.js';
+import {
+  expectNoCloneBeforePrimary200,
+  expectOneNotification,
+  startScriptedSink,
+  type ScriptedSink,
+} from './fault-support/scripted-sink.js';
 import { injectFault, throughputExceeded, type FaultPlan, type InjectedFault } from './fault-support/sdk-faults.js';
 
 /**
@@ -26,7 +31,12 @@ let sdkMaxAttempts: number;
 beforeAll(async () => {
   [stack, sink] = await Promise.all([
     // One batch per test in flight at once: a test's record never waits for a batch another test's throttled call holds up.
-    startTestStack({ numbers: 0, queueVisibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS, deliveryConcurrency: 4, env: { RETRY_BASE_SECONDS: '1' } }),
+    startTestStack({
+      numbers: 0,
+      queueVisibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
+      deliveryConcurrency: 4,
+      env: { RETRY_BASE_SECONDS: '1' },
+    }),
     startScriptedSink(),
   ]);
   sdkMaxAttempts = await stack.services.clients.dynamo.config.maxAttempts();
@@ -52,7 +62,11 @@ function expectEachDestinationOnce(phoneNumber: string, body: Buffer, destinatio
     expect(copies).toHaveLength(1);
     expectOneNotification(copies, body);
   }
-  expectNoCloneBeforePrimary200(sink, phoneNumber, destinations.filter((d) => d !== 'primary'));
+  expectNoCloneBeforePrimary200(
+    sink,
+    phoneNumber,
+    destinations.filter((d) => d !== 'primary'),
+  );
 }
 
 describe.concurrent('DynamoDB throttling during delivery', () => {
@@ -69,9 +83,15 @@ describe.concurrent('DynamoDB throttling during delivery', () => {
   });
 
   it("fails only the throttled record when throttling outlasts the SDK's retries; it comes back after its visibility timeout and is delivered once", async () => {
-    const [throttledNumber, otherNumber] = await Promise.all([configureNumber(stack, sink, [...CLONES]), configureNumber(stack, sink, [...CLONES])]);
+    const [throttledNumber, otherNumber] = await Promise.all([
+      configureNumber(stack, sink, [...CLONES]),
+      configureNumber(stack, sink, [...CLONES]),
+    ]);
     const throttled = throttle({ command: 'QueryCommand', times: sdkMaxAttempts, matches: naming(throttledNumber.phoneNumber) });
-    const [first, second] = await Promise.all([postNotification(stack, throttledNumber.phoneNumber), postNotification(stack, otherNumber.phoneNumber)]);
+    const [first, second] = await Promise.all([
+      postNotification(stack, throttledNumber.phoneNumber),
+      postNotification(stack, otherNumber.phoneNumber),
+    ]);
     await queuesSettled(stack, 30_000);
 
     expect(throttled.injected).toBe(sdkMaxAttempts);

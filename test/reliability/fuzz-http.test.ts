@@ -41,7 +41,12 @@ afterAll(() => stack?.stop());
  */
 async function expectSafeAnswer(request: { method: string; path: string; body?: string | Buffer; key?: string }): Promise<RawAnswer> {
   const mark = traffic.mark();
-  const answer = await send(stack.apiUrl, { method: request.method, path: request.path, body: request.body, headers: { 'd360-api-key': request.key ?? subject.client.key! } });
+  const answer = await send(stack.apiUrl, {
+    method: request.method,
+    path: request.path,
+    body: request.body,
+    headers: { 'd360-api-key': request.key ?? subject.client.key! },
+  });
   expect(answer.status).toBeLessThan(500);
   expect(answer.contentType).toMatch(/^application\/json/);
   expect(answer.json).not.toBeUndefined();
@@ -56,21 +61,29 @@ async function expectSafeAnswer(request: { method: string; path: string; body?: 
 
 /** Percent-encodes every UTF-8 byte, lone surrogates included (as U+FFFD, like a browser would). */
 const percentEncode = (text: string) => [...Buffer.from(text, 'utf8')].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
-const queryCharacter = fc.constantFrom(...'name=%&;+?/:@!$\'()*,.-_~[]abcNAME019'.split(''));
+const queryCharacter = fc.constantFrom(..."name=%&;+?/:@!$'()*,.-_~[]abcNAME019".split(''));
 
 describe('the management API under fuzzing', () => {
-  it.for(Object.keys(schemaOf))('%s never answers 5xx to a JSON body close to its request, and a refusal changes nothing', async (routeKey) => {
-    const [method, path] = routeKey.split(' ') as [string, string];
-    await fc.assert(
-      fc.asyncProperty(fc.oneof(managementBodies[schemaOf[routeKey]!], mostlyValidBodies[schemaOf[routeKey]!]), async (body) => {
-        await expectSafeAnswer({ method, path, body: JSON.stringify(body) ?? 'null' });
-      }),
-      fuzzOptions(RUNS.jsonBodies),
-    );
-  });
+  it.for(Object.keys(schemaOf))(
+    '%s never answers 5xx to a JSON body close to its request, and a refusal changes nothing',
+    async (routeKey) => {
+      const [method, path] = routeKey.split(' ') as [string, string];
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(managementBodies[schemaOf[routeKey]!], mostlyValidBodies[schemaOf[routeKey]!]), async (body) => {
+          await expectSafeAnswer({ method, path, body: JSON.stringify(body) ?? 'null' });
+        }),
+        fuzzOptions(RUNS.jsonBodies),
+      );
+    },
+  );
 
   it('never answers 5xx to any text as a body on any management route, and a refusal changes nothing', async () => {
-    const text = fc.oneof(anyText(200), fc.json(), fc.json().map((json) => json.slice(0, -1)), fc.string({ unit: 'binary', maxLength: 500 }));
+    const text = fc.oneof(
+      anyText(200),
+      fc.json(),
+      fc.json().map((json) => json.slice(0, -1)),
+      fc.string({ unit: 'binary', maxLength: 500 }),
+    );
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...managementRoutes), text, async (route, body) => {
         await expectSafeAnswer({ method: route.method, path: route.path, body });
@@ -105,7 +118,13 @@ describe('the management API under fuzzing', () => {
   it('answers 401 {"error"} to any D360-API-KEY that is not a key, and the number it resembles stays untouched', async () => {
     const key = subject.client.key!;
     // What Node lets into a header value: tab, visible ASCII and Latin-1.
-    const headerText = fc.string({ unit: fc.integer({ min: 0x20, max: 0xff }).filter((c) => c !== 0x7f).map((c) => String.fromCharCode(c)), maxLength: 120 });
+    const headerText = fc.string({
+      unit: fc
+        .integer({ min: 0x20, max: 0xff })
+        .filter((c) => c !== 0x7f)
+        .map((c) => String.fromCharCode(c)),
+      maxLength: 120,
+    });
     const nearMiss = fc.oneof(
       fc.nat(key.length - 1).map((at) => `${key.slice(0, at)}${key[at] === 'x' ? 'y' : 'x'}${key.slice(at + 1)}`),
       fc.nat(key.length - 1).map((length) => key.slice(0, length)),
@@ -116,7 +135,12 @@ describe('the management API under fuzzing', () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(headerText, nearMiss), async (candidate) => {
         fc.pre(candidate.trim() !== key);
-        const answer = await expectSafeAnswer({ method: 'POST', path: '/v1/configs/webhook', key: candidate, body: JSON.stringify({ url: 'https://taken-over.example.com/hook' }) });
+        const answer = await expectSafeAnswer({
+          method: 'POST',
+          path: '/v1/configs/webhook',
+          key: candidate,
+          body: JSON.stringify({ url: 'https://taken-over.example.com/hook' }),
+        });
         expect(answer.status).toBe(401);
       }),
       fuzzOptions(RUNS.apiKeys),

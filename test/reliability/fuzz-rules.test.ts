@@ -12,7 +12,17 @@ import { MAX_NAME_LENGTH } from '../../shared/domain/limits.js';
 import { parseRequest, requestSchemas } from '../../shared/domain/requests.js';
 import { checkWebhookHeaders } from '../../shared/domain/webhook-headers.js';
 import { checkWebhookName } from '../../shared/domain/webhook-name.js';
-import { destinationUrl, fuzzOptions, headers, managementBodies, mostlyValidBodies, mostlyValidHeaders, mostlyValidUrl, throughJson, webhookName } from './support/arbitraries.js';
+import {
+  destinationUrl,
+  fuzzOptions,
+  headers,
+  managementBodies,
+  mostlyValidBodies,
+  mostlyValidHeaders,
+  mostlyValidUrl,
+  throughJson,
+  webhookName,
+} from './support/arbitraries.js';
 import { SENTENCE } from './support/subjects.js';
 
 /** Runs per property; with the fixed seed the whole file stays within a few seconds. */
@@ -30,7 +40,10 @@ function expectSentenceOrUndefined(answer: unknown): void {
 
 describe('checkWebhookName under fuzzing', () => {
   it('never throws and answers undefined or one sentence, for any value at all', () => {
-    fc.assert(fc.property(fc.oneof(webhookName, fc.anything()), (name) => expectSentenceOrUndefined(checkWebhookName(name as string))), fuzzOptions(RUNS));
+    fc.assert(
+      fc.property(fc.oneof(webhookName, fc.anything()), (name) => expectSentenceOrUndefined(checkWebhookName(name as string))),
+      fuzzOptions(RUNS),
+    );
   });
 
   it('accepts only names that fit a DynamoDB sort key and come back unchanged from the table and from JSON', () => {
@@ -51,7 +64,9 @@ describe('checkWebhookName under fuzzing', () => {
 describe('checkDestinationUrl under fuzzing', () => {
   it('never throws and answers undefined or one sentence, in both policies, for any value at all', () => {
     fc.assert(
-      fc.property(fc.oneof(destinationUrl, fc.anything()), fc.constantFrom(...policies), (url, policy) => expectSentenceOrUndefined(checkDestinationUrl(url as string, policy))),
+      fc.property(fc.oneof(destinationUrl, fc.anything()), fc.constantFrom(...policies), (url, policy) =>
+        expectSentenceOrUndefined(checkDestinationUrl(url as string, policy)),
+      ),
       fuzzOptions(RUNS),
     );
   });
@@ -75,7 +90,12 @@ describe('checkDestinationUrl under fuzzing', () => {
 
 describe('checkWebhookHeaders under fuzzing', () => {
   it('never throws and answers undefined or one sentence, for any value at all', () => {
-    fc.assert(fc.property(fc.oneof(headers, fc.anything()), (value) => expectSentenceOrUndefined(checkWebhookHeaders(value as Record<string, unknown>))), fuzzOptions(RUNS));
+    fc.assert(
+      fc.property(fc.oneof(headers, fc.anything()), (value) =>
+        expectSentenceOrUndefined(checkWebhookHeaders(value as Record<string, unknown>)),
+      ),
+      fuzzOptions(RUNS),
+    );
   });
 
   it('accepts only headers that Node can send, the table can store and delivery sends as configured', () => {
@@ -92,7 +112,8 @@ describe('checkWebhookHeaders under fuzzing', () => {
         }
         expect(throughDynamo({ headers: configured })).toEqual({ headers: configured });
         const sent = deliveryHeaders({ url: 'https://example.com/', headers: configured }, notification);
-        for (const [name, text] of Object.entries(configured)) expect(Object.getOwnPropertyDescriptor(sent, name.toLowerCase())?.value).toBe(text);
+        for (const [name, text] of Object.entries(configured))
+          expect(Object.getOwnPropertyDescriptor(sent, name.toLowerCase())?.value).toBe(text);
       }),
       fuzzOptions(RUNS),
     );

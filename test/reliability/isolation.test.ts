@@ -31,7 +31,11 @@ let traffic: AwsTraffic;
 let alice: ApiClient;
 let bob: ApiClient;
 
-const hook = (owner: string, name: string) => ({ name, url: `https://${owner}.example.com/${encodeURIComponent(name)}`, headers: { Authorization: `Bearer ${owner}-${name}-secret` } });
+const hook = (owner: string, name: string) => ({
+  name,
+  url: `https://${owner}.example.com/${encodeURIComponent(name)}`,
+  headers: { Authorization: `Bearer ${owner}-${name}-secret` },
+});
 
 beforeAll(async () => {
   stack = await startTestStack({ numbers: 1, env: { WHATSAPP_APP_SECRET: APP_SECRET, WHATSAPP_VERIFY_TOKEN: VERIFY_TOKEN } });
@@ -42,8 +46,15 @@ afterAll(() => stack?.stop());
 /** Alice has "shared", "Shared" and "only-alice"; Bob has "shared" too, and "SHARED": same names, exact-case collisions. */
 async function freshPair(): Promise<void> {
   [alice, bob] = await Promise.all([clientFor(stack, freshPhoneNumber()), clientFor(stack, freshPhoneNumber())]);
-  await expectOk(alice.post('/v1/configs/webhook', { url: 'https://alice.example.com/primary', headers: { Authorization: 'Bearer alice-primary-secret' } }));
-  await expectOk(alice.post('/multi_webhook', { enabled: true, destinations: ['shared', 'Shared', 'only-alice'].map((name) => hook('alice', name)) }));
+  await expectOk(
+    alice.post('/v1/configs/webhook', {
+      url: 'https://alice.example.com/primary',
+      headers: { Authorization: 'Bearer alice-primary-secret' },
+    }),
+  );
+  await expectOk(
+    alice.post('/multi_webhook', { enabled: true, destinations: ['shared', 'Shared', 'only-alice'].map((name) => hook('alice', name)) }),
+  );
   await expectOk(bob.post('/v1/configs/webhook', { url: 'https://bob.example.com/primary' }));
   await expectOk(bob.post('/multi_webhook', { enabled: true, destinations: ['shared', 'SHARED'].map((name) => hook('bob', name)) }));
 }
@@ -75,22 +86,70 @@ const attempts: CrossAttempt[] = [
     status: 200,
     shows: (answer) => expect(answer.body).toEqual({ enabled: true, destinations: [hook('bob', 'shared'), hook('bob', 'SHARED')] }),
   },
-  { what: "sets Bob's primary only", method: 'POST', path: '/v1/configs/webhook', body: { url: 'https://bob.example.com/new-primary' }, status: 200 },
+  {
+    what: "sets Bob's primary only",
+    method: 'POST',
+    path: '/v1/configs/webhook',
+    body: { url: 'https://bob.example.com/new-primary' },
+    status: 200,
+  },
   { what: "disables Bob's clones only", method: 'POST', path: '/multi_webhook', body: { enabled: false }, status: 200 },
-  { what: "appends to Bob's webhooks only, even a name only Alice has", method: 'PUT', path: '/multi_webhook', body: { destinations: [hook('bob', 'only-alice')] }, status: 200 },
-  { what: "answers 404 to a PATCH of Alice's exact-case name Bob lacks", method: 'PATCH', path: '/multi_webhook', body: { name: 'Shared', url: 'https://evil.example.com/x' }, status: 404 },
-  { what: "answers 404 to a PATCH of Alice's name Bob never had", method: 'PATCH', path: '/multi_webhook', body: { name: 'only-alice', headers: { 'X-Evil': '1' } }, status: 404 },
-  { what: 'answers 409 to a PATCH of any name while Bob is disabled', method: 'PATCH', path: '/multi_webhook', body: { name: 'only-alice', url: 'https://evil.example.com/x' }, bobDisabled: true, status: 409 },
-  { what: "changes Bob's own webhook of a name both have", method: 'PATCH', path: '/multi_webhook', body: { name: 'shared', url: 'https://bob.example.com/changed' }, status: 200 },
+  {
+    what: "appends to Bob's webhooks only, even a name only Alice has",
+    method: 'PUT',
+    path: '/multi_webhook',
+    body: { destinations: [hook('bob', 'only-alice')] },
+    status: 200,
+  },
+  {
+    what: "answers 404 to a PATCH of Alice's exact-case name Bob lacks",
+    method: 'PATCH',
+    path: '/multi_webhook',
+    body: { name: 'Shared', url: 'https://evil.example.com/x' },
+    status: 404,
+  },
+  {
+    what: "answers 404 to a PATCH of Alice's name Bob never had",
+    method: 'PATCH',
+    path: '/multi_webhook',
+    body: { name: 'only-alice', headers: { 'X-Evil': '1' } },
+    status: 404,
+  },
+  {
+    what: 'answers 409 to a PATCH of any name while Bob is disabled',
+    method: 'PATCH',
+    path: '/multi_webhook',
+    body: { name: 'only-alice', url: 'https://evil.example.com/x' },
+    bobDisabled: true,
+    status: 409,
+  },
+  {
+    what: "changes Bob's own webhook of a name both have",
+    method: 'PATCH',
+    path: '/multi_webhook',
+    body: { name: 'shared', url: 'https://bob.example.com/changed' },
+    status: 200,
+  },
   { what: "answers 404 to a DELETE ?name= of Alice's exact-case name", method: 'DELETE', path: '/multi_webhook?name=Shared', status: 404 },
-  { what: "answers 404 to a DELETE body naming Alice's webhook", method: 'DELETE', path: '/multi_webhook', body: { name: 'only-alice' }, status: 404 },
+  {
+    what: "answers 404 to a DELETE body naming Alice's webhook",
+    method: 'DELETE',
+    path: '/multi_webhook',
+    body: { name: 'only-alice' },
+    status: 404,
+  },
   { what: "deletes Bob's own webhook of a name both have", method: 'DELETE', path: '/multi_webhook?name=shared', status: 200 },
 ];
 
 describe("one number's key against another number's webhooks", () => {
   it('is tried on every management route', () => {
     const tried = new Set(attempts.map((attempt) => `${attempt.method} ${attempt.path.split('?')[0]}`));
-    expect(routes.filter((route) => route.auth === 'api-key').map((route) => `${route.method} ${route.path}`).filter((key) => !tried.has(key))).toEqual([]);
+    expect(
+      routes
+        .filter((route) => route.auth === 'api-key')
+        .map((route) => `${route.method} ${route.path}`)
+        .filter((key) => !tried.has(key)),
+    ).toEqual([]);
   });
 
   it.for(attempts.map((attempt) => [attempt.method, attempt.path.split('?')[0], attempt.what, attempt] as const))(
@@ -146,7 +205,10 @@ describe('keys', () => {
     await freshPair();
     const revoked = await stack.services.apiKeys.create(alice.phoneNumber);
     await stack.services.apiKeys.revoke(alice.phoneNumber, revoked.keyId);
-    expect(await new ApiClient(stack.apiUrl, revoked.key).get('/multi_webhook')).toEqual({ status: 401, body: { error: expect.stringMatching(SENTENCE) } });
+    expect(await new ApiClient(stack.apiUrl, revoked.key).get('/multi_webhook')).toEqual({
+      status: 401,
+      body: { error: expect.stringMatching(SENTENCE) },
+    });
     expect((await alice.get('/multi_webhook')).status).toBe(200);
   });
 
@@ -191,7 +253,11 @@ describe('comparisons of secrets', () => {
   it('compare a well-formed signature as two 32-byte digests in timingSafeEqual', () => {
     const body = Buffer.from(notificationJson('15550001111'));
     const wrong = `sha256=${'0'.repeat(64)}`;
-    for (const [header, expected] of [[sign(body, APP_SECRET), true], [wrong, false], [sign(body, 'another-secret'), false]] as const) {
+    for (const [header, expected] of [
+      [sign(body, APP_SECRET), true],
+      [wrong, false],
+      [sign(body, 'another-secret'), false],
+    ] as const) {
       timingSafeEqual.mockClear();
       expect(isValidSignature(body, header, APP_SECRET)).toBe(expected);
       expect(comparedLengths()).toEqual([[32, 32]]);
@@ -201,16 +267,28 @@ describe('comparisons of secrets', () => {
   it('refuse a malformed signature on its format alone, before any secret is involved', () => {
     timingSafeEqual.mockClear();
     const body = Buffer.from('{}');
-    for (const header of [undefined, '', 'sha256=', `sha256=${'0'.repeat(63)}`, `sha1=${'0'.repeat(40)}`]) expect(isValidSignature(body, header, APP_SECRET)).toBe(false);
+    for (const header of [undefined, '', 'sha256=', `sha256=${'0'.repeat(63)}`, `sha1=${'0'.repeat(40)}`])
+      expect(isValidSignature(body, header, APP_SECRET)).toBe(false);
     expect(timingSafeEqual).not.toHaveBeenCalled();
   });
 
   it('go through timingSafeEqual when the subscription check and ingest run behind the HTTP API', async () => {
     timingSafeEqual.mockClear();
-    const verify = await send(stack.apiUrl, { method: 'GET', path: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${'z'.repeat(7)}&hub.challenge=c` });
+    const verify = await send(stack.apiUrl, {
+      method: 'GET',
+      path: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${'z'.repeat(7)}&hub.challenge=c`,
+    });
     const body = Buffer.from(notificationJson(freshPhoneNumber()));
-    const ingest = await send(stack.apiUrl, { method: 'POST', path: '/webhooks/whatsapp', headers: { 'x-hub-signature-256': sign(body, 'not-the-app-secret') }, body });
+    const ingest = await send(stack.apiUrl, {
+      method: 'POST',
+      path: '/webhooks/whatsapp',
+      headers: { 'x-hub-signature-256': sign(body, 'not-the-app-secret') },
+      body,
+    });
     expect([verify.status, ingest.status]).toEqual([403, 401]);
-    expect(comparedLengths()).toEqual([[32, 32], [32, 32]]);
+    expect(comparedLengths()).toEqual([
+      [32, 32],
+      [32, 32],
+    ]);
   });
 });

@@ -19,39 +19,47 @@ afterAll(async () => {
 });
 
 describe(`${NOTIFICATIONS} notifications through ingest, queue and delivery`, () => {
-  it('reaches every destination of every number exactly once, never a clone before the primary answered 200', { timeout: 120_000 }, async () => {
-    const figures = await runLoad(stack, { notifications: NOTIFICATIONS, numbers: NUMBERS, clones: CLONES });
+  it(
+    'reaches every destination of every number exactly once, never a clone before the primary answered 200',
+    { timeout: 120_000 },
+    async () => {
+      const figures = await runLoad(stack, { notifications: NOTIFICATIONS, numbers: NUMBERS, clones: CLONES });
 
-    expect(figures).toMatchObject({
-      accepted: NOTIFICATIONS,
-      deliveredPerDestination: { primary: NOTIFICATIONS, a: NOTIFICATIONS, b: NOTIFICATIONS, c: NOTIFICATIONS },
-      lost: 0,
-      duplicated: 0,
-      failedAttempts: 0,
-      retries: 0,
-      recordedFailures: 0,
-      clonesBeforePrimary200: 0,
-      webhookIdMismatches: 0,
-      deadLettered: 0,
-    });
-  });
+      expect(figures).toMatchObject({
+        accepted: NOTIFICATIONS,
+        deliveredPerDestination: { primary: NOTIFICATIONS, a: NOTIFICATIONS, b: NOTIFICATIONS, c: NOTIFICATIONS },
+        lost: 0,
+        duplicated: 0,
+        failedAttempts: 0,
+        retries: 0,
+        recordedFailures: 0,
+        clonesBeforePrimary200: 0,
+        webhookIdMismatches: 0,
+        deadLettered: 0,
+      });
+    },
+  );
 
-  it('loses nothing when one clone fails the first attempt of every other notification: one retry per failed copy, nobody else receives anything twice', { timeout: 120_000 }, async () => {
-    const figures = await runLoad(stack, { notifications: NOTIFICATIONS, numbers: NUMBERS, clones: CLONES, flakyClone: 'c' });
+  it(
+    'loses nothing when one clone fails the first attempt of every other notification: one retry per failed copy, nobody else receives anything twice',
+    { timeout: 120_000 },
+    async () => {
+      const figures = await runLoad(stack, { notifications: NOTIFICATIONS, numbers: NUMBERS, clones: CLONES, flakyClone: 'c' });
 
-    expect(figures).toMatchObject({
-      accepted: NOTIFICATIONS,
-      deliveredPerDestination: { primary: NOTIFICATIONS, a: NOTIFICATIONS, b: NOTIFICATIONS, c: NOTIFICATIONS },
-      lost: 0,
-      duplicated: 0,
-      // Every other notification's first attempt at the flaky clone failed, and its retry succeeded.
-      failedAttempts: NOTIFICATIONS / 2,
-      retries: NOTIFICATIONS / 2,
-      maxAttemptsPerCopy: 2,
-      recordedFailures: NOTIFICATIONS / 2,
-      clonesBeforePrimary200: 0,
-      webhookIdMismatches: 0,
-      deadLettered: 0,
-    });
-  });
+      expect(figures).toMatchObject({
+        accepted: NOTIFICATIONS,
+        deliveredPerDestination: { primary: NOTIFICATIONS, a: NOTIFICATIONS, b: NOTIFICATIONS, c: NOTIFICATIONS },
+        lost: 0,
+        duplicated: 0,
+        // Every other notification's first attempt at the flaky clone failed, and its retry succeeded.
+        failedAttempts: NOTIFICATIONS / 2,
+        retries: NOTIFICATIONS / 2,
+        maxAttemptsPerCopy: 2,
+        recordedFailures: NOTIFICATIONS / 2,
+        clonesBeforePrimary200: 0,
+        webhookIdMismatches: 0,
+        deadLettered: 0,
+      });
+    },
+  );
 });

@@ -45,10 +45,13 @@ describe('a poison record', () => {
     const { phoneNumber } = await configureNumber(stack, sink, []);
     await postNotification(stack, phoneNumber, POISON);
 
-    const [letter] = await waitFor(async () => {
-      const mine = (await deadLetters.read()).filter((d) => d.body.phoneNumber === phoneNumber);
-      return mine.length > 0 && mine;
-    }, { timeoutMs: 30_000 });
+    const [letter] = await waitFor(
+      async () => {
+        const mine = (await deadLetters.read()).filter((d) => d.body.phoneNumber === phoneNumber);
+        return mine.length > 0 && mine;
+      },
+      { timeoutMs: 30_000 },
+    );
     expect(letter!.body).toMatchObject({ phoneNumber });
     expect(poisonReceives).toBe(MAX_RECEIVE_COUNT);
 

@@ -64,7 +64,12 @@ beforeAll(async () => {
   sink = await startSink();
   stack = await startTestStack({
     numbers: 0,
-    env: { WHATSAPP_APP_SECRET: SECRETS.appSecret, WHATSAPP_VERIFY_TOKEN: SECRETS.verifyToken, RETRY_BASE_SECONDS: '1', RETRY_MAX_AGE_SECONDS: '2' },
+    env: {
+      WHATSAPP_APP_SECRET: SECRETS.appSecret,
+      WHATSAPP_VERIFY_TOKEN: SECRETS.verifyToken,
+      RETRY_BASE_SECONDS: '1',
+      RETRY_MAX_AGE_SECONDS: '2',
+    },
   });
   sqs = sqsTestClient();
   client = await clientFor(stack, phoneNumber);
@@ -95,32 +100,87 @@ async function runScenario(): Promise<void> {
     return { status: request.path.startsWith('/flaky') ? 503 : 200 };
   });
 
-  await expectOk(client.post('/v1/configs/webhook', { url: `${at('primary')}?token=${SECRETS.primaryUrlToken}`, headers: { Authorization: SECRETS.primaryHeader } }));
-  await expectOk(client.post('/multi_webhook', { enabled: true, destinations: [{ name: 'steady', url: at('steady'), headers: { 'X-Api-Key': SECRETS.cloneHeader } }] }));
-  await expectOk(client.put('/multi_webhook', { destinations: [{ name: 'flaky', url: at('flaky'), headers: { 'X-Api-Key': SECRETS.cloneHeader } }] }));
-  await expectOk(client.patch('/multi_webhook', { name: 'steady', headers: { 'X-Api-Key': SECRETS.cloneHeader, 'X-Patched': SECRETS.patchedHeader } }));
+  await expectOk(
+    client.post('/v1/configs/webhook', {
+      url: `${at('primary')}?token=${SECRETS.primaryUrlToken}`,
+      headers: { Authorization: SECRETS.primaryHeader },
+    }),
+  );
+  await expectOk(
+    client.post('/multi_webhook', {
+      enabled: true,
+      destinations: [{ name: 'steady', url: at('steady'), headers: { 'X-Api-Key': SECRETS.cloneHeader } }],
+    }),
+  );
+  await expectOk(
+    client.put('/multi_webhook', { destinations: [{ name: 'flaky', url: at('flaky'), headers: { 'X-Api-Key': SECRETS.cloneHeader } }] }),
+  );
+  await expectOk(
+    client.patch('/multi_webhook', { name: 'steady', headers: { 'X-Api-Key': SECRETS.cloneHeader, 'X-Patched': SECRETS.patchedHeader } }),
+  );
   await client.get('/v1/configs/webhook');
   await client.get('/multi_webhook');
 
   // Refusals that carry secrets in their bodies and keys.
-  expect((await client.put('/multi_webhook', { destinations: [{ name: 'x', url: at('x'), headers: { 'X-A': `${SECRETS.refusedHeader}\r\n` } }] })).status).toBe(400);
-  expect((await client.put('/multi_webhook', { destinations: [{ name: 'x', url: at('x'), headers: { [`Authorization: Bearer ${SECRETS.headerLineAsName}`]: 'v' } }] })).status).toBe(400);
-  expect((await client.put('/multi_webhook', `{"destinations": [{"name": "x", "headers": {"X-A": "${SECRETS.refusedHeader}"`)).status).toBe(400);
+  expect(
+    (
+      await client.put('/multi_webhook', {
+        destinations: [{ name: 'x', url: at('x'), headers: { 'X-A': `${SECRETS.refusedHeader}\r\n` } }],
+      })
+    ).status,
+  ).toBe(400);
+  expect(
+    (
+      await client.put('/multi_webhook', {
+        destinations: [{ name: 'x', url: at('x'), headers: { [`Authorization: Bearer ${SECRETS.headerLineAsName}`]: 'v' } }],
+      })
+    ).status,
+  ).toBe(400);
+  expect((await client.put('/multi_webhook', `{"destinations": [{"name": "x", "headers": {"X-A": "${SECRETS.refusedHeader}"`)).status).toBe(
+    400,
+  );
   expect((await new ApiClient(stack.apiUrl, SECRETS.unknownApiKey).get('/multi_webhook')).status).toBe(401);
   expect((await client.delete('/multi_webhook?name=absent')).status).toBe(404);
 
   // A 500: DynamoDB fails the write with a service error, a fault DynamoDB Local cannot be made to produce.
-  expect((await withDynamoDbFailure(() => client.put('/multi_webhook', { destinations: [{ name: 'faulted', url: at('faulted'), headers: { 'X-Api-Key': SECRETS.faultedHeader } }] }))).status).toBe(500);
+  expect(
+    (
+      await withDynamoDbFailure(() =>
+        client.put('/multi_webhook', {
+          destinations: [{ name: 'faulted', url: at('faulted'), headers: { 'X-Api-Key': SECRETS.faultedHeader } }],
+        }),
+      )
+    ).status,
+  ).toBe(500);
 
   // The subscription check, right and wrong.
-  expect((await send(stack.apiUrl, { method: 'GET', path: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${SECRETS.verifyToken}&hub.challenge=ok` })).status).toBe(200);
-  expect((await send(stack.apiUrl, { method: 'GET', path: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${SECRETS.wrongVerifyToken}&hub.challenge=ok` })).status).toBe(403);
+  expect(
+    (
+      await send(stack.apiUrl, {
+        method: 'GET',
+        path: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${SECRETS.verifyToken}&hub.challenge=ok`,
+      })
+    ).status,
+  ).toBe(200);
+  expect(
+    (
+      await send(stack.apiUrl, {
+        method: 'GET',
+        path: `/webhooks/whatsapp?hub.mode=subscribe&hub.verify_token=${SECRETS.wrongVerifyToken}&hub.challenge=ok`,
+      })
+    ).status,
+  ).toBe(403);
 
   // Ingest: a forged signature, then the real notification, whose primary fails once and whose flaky clone gives up.
   const body = Buffer.from(notificationJson(phoneNumber, SECRETS.messageText));
   const headers = (signature: string) => ({ 'content-type': 'application/json', 'x-hub-signature-256': signature });
-  expect((await send(stack.apiUrl, { method: 'POST', path: '/webhooks/whatsapp', headers: headers(sign(body, 'forged')), body })).status).toBe(401);
-  expect((await send(stack.apiUrl, { method: 'POST', path: '/webhooks/whatsapp', headers: headers(sign(body, SECRETS.appSecret)), body })).status).toBe(200);
+  expect(
+    (await send(stack.apiUrl, { method: 'POST', path: '/webhooks/whatsapp', headers: headers(sign(body, 'forged')), body })).status,
+  ).toBe(401);
+  expect(
+    (await send(stack.apiUrl, { method: 'POST', path: '/webhooks/whatsapp', headers: headers(sign(body, SECRETS.appSecret)), body }))
+      .status,
+  ).toBe(200);
 
   // The queue door: a producer's malformed message holding a message text and the full number.
   const malformed = JSON.stringify({ phoneNumber: `+${phoneNumber}`, payload: { text: SECRETS.producerText } });

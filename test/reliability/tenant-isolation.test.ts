@@ -26,7 +26,9 @@ afterAll(async () => {
 });
 
 const texts = (prefix: string, count: number) => Array.from({ length: count }, (_, i) => `${prefix} ${String(i).padStart(2, '0')}`);
-const textOf = (body: Buffer) => (JSON.parse(body.toString()) as { entry: [{ changes: [{ value: { messages: [{ text: { body: string } }] } }] }] }).entry[0].changes[0].value.messages[0].text.body;
+const textOf = (body: Buffer) =>
+  (JSON.parse(body.toString()) as { entry: [{ changes: [{ value: { messages: [{ text: { body: string } }] } }] }] }).entry[0].changes[0]
+    .value.messages[0].text.body;
 
 describe('tenant isolation', () => {
   it("parks a hung primary's notifications behind its open breaker, while another number's are delivered at once, and drains them in order when it answers", async () => {
@@ -56,7 +58,8 @@ describe('tenant isolation', () => {
     delivered.forEach((text, position) => expect(Math.abs(hungTexts.indexOf(text) - position)).toBeLessThan(DRAIN_CONCURRENCY));
     for (const clone of CLONES) expect(deliveredTo(sink, hung.phoneNumber, clone)).toHaveLength(hungTexts.length);
     expectNoCloneBeforePrimary200(sink, hung.phoneNumber, CLONES);
-    for (const destination of ['primary', ...CLONES]) expect(deliveredTo(sink, healthy.phoneNumber, destination)).toHaveLength(healthyPosts.length);
+    for (const destination of ['primary', ...CLONES])
+      expect(deliveredTo(sink, healthy.phoneNumber, destination)).toHaveLength(healthyPosts.length);
     expect(await stack.services.health.read(hung.phoneNumber, PRIMARY)).toMatchObject({ state: 'closed', parked: 0 });
   });
 
@@ -64,7 +67,9 @@ describe('tenant isolation', () => {
     const flapping = await configureNumber(stack, sink, [...CLONES]);
     // Down for 1.5 s, up for 1.5 s, while notifications keep coming.
     const startedAt = Date.now();
-    sink.answerAlways(flapping.phoneNumber, 'primary', () => (Math.floor((Date.now() - startedAt) / 1500) % 2 === 0 ? { status: 503 } : { status: 200 }));
+    sink.answerAlways(flapping.phoneNumber, 'primary', () =>
+      Math.floor((Date.now() - startedAt) / 1500) % 2 === 0 ? { status: 503 } : { status: 200 },
+    );
     const posted: string[] = [];
     for (const text of texts('flap', 40)) {
       await postNotification(stack, flapping.phoneNumber, text);
@@ -74,8 +79,17 @@ describe('tenant isolation', () => {
     sink.answerAlways(flapping.phoneNumber, 'primary', undefined);
     await queuesSettled(stack, 60_000);
 
-    expect(deliveredTo(sink, flapping.phoneNumber, 'primary').map((request) => textOf(request.body)).sort()).toEqual(posted);
-    for (const clone of CLONES) expect(deliveredTo(sink, flapping.phoneNumber, clone).map((request) => textOf(request.body)).sort()).toEqual(posted);
+    expect(
+      deliveredTo(sink, flapping.phoneNumber, 'primary')
+        .map((request) => textOf(request.body))
+        .sort(),
+    ).toEqual(posted);
+    for (const clone of CLONES)
+      expect(
+        deliveredTo(sink, flapping.phoneNumber, clone)
+          .map((request) => textOf(request.body))
+          .sort(),
+      ).toEqual(posted);
     expectNoCloneBeforePrimary200(sink, flapping.phoneNumber, CLONES);
   });
 });

@@ -20,8 +20,12 @@ const numbers = positiveInteger('SOAK_NUMBERS', 10);
 const rate = nonNegativeInteger('SOAK_RATE', 100);
 const clones = ['a', 'b', 'c'] as const;
 
-console.log(`soak: ${notifications} notifications, ${numbers} numbers x (primary + ${clones.length} clones), offered ${rate ? `at ${rate}/s` : 'as fast as ingest takes them'}`);
-console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`);
+console.log(
+  `soak: ${notifications} notifications, ${numbers} numbers x (primary + ${clones.length} clones), offered ${rate ? `at ${rate}/s` : 'as fast as ingest takes them'}`,
+);
+console.log(
+  `machine: ${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`,
+);
 const stack = await startLocalStack({ port: 0, queuePrefix: 'soak-', env: { RETRY_BASE_SECONDS: '1', LOCAL_API_KEYS: '' } });
 let failed = false;
 try {
@@ -64,7 +68,12 @@ process.exit(failed ? 1 : 0);
 function print(figures: LoadFigures, wallMs: number): void {
   const rows: Array<[string, string | number]> = [
     ['sent (ingest answered 200)', `${figures.accepted} of ${figures.notifications}`],
-    ['delivered per destination', Object.entries(figures.deliveredPerDestination).map(([name, n]) => `${name} ${n}`).join(', ')],
+    [
+      'delivered per destination',
+      Object.entries(figures.deliveredPerDestination)
+        .map(([name, n]) => `${name} ${n}`)
+        .join(', '),
+    ],
     ['copies expected', figures.notifications * figures.destinationsPerNumber],
     ['lost', figures.lost],
     ['duplicated', figures.duplicated],
@@ -75,11 +84,20 @@ function print(figures: LoadFigures, wallMs: number): void {
     ["clones before the primary's 200", figures.clonesBeforePrimary200],
     ['notifications with differing webhook-ids', figures.webhookIdMismatches],
     ['dead-lettered', figures.deadLettered],
-    ['ingest', `${(figures.ingestMs / 1000).toFixed(1)} s (${Math.round((figures.notifications / figures.ingestMs) * 1000)} notifications/s)`],
+    [
+      'ingest',
+      `${(figures.ingestMs / 1000).toFixed(1)} s (${Math.round((figures.notifications / figures.ingestMs) * 1000)} notifications/s)`,
+    ],
     ['duration (first post to last copy)', `${(figures.durationMs / 1000).toFixed(1)} s (run with setup: ${(wallMs / 1000).toFixed(1)} s)`],
     ['throughput', `${figures.throughput} notifications/s fanned out to all ${figures.destinationsPerNumber} destinations`],
-    ['completed per second while posting (min / median / max)', `${figures.perSecondWhilePosting.min} / ${figures.perSecondWhilePosting.median} / ${figures.perSecondWhilePosting.max}`],
-    ['latency post -> all destinations (p50 / p95 / max)', `${figures.latencyMs.p50} / ${figures.latencyMs.p95} / ${figures.latencyMs.max} ms`],
+    [
+      'completed per second while posting (min / median / max)',
+      `${figures.perSecondWhilePosting.min} / ${figures.perSecondWhilePosting.median} / ${figures.perSecondWhilePosting.max}`,
+    ],
+    [
+      'latency post -> all destinations (p50 / p95 / max)',
+      `${figures.latencyMs.p50} / ${figures.latencyMs.p95} / ${figures.latencyMs.max} ms`,
+    ],
   ];
   for (const [label, value] of rows) console.log(`  ${label.padEnd(58)} ${value}`);
 }

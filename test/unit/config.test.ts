@@ -17,20 +17,31 @@ describe('parseConfig', () => {
     expect(problemsOf({ DESTINATION_POLICY: 'Strict' })).toEqual(['DESTINATION_POLICY="Strict" is not allowed: use strict or local']);
   });
 
-  it.for(['abc', '', ' ', '1.5', '-1', '1e3', '0x10'])('refuses %j as a number of seconds instead of reading it as some number', (value) => {
-    expect(problemsOf({ RETRY_BASE_SECONDS: value })).toEqual([`RETRY_BASE_SECONDS=${JSON.stringify(value)} is not allowed: use a whole number of 0 or more`]);
-  });
+  it.for(['abc', '', ' ', '1.5', '-1', '1e3', '0x10'])(
+    'refuses %j as a number of seconds instead of reading it as some number',
+    (value) => {
+      expect(problemsOf({ RETRY_BASE_SECONDS: value })).toEqual([
+        `RETRY_BASE_SECONDS=${JSON.stringify(value)} is not allowed: use a whole number of 0 or more`,
+      ]);
+    },
+  );
 
   it('says a timeout must be at least 1', () => {
     expect(problemsOf({ DELIVERY_TIMEOUT_MS: '0' })).toEqual(['DELIVERY_TIMEOUT_MS="0" is not allowed: use a whole number of 1 or more']);
   });
 
   it('reads whole numbers in decimal digits', () => {
-    expect(parseConfig({ DELIVERY_TIMEOUT_MS: '250', RETRY_BASE_SECONDS: '0', CONFIG_CACHE_SECONDS: '60' })).toMatchObject({ DELIVERY_TIMEOUT_MS: 250, RETRY_BASE_SECONDS: 0, CONFIG_CACHE_SECONDS: 60 });
+    expect(parseConfig({ DELIVERY_TIMEOUT_MS: '250', RETRY_BASE_SECONDS: '0', CONFIG_CACHE_SECONDS: '60' })).toMatchObject({
+      DELIVERY_TIMEOUT_MS: 250,
+      RETRY_BASE_SECONDS: 0,
+      CONFIG_CACHE_SECONDS: 60,
+    });
   });
 
   it('names an endpoint that is not a URL and shows what one looks like', () => {
-    expect(problemsOf({ DYNAMODB_ENDPOINT: 'localhost:8000' })).toEqual(['DYNAMODB_ENDPOINT="localhost:8000" is not allowed: use an http or https URL such as http://127.0.0.1:8000']);
+    expect(problemsOf({ DYNAMODB_ENDPOINT: 'localhost:8000' })).toEqual([
+      'DYNAMODB_ENDPOINT="localhost:8000" is not allowed: use an http or https URL such as http://127.0.0.1:8000',
+    ]);
   });
 
   it('reports every mistake at once, in one message', () => {

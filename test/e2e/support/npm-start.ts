@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { PROJECT_ROOT, readLocalStackFile, type LocalStackTarget } from '../../../infra/local/state-file.js';
 
 /** Variables of the developer's shell that would change what the stack under test does. */
-const STACK_VARIABLES = /^(PORT|RECEIVER_PORT|LOCAL_\w+|DESTINATION_POLICY|TABLE_NAME|DYNAMODB_ENDPOINT|SQS_ENDPOINT|WHATSAPP_\w+|DELIVERY_TIMEOUT_MS|RETRY_\w+|CONFIG_CACHE_SECONDS)$/;
+const STACK_VARIABLES =
+  /^(PORT|RECEIVER_PORT|LOCAL_\w+|DESTINATION_POLICY|TABLE_NAME|DYNAMODB_ENDPOINT|SQS_ENDPOINT|WHATSAPP_\w+|DELIVERY_TIMEOUT_MS|RETRY_\w+|CONFIG_CACHE_SECONDS)$/;
 
 export interface NpmStart {
   /** The npm process itself. */

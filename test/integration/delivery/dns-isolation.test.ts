@@ -77,7 +77,9 @@ describe('a DNS server that never answers', () => {
     for (const name of silentNames) dns.set(name, 'hang');
     const client = sender({ timeoutMs: 3000 });
 
-    const hung = silentNames.flatMap((name) => Array.from({ length: 4 }, () => tracked(client.send(post(`http://${name}:${destination.port}/`)))));
+    const hung = silentNames.flatMap((name) =>
+      Array.from({ length: 4 }, () => tracked(client.send(post(`http://${name}:${destination.port}/`)))),
+    );
     const answer = await client.send(post(`http://${healthy}:${destination.port}/`));
 
     expect(answer).toMatchObject({ kind: 'answered', status: 200 });
@@ -148,7 +150,11 @@ describe('localhost', () => {
 
     const { result: outcome, opened } = await socketsOpenedDuring(() => client.send(post('https://localhost/hook')));
 
-    expect(outcome).toMatchObject({ kind: 'failed', error: 'refused-address', detail: 'localhost resolves to 127.0.0.1, a loopback address' });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: 'refused-address',
+      detail: 'localhost resolves to 127.0.0.1, a loopback address',
+    });
     expect(askedAbout('localhost')).toEqual([]);
     expect(opened).toBe(0);
   });

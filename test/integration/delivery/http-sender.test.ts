@@ -73,7 +73,12 @@ describe('delivering', () => {
   it('posts the exact body bytes, non-ASCII included, with the given headers to the given path', async () => {
     const destination = await sink();
     const body = Buffer.concat([Buffer.from('{"text":"olá 👋 — Grüße, 你好"}', 'utf8'), Buffer.from([0xff, 0x00, 0x0a])]);
-    const headers = { 'Content-Type': 'application/json', 'X-Hub-Signature-256': 'sha256=abc123', 'webhook-id': 'msg_1', Authorization: 'Bearer t0ken' };
+    const headers = {
+      'Content-Type': 'application/json',
+      'X-Hub-Signature-256': 'sha256=abc123',
+      'webhook-id': 'msg_1',
+      Authorization: 'Bearer t0ken',
+    };
 
     await sender().send(post(`${destination.url}/hooks/primary?tenant=7`, body, headers));
 
@@ -103,7 +108,12 @@ describe('delivering', () => {
 
     const outcome = await sender().send(post(destination.url));
 
-    expect(outcome).toEqual({ kind: 'answered', status, bodyExcerpt: status === 204 ? '' : `status ${status}`, latencyMs: expect.any(Number) });
+    expect(outcome).toEqual({
+      kind: 'answered',
+      status,
+      bodyExcerpt: status === 204 ? '' : `status ${status}`,
+      latencyMs: expect.any(Number),
+    });
   });
 
   it('reports a 302 as an answer and does not follow its Location', async () => {
@@ -122,7 +132,11 @@ describe('delivering', () => {
 
     await sender().send(post(destination.url, 'four', { Host: 'evil.example', 'Content-Length': '999', 'x-kept': 'yes' }));
 
-    expect(destination.requests[0]?.headers).toMatchObject({ host: `127.0.0.1:${destination.port}`, 'content-length': '4', 'x-kept': 'yes' });
+    expect(destination.requests[0]?.headers).toMatchObject({
+      host: `127.0.0.1:${destination.port}`,
+      'content-length': '4',
+      'x-kept': 'yes',
+    });
   });
 });
 
@@ -178,7 +192,12 @@ describe('failing', () => {
 
     const outcome = await sender({ lookup }).send(post('http://nowhere.example/'));
 
-    expect(outcome).toEqual({ kind: 'failed', error: 'dns', detail: 'cannot resolve nowhere.example (ENOTFOUND)', latencyMs: expect.any(Number) });
+    expect(outcome).toEqual({
+      kind: 'failed',
+      error: 'dns',
+      detail: 'cannot resolve nowhere.example (ENOTFOUND)',
+      latencyMs: expect.any(Number),
+    });
   });
 
   it("fails with 'dns' when the name has no address", async () => {
@@ -264,7 +283,11 @@ describe('keep-alive', () => {
     const second = await client.send(post(`http://rebind.example:${destination.port}/`));
 
     expect(first).toMatchObject({ kind: 'answered', status: 200 });
-    expect(second).toMatchObject({ kind: 'failed', error: 'refused-address', detail: 'rebind.example resolves to 10.0.0.5, a private address' });
+    expect(second).toMatchObject({
+      kind: 'failed',
+      error: 'refused-address',
+      detail: 'rebind.example resolves to 10.0.0.5, a private address',
+    });
     expect(lookup.names).toEqual(['rebind.example', 'rebind.example']);
     expect(destination.requests).toHaveLength(1);
   });
@@ -278,7 +301,11 @@ describe('SSRF guard', () => {
     let outcome;
     const opened = await socketsOpenedDuring(async () => (outcome = await client.send(post(destination.url))));
 
-    expect(outcome).toMatchObject({ kind: 'failed', error: 'refused-address', detail: 'the destination resolves to 127.0.0.1, a loopback address' });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: 'refused-address',
+      detail: 'the destination resolves to 127.0.0.1, a loopback address',
+    });
     expect(opened).toBe(0);
     expect(destination.connections).toHaveLength(0);
   });
@@ -304,7 +331,11 @@ describe('SSRF guard', () => {
     let outcome;
     const opened = await socketsOpenedDuring(async () => (outcome = await client.send(post('https://rebind.example/hook'))));
 
-    expect(outcome).toMatchObject({ kind: 'failed', error: 'refused-address', detail: 'rebind.example resolves to 10.0.0.5, a private address' });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: 'refused-address',
+      detail: 'rebind.example resolves to 10.0.0.5, a private address',
+    });
     expect(opened).toBe(0);
   });
 
@@ -314,7 +345,11 @@ describe('SSRF guard', () => {
     let outcome;
     const opened = await socketsOpenedDuring(async () => (outcome = await client.send(post('https://mixed.example/hook'))));
 
-    expect(outcome).toMatchObject({ kind: 'failed', error: 'refused-address', detail: 'mixed.example resolves to 10.0.0.5, a private address' });
+    expect(outcome).toMatchObject({
+      kind: 'failed',
+      error: 'refused-address',
+      detail: 'mixed.example resolves to 10.0.0.5, a private address',
+    });
     expect(opened).toBe(0);
   });
 

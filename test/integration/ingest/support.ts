@@ -95,7 +95,9 @@ export async function startEmulator(): Promise<Emulator> {
 export async function drain(sqs: SQSClient, queueUrl: string): Promise<any[]> {
   const bodies: any[] = [];
   for (;;) {
-    const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const { Messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     if (Messages.length === 0) return bodies;
     for (const message of Messages) {
       bodies.push(JSON.parse(message.Body!));
@@ -108,7 +110,10 @@ export const sign = (body: Buffer | string, secret = APP_SECRET) => signWith(bod
 export { notificationBody };
 
 /** The event API Gateway builds for the WhatsApp routes (no authorizer on them). */
-export function httpEvent(method: 'GET' | 'POST', options: { body?: Buffer; headers?: Record<string, string>; query?: Record<string, string> } = {}): HttpEvent {
+export function httpEvent(
+  method: 'GET' | 'POST',
+  options: { body?: Buffer; headers?: Record<string, string>; query?: Record<string, string> } = {},
+): HttpEvent {
   const { body, headers = {}, query } = options;
   return apiGatewayEvent({
     method,

@@ -31,7 +31,11 @@ function bodyOfSize(bytes: number, phone = '15550001111'): Buffer {
 
 describe('POST /webhooks/whatsapp', () => {
   it('queues one notification holding the raw body untouched, its signature, receipt time and a content id', async () => {
-    const body = Buffer.from(notificationBody([{ phone: '+1 555-000-1111' }]).toString('utf8').replace('{', '{ \n'));
+    const body = Buffer.from(
+      notificationBody([{ phone: '+1 555-000-1111' }])
+        .toString('utf8')
+        .replace('{', '{ \n'),
+    );
     const before = Date.now();
 
     const response = await post(body);
@@ -40,7 +44,13 @@ describe('POST /webhooks/whatsapp', () => {
     expect(JSON.parse(response.body!)).toEqual({ status: 'queued' });
     const [message, ...others] = await drain(emulator.sqs, queueUrl);
     expect(others).toEqual([]);
-    expect(message).toEqual({ phoneNumber: '15550001111', id: notificationId(body), payload: body.toString('utf8'), signature: sign(body), receivedAt: expect.any(Number) });
+    expect(message).toEqual({
+      phoneNumber: '15550001111',
+      id: notificationId(body),
+      payload: body.toString('utf8'),
+      signature: sign(body),
+      receivedAt: expect.any(Number),
+    });
     expect(message.receivedAt).toBeGreaterThanOrEqual(before);
   });
 
@@ -67,7 +77,10 @@ describe('POST /webhooks/whatsapp', () => {
 
   it('refuses one of its own deliveries coming back, validly signed as it is, with 403 and queues nothing: no loops', async () => {
     const body = notificationBody([{ phone: '15550001111' }]);
-    const response = await invoke(emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body), 'x-multi-webhook-delivery': '1' } }));
+    const response = await invoke(
+      emulator.ingest,
+      httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body), 'x-multi-webhook-delivery': '1' } }),
+    );
 
     expect(response.statusCode).toBe(403);
     expect(JSON.parse(response.body!)).toEqual({ error: expect.stringMatching(/loop/) });
@@ -109,7 +122,12 @@ describe('POST /webhooks/whatsapp', () => {
   });
 
   it('answers 200 and queues nothing when the notification names no phone number', async () => {
-    const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: 'waba', changes: [{ field: 'account_update', value: { event: 'X' } }] }] }));
+    const body = Buffer.from(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: 'waba', changes: [{ field: 'account_update', value: { event: 'X' } }] }],
+      }),
+    );
 
     const response = await post(body);
 
@@ -118,7 +136,10 @@ describe('POST /webhooks/whatsapp', () => {
   });
 
   it('splits a payload mixing two numbers into one message per number with only its changes, signed with the app secret', async () => {
-    const body = notificationBody([{ phone: '15550001111', text: 'for one' }, { phone: '15550002222', text: 'for two' }]);
+    const body = notificationBody([
+      { phone: '15550001111', text: 'for one' },
+      { phone: '15550002222', text: 'for two' },
+    ]);
 
     const response = await post(body);
 
@@ -128,7 +149,9 @@ describe('POST /webhooks/whatsapp', () => {
     for (const message of messages) {
       expect(message.signature).toBe(sign(message.payload));
       expect(message.id).toBe(copyId(message.phoneNumber, message.payload));
-      const texts = JSON.parse(message.payload).entry.flatMap((entry: any) => entry.changes.map((change: any) => change.value.messages[0].text.body));
+      const texts = JSON.parse(message.payload).entry.flatMap((entry: any) =>
+        entry.changes.map((change: any) => change.value.messages[0].text.body),
+      );
       expect(texts).toEqual([message.phoneNumber === '15550001111' ? 'for one' : 'for two']);
     }
   });
@@ -141,9 +164,15 @@ describe('POST /webhooks/whatsapp', () => {
     expect(response.statusCode).toBe(200);
     const [message, ...others] = await drain(emulator.sqs, queueUrl);
     expect(others).toEqual([]);
-    expect(message).toEqual({ phoneNumber: '15550001111', id: notificationId(body), payloadRef: { bucket: emulator.bucket, key: `payloads/15550001111/${notificationId(body)}` }, signature: sign(body), receivedAt: expect.any(Number) });
+    expect(message).toEqual({
+      phoneNumber: '15550001111',
+      id: notificationId(body),
+      payloadRef: { bucket: emulator.bucket, key: `payloads/15550001111/${notificationId(body)}` },
+      signature: sign(body),
+      receivedAt: expect.any(Number),
+    });
     const payload = await payloadOf(message);
-    expect(Buffer.from(payload ?? "", 'utf8').equals(body)).toBe(true);
+    expect(Buffer.from(payload ?? '', 'utf8').equals(body)).toBe(true);
   });
 
   it('accepts a body of exactly 3 MiB', async () => {
@@ -162,13 +191,19 @@ describe('POST /webhooks/whatsapp', () => {
   });
 
   it('queues two split halves that fit SQS one by one but not together in one batch', async () => {
-    const body = notificationBody([{ phone: '15550001111', text: 'a'.repeat(700_000) }, { phone: '15550002222', text: 'b'.repeat(700_000) }]);
+    const body = notificationBody([
+      { phone: '15550001111', text: 'a'.repeat(700_000) },
+      { phone: '15550002222', text: 'b'.repeat(700_000) },
+    ]);
 
     const response = await post(body);
 
     expect(response.statusCode).toBe(200);
     const messages = await drain(emulator.sqs, queueUrl);
-    expect(messages.map((message) => [message.phoneNumber, message.payload !== undefined]).sort()).toEqual([['15550001111', true], ['15550002222', true]]);
+    expect(messages.map((message) => [message.phoneNumber, message.payload !== undefined]).sort()).toEqual([
+      ['15550001111', true],
+      ['15550002222', true],
+    ]);
   });
 
   it('queues a payload holding U+FFFF, which SQS refuses raw, and hands it back unchanged', async () => {

@@ -1,9 +1,22 @@
 // The local SQS event source against fauxqs, with a fake handler: batching, partial failures, redrive, stop.
 import { createHash } from 'node:crypto';
-import { ChangeMessageVisibilityCommand, CreateQueueCommand, DeleteQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteQueueCommand,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+  SendMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
 import type { Context, SQSRecord } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startEventSourcePoller, type EventSourcePoller, type EventSourcePollerOptions, type SqsHandler } from '../../../infra/local/event-source-poller.js';
+import {
+  startEventSourcePoller,
+  type EventSourcePoller,
+  type EventSourcePollerOptions,
+  type SqsHandler,
+} from '../../../infra/local/event-source-poller.js';
 import { freshQueues, queueCounts, sqsTestClient } from '../../helpers/fresh-queues.js';
 import { waitFor } from '../../helpers/wait-for.js';
 
@@ -48,16 +61,21 @@ async function poll(queueUrl: string, handler: SqsHandler, options: Partial<Even
 }
 
 const succeed: SqsHandler = async () => ({ batchItemFailures: [] });
-const failFirstAttempts = (predicate: (record: SQSRecord) => boolean): SqsHandler => async (event) => ({
-  batchItemFailures: event.Records.filter((record) => record.attributes.ApproximateReceiveCount === '1' && predicate(record)).map((record) => ({ itemIdentifier: record.messageId })),
-});
+const failFirstAttempts =
+  (predicate: (record: SQSRecord) => boolean): SqsHandler =>
+  async (event) => ({
+    batchItemFailures: event.Records.filter((record) => record.attributes.ApproximateReceiveCount === '1' && predicate(record)).map(
+      (record) => ({ itemIdentifier: record.messageId }),
+    ),
+  });
 /** A promise the test resolves when it lets the handler go on (Promise.withResolvers needs Node 22). */
 function openableGate() {
   let resolve: () => void = () => undefined;
   const promise = new Promise<void>((done) => (resolve = done));
   return { promise, resolve };
 }
-const isEmpty = async (queueUrl: string) => JSON.stringify(await queueCounts(sqs, queueUrl)) === JSON.stringify({ visible: 0, inFlight: 0, delayed: 0 });
+const isEmpty = async (queueUrl: string) =>
+  JSON.stringify(await queueCounts(sqs, queueUrl)) === JSON.stringify({ visible: 0, inFlight: 0, delayed: 0 });
 
 describe('event source poller', () => {
   it('hands the handler records shaped like the ones Lambda builds, and a Lambda context', async () => {
@@ -66,7 +84,11 @@ describe('event source poller', () => {
       new SendMessageCommand({
         QueueUrl: queue.url,
         MessageBody: '{"hello":"world"}',
-        MessageAttributes: { kind: { DataType: 'String', StringValue: 'clone' }, attempt: { DataType: 'Number', StringValue: '2' }, blob: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) } },
+        MessageAttributes: {
+          kind: { DataType: 'String', StringValue: 'clone' },
+          attempt: { DataType: 'Number', StringValue: '2' },
+          blob: { DataType: 'Binary', BinaryValue: Buffer.from([1, 2, 3]) },
+        },
       }),
     );
     let context: Context | undefined;
@@ -76,7 +98,12 @@ describe('event source poller', () => {
       messageId: sent.MessageId,
       receiptHandle: expect.any(String),
       body: '{"hello":"world"}',
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: expect.stringMatching(/^\d{13}$/), SenderId: expect.any(String), ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d{13}$/) },
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: expect.stringMatching(/^\d{13}$/),
+        SenderId: expect.any(String),
+        ApproximateFirstReceiveTimestamp: expect.stringMatching(/^\d{13}$/),
+      },
       messageAttributes: {
         kind: { stringValue: 'clone', stringListValues: [], binaryListValues: [], dataType: 'String' },
         attempt: { stringValue: '2', stringListValues: [], binaryListValues: [], dataType: 'Number' },
@@ -104,7 +131,10 @@ describe('event source poller', () => {
   it('deletes the successes of a batch and receives only its failed records again', async () => {
     const queue = await freshQueue({ visibility: 1 });
     await send(queue.url, 'ok-1', 'fail-1', 'ok-2', 'fail-2');
-    const { timesReceived } = await poll(queue.url, failFirstAttempts((record) => record.body.startsWith('fail')));
+    const { timesReceived } = await poll(
+      queue.url,
+      failFirstAttempts((record) => record.body.startsWith('fail')),
+    );
     await waitFor(() => timesReceived('fail-1') === 2 && timesReceived('fail-2') === 2);
     await waitFor(() => isEmpty(queue.url));
     expect([timesReceived('ok-1'), timesReceived('ok-2')]).toEqual([1, 1]);
@@ -126,7 +156,9 @@ describe('event source poller', () => {
     const queue = await freshQueue({ visibility: 1 });
     await send(queue.url, 'a', 'b');
     let calls = 0;
-    const { timesReceived } = await poll(queue.url, async () => (++calls === 1 ? { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] } : undefined));
+    const { timesReceived } = await poll(queue.url, async () =>
+      ++calls === 1 ? { batchItemFailures: [{ itemIdentifier: 'not-in-this-batch' }] } : undefined,
+    );
     await waitFor(() => timesReceived('a') === 2 && timesReceived('b') === 2);
     await waitFor(() => isEmpty(queue.url));
   });
@@ -135,7 +167,14 @@ describe('event source poller', () => {
     const queue = await freshQueue({ visibility: 1 });
     await send(queue.url, 'slow');
     let release = () => undefined as void;
-    const { timesReceived } = await poll(queue.url, (event) => (event.Records[0]!.attributes.ApproximateReceiveCount === '1' ? new Promise<void>((resolve) => (release = resolve)) : succeed(event, {} as Context)), { timeoutMs: 200 });
+    const { timesReceived } = await poll(
+      queue.url,
+      (event) =>
+        event.Records[0]!.attributes.ApproximateReceiveCount === '1'
+          ? new Promise<void>((resolve) => (release = resolve))
+          : succeed(event, {} as Context),
+      { timeoutMs: 200 },
+    );
     await waitFor(() => timesReceived('slow') === 2);
     await waitFor(() => isEmpty(queue.url));
     release();
@@ -147,7 +186,9 @@ describe('event source poller', () => {
     const { timesReceived } = await poll(queue.url, async (event) => {
       const [record] = event.Records;
       if (record!.attributes.ApproximateReceiveCount !== '1') return;
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: record!.receiptHandle, VisibilityTimeout: 0 }));
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: record!.receiptHandle, VisibilityTimeout: 0 }),
+      );
       return { batchItemFailures: [{ itemIdentifier: record!.messageId }] };
     });
     // Long before the queue's 30 s visibility would have brought it back.
@@ -159,13 +200,17 @@ describe('event source poller', () => {
     await send(queue.url, 'retry-later');
     const { received } = await poll(queue.url, async (event) => {
       const [record] = event.Records;
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: record!.receiptHandle, VisibilityTimeout: 600 }));
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: record!.receiptHandle, VisibilityTimeout: 600 }),
+      );
       return { batchItemFailures: [{ itemIdentifier: record!.messageId }] };
     });
     await waitFor(() => received().length === 1);
     // fauxqs's inspection endpoint shows the deadline, so nothing here waits for time to pass.
     const inspection = await waitFor(async () => {
-      const answer = (await (await fetch(`${inject('sqsEndpoint')}/_fauxqs/queues/${queue.url.split('/').pop()}`)).json()) as { messages: { inflight: { visibilityDeadline: number }[] } };
+      const answer = (await (await fetch(`${inject('sqsEndpoint')}/_fauxqs/queues/${queue.url.split('/').pop()}`)).json()) as {
+        messages: { inflight: { visibilityDeadline: number }[] };
+      };
       return answer.messages.inflight.length === 1 && answer;
     });
     expect(inspection.messages.inflight[0]!.visibilityDeadline).toBeGreaterThan(Date.now() + 500_000);
@@ -176,10 +221,14 @@ describe('event source poller', () => {
     await send(queue.url, 'poison');
     const { timesReceived } = await poll(queue.url, async (event) => {
       // Visible again at once, so the test does not wait for the visibility timeout three times.
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: event.Records[0]!.receiptHandle, VisibilityTimeout: 0 }));
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({ QueueUrl: queue.url, ReceiptHandle: event.Records[0]!.receiptHandle, VisibilityTimeout: 0 }),
+      );
       return { batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] };
     });
-    const dead = await waitFor(async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.dlqUrl, WaitTimeSeconds: 1 }))).Messages);
+    const dead = await waitFor(
+      async () => (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queue.dlqUrl, WaitTimeSeconds: 1 }))).Messages,
+    );
     expect(dead.map((message) => message.Body)).toEqual(['poison']);
     expect(timesReceived('poison')).toBe(3);
     expect(await isEmpty(queue.url)).toBe(true);

@@ -23,7 +23,10 @@ describe('local queues', () => {
       [queues.RETRIES_QUEUE_URL, queues.RETRIES_DLQ_URL],
     ] as const) {
       const main = await attributes(queue);
-      expect(JSON.parse(main.RedrivePolicy!)).toEqual({ deadLetterTargetArn: (await attributes(deadLetter)).QueueArn, maxReceiveCount: MAX_RECEIVE_COUNT });
+      expect(JSON.parse(main.RedrivePolicy!)).toEqual({
+        deadLetterTargetArn: (await attributes(deadLetter)).QueueArn,
+        maxReceiveCount: MAX_RECEIVE_COUNT,
+      });
       expect([main.VisibilityTimeout, main.MessageRetentionPeriod]).toEqual(['30', String(QUEUE_RETENTION_SECONDS)]);
       expect(queue.split('/').pop()!.startsWith(prefix)).toBe(true);
     }
@@ -41,7 +44,9 @@ describe('local queues', () => {
   it('accepts a delay of 900 s and refuses more, as SQS does (fauxqs alone would accept it)', async () => {
     const { NOTIFICATIONS_QUEUE_URL: queueUrl } = await freshQueues();
     await expect(sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'x', DelaySeconds: 900 }))).resolves.toBeDefined();
-    await expect(sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'x', DelaySeconds: 901 }))).rejects.toMatchObject({ name: expect.stringMatching(/InvalidParameterValue$/) });
+    await expect(sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: 'x', DelaySeconds: 901 }))).rejects.toMatchObject({
+      name: expect.stringMatching(/InvalidParameterValue$/),
+    });
     await expect(
       sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [{ Id: 'a', MessageBody: 'x', DelaySeconds: 1200 }] })),
     ).rejects.toMatchObject({ name: expect.stringMatching(/InvalidParameterValue$/) });

@@ -54,7 +54,9 @@ describe('DynamoApiKeyStore', () => {
   it('keeps key items out of the phone configuration partition listing of webhooks', async () => {
     const phone = freshPhoneNumber();
     await store.create(phone);
-    const { Items = [] } = await table.db.send(new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': phone } }));
+    const { Items = [] } = await table.db.send(
+      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': phone } }),
+    );
     expect(Items.every((item) => String(item.sk).startsWith('\u0000'))).toBe(true);
   });
 });

@@ -1,6 +1,12 @@
 // Breakers and parked notifications on DynamoDB Local: the conditions that keep concurrent writers honest.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { afterFailure, afterUnparked, BREAKER_FAILURE_THRESHOLD, HEALTHY, type DestinationHealth } from '../../../shared/domain/destination-health.js';
+import {
+  afterFailure,
+  afterUnparked,
+  BREAKER_FAILURE_THRESHOLD,
+  HEALTHY,
+  type DestinationHealth,
+} from '../../../shared/domain/destination-health.js';
 import { cloneRef, PRIMARY, type DestinationRef } from '../../../shared/domain/destination.js';
 import type { ParkedNotification } from '../../../shared/domain/parking.js';
 import { DynamoHealthStore } from '../../../shared/store/health-store.js';
@@ -21,7 +27,16 @@ beforeAll(async () => {
 });
 
 function parked(phoneNumber: string, destination: DestinationRef, receivedAt: number, id: string): ParkedNotification {
-  return { phoneNumber, destination, id, receivedAt, payload: `{"id":"${id}"}`, attempt: 2, windowStart: receivedAt, deadline: receivedAt + 3600_000 };
+  return {
+    phoneNumber,
+    destination,
+    id,
+    receivedAt,
+    payload: `{"id":"${id}"}`,
+    attempt: 2,
+    windowStart: receivedAt,
+    deadline: receivedAt + 3600_000,
+  };
 }
 
 async function openBreaker(phoneNumber: string, destination: DestinationRef): Promise<void> {
@@ -31,7 +46,11 @@ async function openBreaker(phoneNumber: string, destination: DestinationRef): Pr
 describe('DynamoHealthStore', () => {
   it('counts concurrent failures one by one: every writer that lost a race recomputes on a fresh read', async () => {
     const phone = freshPhoneNumber();
-    await Promise.all(Array.from({ length: 8 }, () => store.change(phone, PRIMARY, (current) => ({ ...current, consecutiveFailures: current.consecutiveFailures + 1 }))));
+    await Promise.all(
+      Array.from({ length: 8 }, () =>
+        store.change(phone, PRIMARY, (current) => ({ ...current, consecutiveFailures: current.consecutiveFailures + 1 })),
+      ),
+    );
     expect((await store.read(phone, PRIMARY)).consecutiveFailures).toBe(8);
   });
 
@@ -49,7 +68,12 @@ describe('DynamoHealthStore', () => {
     const phone = freshPhoneNumber();
     expect(await store.park(parked(phone, PRIMARY, NOW, 'early'))).toBe(false);
     await openBreaker(phone, PRIMARY);
-    for (const [at, id] of [[NOW + 2, 'third'], [NOW, 'first'], [NOW + 1, 'second']] as const) expect(await store.park(parked(phone, PRIMARY, at, id))).toBe(true);
+    for (const [at, id] of [
+      [NOW + 2, 'third'],
+      [NOW, 'first'],
+      [NOW + 1, 'second'],
+    ] as const)
+      expect(await store.park(parked(phone, PRIMARY, at, id))).toBe(true);
     expect(await store.park(parked(phone, PRIMARY, NOW, 'first'))).toBe(true); // a duplicate receive
 
     expect((await store.oldestParked(phone, PRIMARY, 10)).map((item) => item.id)).toEqual(['first', 'second', 'third']);
@@ -64,7 +88,9 @@ describe('DynamoHealthStore', () => {
     }
     expect((await store.oldestParked(phone, cloneRef('a'), 10)).map((item) => item.id)).toEqual(['for-a']);
     expect((await store.oldestParked(phone, PRIMARY, 10)).map((item) => item.id)).toEqual(['for-(primary)']);
-    expect((await store.oldestParked(phone, cloneRef('primary'), 10)).map((item) => [item.id, item.destination])).toEqual([['for-primary', cloneRef('primary')]]);
+    expect((await store.oldestParked(phone, cloneRef('primary'), 10)).map((item) => [item.id, item.destination])).toEqual([
+      ['for-primary', cloneRef('primary')],
+    ]);
   });
 
   it('does not close a drained breaker while a copy is being parked behind it', async () => {

@@ -18,7 +18,11 @@ beforeAll(async () => {
 async function enabledNumber(...names: string[]): Promise<string> {
   const phone = freshPhoneNumber();
   await store.setEnabled(phone, true);
-  if (names.length > 0) await store.append(phone, names.map((name) => hook(name)));
+  if (names.length > 0)
+    await store.append(
+      phone,
+      names.map((name) => hook(name)),
+    );
   return phone;
 }
 
@@ -86,10 +90,7 @@ describe('DynamoWebhookStore', () => {
     await store.update(phone, 'HOOK', { url: 'https://new.example.com' });
     await store.update(phone, 'HOOK', { headers: { Authorization: 'Bearer x' } });
     const { destinations } = await store.readPhoneConfig(phone);
-    expect(destinations).toEqual([
-      hook('hook'),
-      { name: 'HOOK', url: 'https://new.example.com', headers: { Authorization: 'Bearer x' } },
-    ]);
+    expect(destinations).toEqual([hook('hook'), { name: 'HOOK', url: 'https://new.example.com', headers: { Authorization: 'Bearer x' } }]);
   });
 
   it('answers NotFound for an update or delete with the wrong case', async () => {

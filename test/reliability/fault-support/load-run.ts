@@ -84,7 +84,10 @@ export async function runLoad(stack: LocalStack, plan: LoadPlan): Promise<LoadFi
     reply: (request) => {
       // Paths are /<phone>/<destination>; the body identifies the notification.
       const everyOther = Number(/load (\d+)/.exec(request.body.toString())?.[1] ?? 1) % 2 === 0;
-      const status = request.path.endsWith(`/${flakyClone}`) && everyOther && !seenAtFlaky.has(request.path + request.body.toString()) ? FLAKY_STATUS : 200;
+      const status =
+        request.path.endsWith(`/${flakyClone}`) && everyOther && !seenAtFlaky.has(request.path + request.body.toString())
+          ? FLAKY_STATUS
+          : 200;
       if (status === FLAKY_STATUS) seenAtFlaky.add(request.path + request.body.toString());
       answers.set(request, status);
       return { status };
@@ -126,7 +129,9 @@ export async function runLoad(stack: LocalStack, plan: LoadPlan): Promise<LoadFi
     const startedAt = performance.timeOrigin + performance.now();
     const progress = setInterval(() => {
       scan();
-      onProgress?.(`${((performance.timeOrigin + performance.now() - startedAt) / 1000).toFixed(0)} s: ${completed} of ${count} notifications delivered everywhere`);
+      onProgress?.(
+        `${((performance.timeOrigin + performance.now() - startedAt) / 1000).toFixed(0)} s: ${completed} of ${count} notifications delivered everywhere`,
+      );
     }, 1000);
     let accepted = 0;
     let next = 0;
@@ -164,19 +169,22 @@ export async function runLoad(stack: LocalStack, plan: LoadPlan): Promise<LoadFi
       ).catch(() => undefined); // what is missing is counted as lost below
       // Then until every queue is empty, so a late duplicate or retry would be counted too.
       const queueUrls = [stack.queues.NOTIFICATIONS_QUEUE_URL, stack.queues.RETRIES_QUEUE_URL];
-      await waitFor(async () => (await Promise.all(queueUrls.map((url) => queueCounts(sqs, url)))).every((c) => c.visible + c.inFlight + c.delayed === 0), {
-        timeoutMs: settleTimeoutMs,
-        intervalMs: 100,
-      }).catch(() => undefined);
+      await waitFor(
+        async () =>
+          (await Promise.all(queueUrls.map((url) => queueCounts(sqs, url)))).every((c) => c.visible + c.inFlight + c.delayed === 0),
+        {
+          timeoutMs: settleTimeoutMs,
+          intervalMs: 100,
+        },
+      ).catch(() => undefined);
       scan();
       const lastCompletion = Math.max(...completedAt.map((at) => at ?? 0));
       const durationMs = lastCompletion - startedAt;
 
       const figures = countCopies(sink.requests, answers, indexOf, destinations, bodies.length);
-      const deadLettered = (await Promise.all([stack.queues.NOTIFICATIONS_DLQ_URL, stack.queues.RETRIES_DLQ_URL].map((url) => queueCounts(sqs, url)))).reduce(
-        (sum, c) => sum + c.visible + c.inFlight + c.delayed,
-        0,
-      );
+      const deadLettered = (
+        await Promise.all([stack.queues.NOTIFICATIONS_DLQ_URL, stack.queues.RETRIES_DLQ_URL].map((url) => queueCounts(sqs, url)))
+      ).reduce((sum, c) => sum + c.visible + c.inFlight + c.delayed, 0);
       let recordedFailures = 0;
       for (const phoneNumber of numbers) recordedFailures += (await failedAttempts(stack, phoneNumber)).length;
 
@@ -211,7 +219,17 @@ function countCopies(
   indexOf: Map<string, number>,
   destinations: readonly string[],
   count: number,
-): Pick<LoadFigures, 'deliveredPerDestination' | 'lost' | 'duplicated' | 'failedAttempts' | 'retries' | 'maxAttemptsPerCopy' | 'clonesBeforePrimary200' | 'webhookIdMismatches'> {
+): Pick<
+  LoadFigures,
+  | 'deliveredPerDestination'
+  | 'lost'
+  | 'duplicated'
+  | 'failedAttempts'
+  | 'retries'
+  | 'maxAttemptsPerCopy'
+  | 'clonesBeforePrimary200'
+  | 'webhookIdMismatches'
+> {
   const attempts = new Map<string, SinkRequest[]>();
   for (const request of requests) {
     const index = indexOf.get(request.body.toString());
@@ -247,10 +265,23 @@ function countCopies(
     }
     if (ids.size > 1) webhookIdMismatches++;
   }
-  return { deliveredPerDestination, lost, duplicated, failedAttempts: failed, retries, maxAttemptsPerCopy, clonesBeforePrimary200, webhookIdMismatches };
+  return {
+    deliveredPerDestination,
+    lost,
+    duplicated,
+    failedAttempts: failed,
+    retries,
+    maxAttemptsPerCopy,
+    clonesBeforePrimary200,
+    webhookIdMismatches,
+  };
 }
 
-function perSecondStats(completedAt: ReadonlyArray<number | undefined>, startedAt: number, postingMs: number): LoadFigures['perSecondWhilePosting'] {
+function perSecondStats(
+  completedAt: ReadonlyArray<number | undefined>,
+  startedAt: number,
+  postingMs: number,
+): LoadFigures['perSecondWhilePosting'] {
   const wholeSeconds = Math.floor(postingMs / 1000);
   if (wholeSeconds < 2) return { min: 0, median: 0, max: 0 };
   const buckets = new Array<number>(wholeSeconds).fill(0);

@@ -42,11 +42,20 @@ export function deadLetterReader(queueUrl: string): { read(): Promise<DeadLetter
     async read() {
       for (;;) {
         const { Messages = [] } = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], WaitTimeSeconds: 0, VisibilityTimeout: 43_200 }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            MessageAttributeNames: ['All'],
+            WaitTimeSeconds: 0,
+            VisibilityTimeout: 43_200,
+          }),
         );
         if (Messages.length === 0) return seen.slice();
         for (const message of Messages) {
-          seen.push({ body: JSON.parse(message.Body ?? '{}') as DeadLetter['body'], reason: message.MessageAttributes?.reason?.StringValue });
+          seen.push({
+            body: JSON.parse(message.Body ?? '{}') as DeadLetter['body'],
+            reason: message.MessageAttributes?.reason?.StringValue,
+          });
         }
       }
     },

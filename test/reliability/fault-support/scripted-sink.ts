@@ -26,7 +26,8 @@ export async function startScriptedSink(): Promise<ScriptedSink> {
   });
   const key = (phoneNumber: string, destination: string) => `/${phoneNumber}/${encodeURIComponent(destination)}`;
   return Object.assign(sink, {
-    script: (phoneNumber: string, destination: string, ...replies: Array<SinkReply | Responder>) => void scripts.set(key(phoneNumber, destination), replies),
+    script: (phoneNumber: string, destination: string, ...replies: Array<SinkReply | Responder>) =>
+      void scripts.set(key(phoneNumber, destination), replies),
     answerAlways: (phoneNumber: string, destination: string, reply: SinkReply | Responder | undefined) =>
       void (reply === undefined ? always.delete(key(phoneNumber, destination)) : always.set(key(phoneNumber, destination), reply)),
     answerOf: (request: SinkRequest) => answers.get(request),

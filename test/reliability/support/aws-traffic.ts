@@ -12,7 +12,13 @@ export interface AwsCall {
   succeeded: boolean;
 }
 
-const DYNAMODB_WRITES = new Set(['PutItemCommand', 'UpdateItemCommand', 'DeleteItemCommand', 'TransactWriteItemsCommand', 'BatchWriteItemCommand']);
+const DYNAMODB_WRITES = new Set([
+  'PutItemCommand',
+  'UpdateItemCommand',
+  'DeleteItemCommand',
+  'TransactWriteItemsCommand',
+  'BatchWriteItemCommand',
+]);
 
 export interface AwsTraffic {
   readonly calls: readonly AwsCall[];

@@ -15,7 +15,15 @@ import { watchAwsTraffic, type AwsTraffic } from './aws-traffic.js';
 import { VERIFY_CASES, ingestCases, notificationJson, queueDoorCases, verifyQuery } from './door-cases.js';
 import { controlRequests, managementCases, type BadInput, type SubjectState } from './management-cases.js';
 import { send } from './raw-http.js';
-import { expectApiUnchanged, expectErrorAnswer, expectUnchanged, partitionReader, prepareSubject, type PartitionReader, type Subject } from './subjects.js';
+import {
+  expectApiUnchanged,
+  expectErrorAnswer,
+  expectUnchanged,
+  partitionReader,
+  prepareSubject,
+  type PartitionReader,
+  type Subject,
+} from './subjects.js';
 
 /** Stands for the stack's payload bucket in queue messages, whose name is known only once it runs. */
 const BUCKET = '__BUCKET__';
@@ -40,7 +48,10 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
   const prototypeKeys = Object.getOwnPropertyNames(Object.prototype).sort();
 
   beforeAll(async () => {
-    stack = await startTestStack({ numbers: 0, env: { DESTINATION_POLICY: policy, WHATSAPP_APP_SECRET: appSecret, WHATSAPP_VERIFY_TOKEN: verifyToken } });
+    stack = await startTestStack({
+      numbers: 0,
+      env: { DESTINATION_POLICY: policy, WHATSAPP_APP_SECRET: appSecret, WHATSAPP_VERIFY_TOKEN: verifyToken },
+    });
     traffic = watchAwsTraffic(stack.services);
     sqs = sqsTestClient();
     read = partitionReader(stack);
@@ -58,28 +69,46 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
 
   describe.concurrent(`management routes under the ${policy} policy`, () => {
     it('covers every route of the route table', () => {
-      const covered = new Set([...management.map((c) => `${c.method} ${c.path.split('?')[0]}`), 'GET /webhooks/whatsapp', 'POST /webhooks/whatsapp', 'GET /health']);
+      const covered = new Set([
+        ...management.map((c) => `${c.method} ${c.path.split('?')[0]}`),
+        'GET /webhooks/whatsapp',
+        'POST /webhooks/whatsapp',
+        'GET /health',
+      ]);
       expect(routes.map((route) => `${route.method} ${route.path}`).filter((key) => !covered.has(key))).toEqual([]);
     });
 
-    it.for(management.map((c, index) => [label(c), c.what, c.status, c, index] as const))('%s refuses %s with %i and changes nothing', async ([, , , c, index]) => {
-      const subject = lanes[c.subject][index % LANES]!;
-      await subject.exclusive(async () => {
-        const mark = traffic.mark();
-        const body = c.body === undefined ? undefined : 'json' in c.body ? JSON.stringify(c.body.json) : c.body.raw;
-        const answer = await send(stack.apiUrl, { method: c.method, path: c.path, headers: { 'd360-api-key': subject.client.key!, 'content-type': 'application/json' }, body });
-        try {
-          expectErrorAnswer(answer, c.status);
-        } finally {
-          await expectUnchanged(subject, read, traffic, mark);
-        }
-      });
-    });
+    it.for(management.map((c, index) => [label(c), c.what, c.status, c, index] as const))(
+      '%s refuses %s with %i and changes nothing',
+      async ([, , , c, index]) => {
+        const subject = lanes[c.subject][index % LANES]!;
+        await subject.exclusive(async () => {
+          const mark = traffic.mark();
+          const body = c.body === undefined ? undefined : 'json' in c.body ? JSON.stringify(c.body.json) : c.body.raw;
+          const answer = await send(stack.apiUrl, {
+            method: c.method,
+            path: c.path,
+            headers: { 'd360-api-key': subject.client.key!, 'content-type': 'application/json' },
+            body,
+          });
+          try {
+            expectErrorAnswer(answer, c.status);
+          } finally {
+            await expectUnchanged(subject, read, traffic, mark);
+          }
+        });
+      },
+    );
 
     it('accepts the valid requests the cases are built from (the control for the cases above)', async () => {
       for (const control of controlRequests()) {
         const subject = await prepareSubject(stack, read, freshPhoneNumber(), control.subject);
-        const answer = await send(stack.apiUrl, { method: control.method, path: control.path, headers: { 'd360-api-key': subject.client.key! }, body: JSON.stringify(control.body) });
+        const answer = await send(stack.apiUrl, {
+          method: control.method,
+          path: control.path,
+          headers: { 'd360-api-key': subject.client.key! },
+          body: JSON.stringify(control.body),
+        });
         expect({ control: control.what, status: answer.status }).toEqual({ control: control.what, status: 200 });
       }
     });
@@ -88,7 +117,8 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
   describe(`POST /webhooks/whatsapp under the ${policy} policy`, () => {
     it.for(ingest.map((c) => [c.what, c.status, c] as const))('refuses %s with %i and queues nothing', async ([, , c]) => {
       const mark = traffic.mark();
-      const signature = c.signature === null ? undefined : c.signature === 'valid' ? sign(c.body, appSecret) : c.signature(c.body, appSecret);
+      const signature =
+        c.signature === null ? undefined : c.signature === 'valid' ? sign(c.body, appSecret) : c.signature(c.body, appSecret);
       const headers = { 'content-type': 'application/json', ...(signature !== undefined && { 'x-hub-signature-256': signature }) };
       const answer = await send(stack.apiUrl, { method: 'POST', path: '/webhooks/whatsapp', headers, body: c.body });
       expectErrorAnswer(answer, c.status);
@@ -100,7 +130,12 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
     it('queues a correctly signed notification (the control for the cases above)', async () => {
       const mark = traffic.mark();
       const body = Buffer.from(notificationJson(freshPhoneNumber()));
-      const answer = await send(stack.apiUrl, { method: 'POST', path: '/webhooks/whatsapp', headers: { 'x-hub-signature-256': sign(body, appSecret) }, body });
+      const answer = await send(stack.apiUrl, {
+        method: 'POST',
+        path: '/webhooks/whatsapp',
+        headers: { 'x-hub-signature-256': sign(body, appSecret) },
+        body,
+      });
       expect(answer.status).toBe(200);
       expect(traffic.since(mark)[0]?.command).toBe('SendMessageBatchCommand');
       // Delivered (to no one: the number has no primary) before the next section watches the traffic.
@@ -116,7 +151,10 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
     });
 
     it('answers the challenge to the right token (the control for the cases above)', async () => {
-      const answer = await send(stack.apiUrl, { method: 'GET', path: `/webhooks/whatsapp?${verifyQuery('hub.mode=subscribe&hub.verify_token=TOKEN&hub.challenge=c1', verifyToken)}` });
+      const answer = await send(stack.apiUrl, {
+        method: 'GET',
+        path: `/webhooks/whatsapp?${verifyQuery('hub.mode=subscribe&hub.verify_token=TOKEN&hub.challenge=c1', verifyToken)}`,
+      });
       expect({ status: answer.status, text: answer.text }).toEqual({ status: 200, text: 'c1' });
     });
   });
@@ -129,7 +167,10 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
 
     it('answers a query string that is not percent-encoded properly with a JSON 400, as API Gateway refuses it', async () => {
       const answer = await send(stack.apiUrl, { method: 'GET', path: '/health?x=%ZZ' });
-      expect({ status: answer.status, error: typeof (answer.json as { error?: unknown } | undefined)?.error }).toEqual({ status: 400, error: 'string' });
+      expect({ status: answer.status, error: typeof (answer.json as { error?: unknown } | undefined)?.error }).toEqual({
+        status: 400,
+        error: 'string',
+      });
     });
   });
 
@@ -143,7 +184,9 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
       await queuesSettled(stack, 5_000);
       expect(await nextDeadLetter(0)).toBeUndefined();
       // The one call is the dead-lettering: no configuration read, no delivery record, no retry message.
-      expect(traffic.since(mark).map((call) => `${call.command} ${String(call.input.QueueUrl)}`)).toEqual([`SendMessageCommand ${stack.queues.NOTIFICATIONS_DLQ_URL}`]);
+      expect(traffic.since(mark).map((call) => `${call.command} ${String(call.input.QueueUrl)}`)).toEqual([
+        `SendMessageCommand ${stack.queues.NOTIFICATIONS_DLQ_URL}`,
+      ]);
       await expectUnchanged(doorSubject, read, traffic, mark);
       await expectApiUnchanged(doorSubject);
     });
@@ -163,7 +206,14 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
   /** The next message on the notifications dead-letter queue, consumed; with `timeoutMs` 0, whatever is there now. */
   async function nextDeadLetter(timeoutMs = 10_000): Promise<{ body: string; reason: string | undefined } | undefined> {
     const receive = async () => {
-      const { Messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_DLQ_URL, MaxNumberOfMessages: 1, MessageAttributeNames: ['All'], WaitTimeSeconds: 0 }));
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: stack.queues.NOTIFICATIONS_DLQ_URL,
+          MaxNumberOfMessages: 1,
+          MessageAttributeNames: ['All'],
+          WaitTimeSeconds: 0,
+        }),
+      );
       const [message] = Messages;
       if (!message) return undefined;
       await sqs.send(new DeleteMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_DLQ_URL, ReceiptHandle: message.ReceiptHandle! }));

@@ -15,7 +15,21 @@ export interface IngestCase {
 export function notificationJson(phone: string, text = 'hello'): string {
   return JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: 'waba-1', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: phone, phone_number_id: 'pnid' }, messages: [{ id: 'wamid.1', type: 'text', text: { body: text } }] } }] }],
+    entry: [
+      {
+        id: 'waba-1',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: phone, phone_number_id: 'pnid' },
+              messages: [{ id: 'wamid.1', type: 'text', text: { body: text } }],
+            },
+          },
+        ],
+      },
+    ],
   });
 }
 
@@ -26,31 +40,81 @@ export function ingestCases(phone: string): IngestCase[] {
   return [
     { what: 'a notification without a signature', body: raw(good), signature: null, status: 401 },
     { what: 'a notification signed with another secret', body: raw(good), signature: signedWith('not-the-app-secret'), status: 401 },
-    { what: 'a signature of another body', body: raw(good), signature: (_, secret) => sign(notificationJson(phone, 'other'), secret), status: 401 },
-    { what: 'a signature in uppercase hex', body: raw(good), signature: (body, secret) => sign(body, secret).toUpperCase().replace('SHA256=', 'sha256='), status: 401 },
-    { what: 'a signature without its sha256= prefix', body: raw(good), signature: (body, secret) => sign(body, secret).slice('sha256='.length), status: 401 },
+    {
+      what: 'a signature of another body',
+      body: raw(good),
+      signature: (_, secret) => sign(notificationJson(phone, 'other'), secret),
+      status: 401,
+    },
+    {
+      what: 'a signature in uppercase hex',
+      body: raw(good),
+      signature: (body, secret) => sign(body, secret).toUpperCase().replace('SHA256=', 'sha256='),
+      status: 401,
+    },
+    {
+      what: 'a signature without its sha256= prefix',
+      body: raw(good),
+      signature: (body, secret) => sign(body, secret).slice('sha256='.length),
+      status: 401,
+    },
     { what: 'a sha1 signature', body: raw(good), signature: (body, secret) => sign(body, secret).replace('sha256=', 'sha1='), status: 401 },
     { what: 'a signature cut short', body: raw(good), signature: (body, secret) => sign(body, secret).slice(0, -2), status: 401 },
     { what: 'a signature with extra hex digits', body: raw(good), signature: (body, secret) => `${sign(body, secret)}00`, status: 401 },
     { what: 'an empty signature', body: raw(good), signature: () => '', status: 401 },
     { what: 'a signature of the body signed with an empty secret', body: raw(good), signature: signedWith(''), status: 401 },
     { what: 'a correctly signed body that is malformed JSON', body: raw('{"entry": ['), signature: 'valid', status: 400 },
-    { what: 'a correctly signed notification truncated in the middle', body: raw(good.slice(0, Math.floor(good.length / 2))), signature: 'valid', status: 400 },
+    {
+      what: 'a correctly signed notification truncated in the middle',
+      body: raw(good.slice(0, Math.floor(good.length / 2))),
+      signature: 'valid',
+      status: 400,
+    },
     { what: 'a correctly signed notification missing its last byte', body: raw(good.slice(0, -1)), signature: 'valid', status: 400 },
     { what: 'a correctly signed null', body: raw('null'), signature: 'valid', status: 400 },
     { what: 'a correctly signed array', body: raw(`[${good}]`), signature: 'valid', status: 400 },
     { what: 'a correctly signed number', body: raw('42'), signature: 'valid', status: 400 },
     { what: 'a correctly signed string', body: raw('"hello"'), signature: 'valid', status: 400 },
     { what: 'a correctly signed empty body', body: raw(''), signature: 'valid', status: 400 },
-    { what: 'a correctly signed object without entry', body: raw('{"object": "whatsapp_business_account"}'), signature: 'valid', status: 400 },
+    {
+      what: 'a correctly signed object without entry',
+      body: raw('{"object": "whatsapp_business_account"}'),
+      signature: 'valid',
+      status: 400,
+    },
     { what: 'a correctly signed entry that is an object', body: raw('{"entry": {"changes": []}}'), signature: 'valid', status: 400 },
     { what: 'a correctly signed entry that is a string', body: raw('{"entry": "x"}'), signature: 'valid', status: 400 },
-    { what: 'a correctly signed entry smuggled in through __proto__', body: raw(`{"__proto__": {"entry": [], "pollutedByMatrix": "yes"}}`), signature: 'valid', status: 400 },
-    { what: 'a correctly signed entry smuggled in through constructor.prototype', body: raw('{"constructor": {"prototype": {"entry": [], "pollutedByMatrix": "yes"}}}'), signature: 'valid', status: 400 },
-    { what: 'a correctly signed body that is not UTF-8', body: Buffer.concat([raw(good.slice(0, 20)), Buffer.from([0xc3, 0x28, 0xff]), raw(good.slice(20))]), signature: 'valid', status: 400 },
+    {
+      what: 'a correctly signed entry smuggled in through __proto__',
+      body: raw(`{"__proto__": {"entry": [], "pollutedByMatrix": "yes"}}`),
+      signature: 'valid',
+      status: 400,
+    },
+    {
+      what: 'a correctly signed entry smuggled in through constructor.prototype',
+      body: raw('{"constructor": {"prototype": {"entry": [], "pollutedByMatrix": "yes"}}}'),
+      signature: 'valid',
+      status: 400,
+    },
+    {
+      what: 'a correctly signed body that is not UTF-8',
+      body: Buffer.concat([raw(good.slice(0, 20)), Buffer.from([0xc3, 0x28, 0xff]), raw(good.slice(20))]),
+      signature: 'valid',
+      status: 400,
+    },
     { what: 'a correctly signed body with a byte-order mark first', body: raw(`\ufeff${good}`), signature: 'valid', status: 400 },
-    { what: `a correctly signed body one byte over ${MAX_NOTIFICATION_BYTES} bytes`, body: Buffer.alloc(MAX_NOTIFICATION_BYTES + 1, 0x20), signature: 'valid', status: 413 },
-    { what: 'an unsigned body over the 10 MB the gateway takes', body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x20), signature: null, status: 413 },
+    {
+      what: `a correctly signed body one byte over ${MAX_NOTIFICATION_BYTES} bytes`,
+      body: Buffer.alloc(MAX_NOTIFICATION_BYTES + 1, 0x20),
+      signature: 'valid',
+      status: 413,
+    },
+    {
+      what: 'an unsigned body over the 10 MB the gateway takes',
+      body: Buffer.alloc(10 * 1024 * 1024 + 1, 0x20),
+      signature: null,
+      status: 413,
+    },
   ];
 }
 
@@ -72,7 +136,11 @@ export const VERIFY_CASES: VerifyCase[] = [
   { what: 'the token with one more character', query: 'hub.mode=subscribe&hub.verify_token=TOKENx&hub.challenge=c1', status: 403 },
   { what: 'the token with a trailing space', query: 'hub.mode=subscribe&hub.verify_token=TOKEN%20&hub.challenge=c1', status: 403 },
   { what: 'the token in other case', query: 'hub.mode=subscribe&hub.verify_token=UPPER&hub.challenge=c1', status: 403 },
-  { what: 'the token given twice', query: 'hub.mode=subscribe&hub.verify_token=TOKEN&hub.verify_token=TOKEN&hub.challenge=c1', status: 403 },
+  {
+    what: 'the token given twice',
+    query: 'hub.mode=subscribe&hub.verify_token=TOKEN&hub.verify_token=TOKEN&hub.challenge=c1',
+    status: 403,
+  },
   { what: 'an empty token', query: 'hub.mode=subscribe&hub.verify_token=&hub.challenge=c1', status: 403 },
   { what: 'the right token without hub.challenge', query: 'hub.mode=subscribe&hub.verify_token=TOKEN', status: 400 },
 ];
@@ -116,7 +184,10 @@ export function queueDoorCases(phone: string, bucket: string): DoorCase[] {
     { what: 'a null payload', body: json({ ...ok, payload: null }) },
     { what: 'both payload and payloadRef', body: json({ ...ok, payloadRef }) },
     { what: 'an unknown field', body: json({ ...ok, priority: 'high' }) },
-    { what: 'a clone-retry message on the notifications queue', body: json({ ...ok, id: 'n-1', receivedAt: Date.now(), destination: 'a', firstFailedAt: Date.now() }) },
+    {
+      what: 'a clone-retry message on the notifications queue',
+      body: json({ ...ok, id: 'n-1', receivedAt: Date.now(), destination: 'a', firstFailedAt: Date.now() }),
+    },
     { what: 'a __proto__ key', body: `${json(ok).slice(0, -1)}, "__proto__": {"pollutedByMatrix": "yes"}}` },
     { what: 'a constructor key', body: `${json(ok).slice(0, -1)}, "constructor": {"prototype": {"pollutedByMatrix": "yes"}}}` },
     { what: 'an id with a space', body: json({ ...ok, id: 'two words' }) },
@@ -128,6 +199,9 @@ export function queueDoorCases(phone: string, bucket: string): DoorCase[] {
     { what: 'a payloadRef with an empty key', body: json({ phoneNumber: phone, payloadRef: { bucket, key: '' } }) },
     { what: 'a payloadRef with an unknown field', body: json({ phoneNumber: phone, payloadRef: { ...payloadRef, region: 'us-east-1' } }) },
     { what: 'a payloadRef naming an object that does not exist', body: json({ phoneNumber: phone, payloadRef }) },
-    { what: 'a payloadRef naming another bucket', body: json({ phoneNumber: phone, payloadRef: { bucket: `${bucket}-elsewhere`, key: 'payloads/x' } }) },
+    {
+      what: 'a payloadRef naming another bucket',
+      body: json({ phoneNumber: phone, payloadRef: { bucket: `${bucket}-elsewhere`, key: 'payloads/x' } }),
+    },
   ];
 }

@@ -112,7 +112,10 @@ const ALWAYS_FORBIDDEN_URLS: Forbidden<unknown>[] = [
   { what: 'a space in the host', value: 'https://hooks example.com/' },
   // length
   { what: `a url one character over ${MAX_URL_LENGTH}`, value: `https://${OK_HOST}/${'a'.repeat(MAX_URL_LENGTH - OK_HOST.length - 8)}` },
-  { what: `a url within ${MAX_URL_LENGTH} characters that outgrows it once percent-encoded`, value: `https://${OK_HOST}/${'é'.repeat(1000)}` },
+  {
+    what: `a url within ${MAX_URL_LENGTH} characters that outgrows it once percent-encoded`,
+    value: `https://${OK_HOST}/${'é'.repeat(1000)}`,
+  },
   { what: 'an absurdly long url (40,000 characters, over the body limit)', value: `https://${OK_HOST}/${'a'.repeat(40_000)}`, status: 413 },
   // local policy keeps every other rule for loopback too
   { what: 'credentials on a loopback url', value: 'http://user:pw@127.0.0.1:9000/hook' },
@@ -153,7 +156,10 @@ export const FORBIDDEN_HEADERS: Forbidden<unknown>[] = [
   { what: 'CR/LF in a header name', value: { 'X-A\r\nX-Injected': 'v' } },
   { what: 'a NUL in a header name', value: { 'X\u0000A': 'v' } },
   { what: 'a tab in a header name', value: { 'X\tA': 'v' } },
-  ...['(', ')', '/', '"', '@', '{', '[', '=', ',', ';', '<', '?', '\\'].map((c): Forbidden<unknown> => ({ what: `the separator ${c} in a header name`, value: { [`X${c}A`]: 'v' } })),
+  ...['(', ')', '/', '"', '@', '{', '[', '=', ',', ';', '<', '?', '\\'].map((c): Forbidden<unknown> => ({
+    what: `the separator ${c} in a header name`,
+    value: { [`X${c}A`]: 'v' },
+  })),
   // values
   { what: 'CR/LF in a header value (header injection)', value: { 'X-A': 'a\r\nX-Injected: 1' } },
   { what: 'a bare LF in a header value', value: { 'X-A': 'a\nb' } },
@@ -174,15 +180,38 @@ export const FORBIDDEN_HEADERS: Forbidden<unknown>[] = [
   { what: 'a header value that is an object', value: { 'X-A': {} } },
   // limits
   { what: `${MAX_HEADERS_PER_WEBHOOK + 1} headers`, value: manyHeaders(MAX_HEADERS_PER_WEBHOOK + 1) },
-  { what: `a header value that takes the total over ${MAX_HEADERS_TOTAL_BYTES} bytes`, value: { 'X-A': 'v'.repeat(MAX_HEADERS_TOTAL_BYTES) } },
-  { what: `Latin-1 values that are over ${MAX_HEADERS_TOTAL_BYTES} bytes only in UTF-8`, value: { 'X-A': 'é'.repeat(1500), 'X-B': 'é'.repeat(600) } },
+  {
+    what: `a header value that takes the total over ${MAX_HEADERS_TOTAL_BYTES} bytes`,
+    value: { 'X-A': 'v'.repeat(MAX_HEADERS_TOTAL_BYTES) },
+  },
+  {
+    what: `Latin-1 values that are over ${MAX_HEADERS_TOTAL_BYTES} bytes only in UTF-8`,
+    value: { 'X-A': 'é'.repeat(1500), 'X-B': 'é'.repeat(600) },
+  },
   { what: 'a header set far over the body limit', value: { 'X-A': 'v'.repeat(40_000) }, status: 413 },
   // the connection's own headers
-  ...['Host', 'Content-Length', 'Transfer-Encoding', 'Connection', 'Keep-Alive', 'Proxy-Connection', 'TE', 'Trailer', 'Upgrade', 'Expect', 'CONTENT-LENGTH', 'transfer-encoding'].map(
-    (name): Forbidden<unknown> => ({ what: `the connection header ${name}`, value: { [name]: name.toLowerCase() === 'content-length' ? '0' : 'x' } }),
-  ),
+  ...[
+    'Host',
+    'Content-Length',
+    'Transfer-Encoding',
+    'Connection',
+    'Keep-Alive',
+    'Proxy-Connection',
+    'TE',
+    'Trailer',
+    'Upgrade',
+    'Expect',
+    'CONTENT-LENGTH',
+    'transfer-encoding',
+  ].map((name): Forbidden<unknown> => ({
+    what: `the connection header ${name}`,
+    value: { [name]: name.toLowerCase() === 'content-length' ? '0' : 'x' },
+  })),
   // set by the delivery itself
-  ...['webhook-id', 'Webhook-Timestamp', 'WEBHOOK-SIGNATURE', 'X-Hub-Signature-256'].map((name): Forbidden<unknown> => ({ what: `the reserved header ${name}`, value: { [name]: 'forged' } })),
+  ...['webhook-id', 'Webhook-Timestamp', 'WEBHOOK-SIGNATURE', 'X-Hub-Signature-256'].map((name): Forbidden<unknown> => ({
+    what: `the reserved header ${name}`,
+    value: { [name]: 'forged' },
+  })),
   { what: 'one header given twice in different case', value: { 'X-Token': '1', 'x-token': '2' } },
 ];
 

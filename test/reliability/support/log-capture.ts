@@ -29,7 +29,11 @@ export function captureOutput(): CapturedOutput {
     restores.push(() => (console[method] = original));
   }
   return {
-    lines: () => chunks.join('').split('\n').filter((line) => line.trim() !== ''),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line.trim() !== ''),
     stop: () => restores.forEach((restore) => restore()),
   };
 }

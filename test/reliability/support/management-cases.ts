@@ -24,7 +24,12 @@ export interface BadInput {
 /** The one webhook each prepared number has; PATCH and DELETE cases aim at it so a wrong acceptance shows. */
 export const EXISTING = 'existing';
 const OK_URL = 'https://fresh.example.com/hook';
-const destination = (overrides: Record<string, unknown> = {}) => ({ name: 'fresh', url: OK_URL, headers: { 'X-Token': 'ok' }, ...overrides });
+const destination = (overrides: Record<string, unknown> = {}) => ({
+  name: 'fresh',
+  url: OK_URL,
+  headers: { 'X-Token': 'ok' },
+  ...overrides,
+});
 
 /** A route that takes a JSON body: a valid body, and where each kind of value goes in it. */
 interface BodyRoute {
@@ -94,7 +99,11 @@ function bodyMistakes(route: BodyRoute): Omit<BadInput, 'method' | 'path' | 'sub
   const [before, after] = [valid.slice(0, valid.indexOf('"', 2) + 1), valid.slice(valid.indexOf('"', 2) + 1)];
   // Inside the first string value, where a decoder that replaced the bytes would let the body through.
   const firstValueEnd = valid.indexOf('"', valid.indexOf('":"') + 3);
-  const notUtf8 = Buffer.concat([Buffer.from(valid.slice(0, firstValueEnd)), Buffer.from([0xe9, 0xff]), Buffer.from(valid.slice(firstValueEnd))]);
+  const notUtf8 = Buffer.concat([
+    Buffer.from(valid.slice(0, firstValueEnd)),
+    Buffer.from([0xe9, 0xff]),
+    Buffer.from(valid.slice(firstValueEnd)),
+  ]);
   const padded = (bytes: number) => {
     const text = JSON.stringify({ ...(route.valid as object), padding: '' });
     return text.replace('"padding":""', `"padding":"${'p'.repeat(bytes - text.length)}"`);
@@ -126,8 +135,18 @@ function bodyMistakes(route: BodyRoute): Omit<BadInput, 'method' | 'path' | 'sub
       body: { raw: `${valid.slice(0, -1)}, "${key}": {"pollutedByMatrix": "yes", "enabled": true, "url": "https://evil.example.com"}}` },
       status: 400 as const,
     })),
-    ...(route.rawWith ? PROTOTYPE_KEYS.map((key) => ({ what: `a ${key} key inside a destination`, body: { raw: route.rawWith!(key, '{"pollutedByMatrix": "yes"}') }, status: 400 as const })) : []),
-    { what: `a body of exactly ${MAX_MANAGEMENT_BODY_BYTES} bytes (judged on content: an unknown field)`, body: { raw: padded(MAX_MANAGEMENT_BODY_BYTES) }, status: 400 },
+    ...(route.rawWith
+      ? PROTOTYPE_KEYS.map((key) => ({
+          what: `a ${key} key inside a destination`,
+          body: { raw: route.rawWith!(key, '{"pollutedByMatrix": "yes"}') },
+          status: 400 as const,
+        }))
+      : []),
+    {
+      what: `a body of exactly ${MAX_MANAGEMENT_BODY_BYTES} bytes (judged on content: an unknown field)`,
+      body: { raw: padded(MAX_MANAGEMENT_BODY_BYTES) },
+      status: 400,
+    },
     { what: `a body one byte over ${MAX_MANAGEMENT_BODY_BYTES} bytes`, body: { raw: padded(MAX_MANAGEMENT_BODY_BYTES + 1) }, status: 413 },
   ];
 }
@@ -146,7 +165,12 @@ function fieldMistakes(): Omit<BadInput, 'subject'>[] {
     { ...primary, what: 'a primary with a name field', body: json({ url: OK_URL, name: 'primary' }), status: 400 },
     { ...enable, what: 'an empty object (enabled missing)', body: json({}), status: 400 },
     { ...enable, what: 'destinations without enabled', body: json({ destinations: [destination()] }), status: 400 },
-    ...['"true"', '1', '0', 'null', '[]', '{}'].map((value) => ({ ...enable, what: `enabled given as ${value}`, body: { raw: `{"enabled": ${value}}` }, status: 400 as const })),
+    ...['"true"', '1', '0', 'null', '[]', '{}'].map((value) => ({
+      ...enable,
+      what: `enabled given as ${value}`,
+      body: { raw: `{"enabled": ${value}}` },
+      status: 400 as const,
+    })),
     { ...enable, what: 'destinations when disabling', body: json({ enabled: false, destinations: [destination()] }), status: 400 },
     { ...enable, what: 'destinations that are an object', body: json({ enabled: true, destinations: destination() }), status: 400 },
     { ...enable, what: 'destinations that are a string', body: json({ enabled: true, destinations: 'fresh' }), status: 400 },
@@ -155,11 +179,31 @@ function fieldMistakes(): Omit<BadInput, 'subject'>[] {
     { ...enable, what: 'a destination that is a string', body: json({ enabled: true, destinations: [OK_URL] }), status: 400 },
     { ...enable, what: 'a destination without a url', body: json({ enabled: true, destinations: [{ name: 'fresh' }] }), status: 400 },
     { ...enable, what: 'a destination without a name', body: json({ enabled: true, destinations: [{ url: OK_URL }] }), status: 400 },
-    { ...enable, what: 'a destination with an unknown field', body: json({ enabled: true, destinations: [destination({ enabled: true })] }), status: 400 },
+    {
+      ...enable,
+      what: 'a destination with an unknown field',
+      body: json({ enabled: true, destinations: [destination({ enabled: true })] }),
+      status: 400,
+    },
     { ...enable, what: 'the same name twice', body: json({ enabled: true, destinations: [destination(), destination()] }), status: 400 },
-    { ...enable, what: 'initial destinations past the cap of 3 (one is stored)', body: json({ enabled: true, destinations: ['a', 'b', 'c'].map((name) => destination({ name })) }), status: 409 },
-    { ...enable, what: 'an initial destination named like a stored one', body: json({ enabled: true, destinations: [destination({ name: EXISTING })] }), status: 409 },
-    { ...enable, what: '300 destinations', body: json({ enabled: true, destinations: Array.from({ length: 300 }, (_, i) => ({ name: `d${i}`, url: OK_URL })) }), status: 409 },
+    {
+      ...enable,
+      what: 'initial destinations past the cap of 3 (one is stored)',
+      body: json({ enabled: true, destinations: ['a', 'b', 'c'].map((name) => destination({ name })) }),
+      status: 409,
+    },
+    {
+      ...enable,
+      what: 'an initial destination named like a stored one',
+      body: json({ enabled: true, destinations: [destination({ name: EXISTING })] }),
+      status: 409,
+    },
+    {
+      ...enable,
+      what: '300 destinations',
+      body: json({ enabled: true, destinations: Array.from({ length: 300 }, (_, i) => ({ name: `d${i}`, url: OK_URL })) }),
+      status: 409,
+    },
     { ...append, what: 'an empty object (destinations missing)', body: json({}), status: 400 },
     { ...append, what: 'an empty destinations list', body: json({ destinations: [] }), status: 400 },
     { ...append, what: 'destinations that are an object', body: json({ destinations: destination() }), status: 400 },
@@ -167,9 +211,19 @@ function fieldMistakes(): Omit<BadInput, 'subject'>[] {
     { ...append, what: 'a destination without a url', body: json({ destinations: [{ name: 'fresh' }] }), status: 400 },
     { ...append, what: 'a destination without a name', body: json({ destinations: [{ url: OK_URL }] }), status: 400 },
     { ...append, what: 'a nested list of destinations', body: json({ destinations: [[destination()]] }), status: 400 },
-    { ...append, what: 'a valid destination followed by an invalid one (all or none)', body: json({ destinations: [destination(), destination({ name: 'bad', url: 'http://x.example.com' })] }), status: 400 },
+    {
+      ...append,
+      what: 'a valid destination followed by an invalid one (all or none)',
+      body: json({ destinations: [destination(), destination({ name: 'bad', url: 'http://x.example.com' })] }),
+      status: 400,
+    },
     { ...append, what: 'the same name twice', body: json({ destinations: [destination(), destination()] }), status: 400 },
-    { ...append, what: 'three destinations past the cap of 3 (one is stored)', body: json({ destinations: ['a', 'b', 'c'].map((name) => destination({ name })) }), status: 409 },
+    {
+      ...append,
+      what: 'three destinations past the cap of 3 (one is stored)',
+      body: json({ destinations: ['a', 'b', 'c'].map((name) => destination({ name })) }),
+      status: 409,
+    },
     { ...append, what: 'a name that is already stored', body: json({ destinations: [destination({ name: EXISTING })] }), status: 409 },
     { ...update, what: 'an empty object (name missing)', body: json({}), status: 400 },
     { ...update, what: 'a url without a name', body: json({ url: OK_URL }), status: 400 },
@@ -188,9 +242,25 @@ function fieldMistakes(): Omit<BadInput, 'subject'>[] {
     { ...remove, path: '/multi_webhook?name=missing', what: 'a ?name= that is not stored', status: 404 },
     { ...remove, path: `/multi_webhook?name=${EXISTING.toUpperCase()}`, what: 'a ?name= in other case', status: 404 },
     { ...remove, path: `/multi_webhook?name=${EXISTING}&name=${EXISTING}`, what: 'a ?name= given twice (ambiguous)', status: 400 },
-    { ...remove, path: '/multi_webhook?name=%ED%A0%80', what: 'a ?name= of a percent-encoded lone surrogate (decoded to U+FFFD)', status: 404 },
-    { ...remove, path: '/multi_webhook?name=missing', what: 'a ?name= beside a body naming another (ambiguous)', body: json({ name: EXISTING }), status: 400 },
-    { ...remove, path: `/multi_webhook?NAME=${EXISTING}`, what: 'the query parameter in capitals (names of parameters are exact)', status: 400 },
+    {
+      ...remove,
+      path: '/multi_webhook?name=%ED%A0%80',
+      what: 'a ?name= of a percent-encoded lone surrogate (decoded to U+FFFD)',
+      status: 404,
+    },
+    {
+      ...remove,
+      path: '/multi_webhook?name=missing',
+      what: 'a ?name= beside a body naming another (ambiguous)',
+      body: json({ name: EXISTING }),
+      status: 400,
+    },
+    {
+      ...remove,
+      path: `/multi_webhook?NAME=${EXISTING}`,
+      what: 'the query parameter in capitals (names of parameters are exact)',
+      status: 400,
+    },
   ];
 }
 
@@ -200,22 +270,42 @@ export function managementCases(policy: DestinationPolicy): BadInput[] {
   for (const route of BODY_ROUTES) {
     const at = { method: route.method, path: route.path, subject: route.subject };
     for (const mistake of bodyMistakes(route)) cases.push({ ...at, ...mistake });
-    if (route.url) for (const { what, value, status = 400 } of forbiddenUrls(policy)) cases.push({ ...at, what, body: { json: route.url(value) }, status });
+    if (route.url)
+      for (const { what, value, status = 400 } of forbiddenUrls(policy))
+        cases.push({ ...at, what, body: { json: route.url(value) }, status });
     if (route.headers) {
-      for (const { what, value, status = 400 } of FORBIDDEN_HEADERS) cases.push({ ...at, what, body: { json: route.headers(value) }, status });
-      for (const { what, value } of PROTOTYPE_HEADERS) cases.push({ ...at, what, body: { raw: JSON.stringify(route.headers('HEADERS')).replace('"HEADERS"', value) }, status: 400 });
+      for (const { what, value, status = 400 } of FORBIDDEN_HEADERS)
+        cases.push({ ...at, what, body: { json: route.headers(value) }, status });
+      for (const { what, value } of PROTOTYPE_HEADERS)
+        cases.push({ ...at, what, body: { raw: JSON.stringify(route.headers('HEADERS')).replace('"HEADERS"', value) }, status: 400 });
     }
-    if (route.name) for (const { what, value } of FORBIDDEN_NAMES) cases.push({ ...at, what, body: { json: route.name(value) }, status: 400 });
+    if (route.name)
+      for (const { what, value } of FORBIDDEN_NAMES) cases.push({ ...at, what, body: { json: route.name(value) }, status: 400 });
   }
-  for (const { what, value } of FORBIDDEN_QUERY_NAMES) cases.push({ method: 'DELETE', path: `/multi_webhook?name=${value}`, what, status: 400, subject: 'enabled' });
+  for (const { what, value } of FORBIDDEN_QUERY_NAMES)
+    cases.push({ method: 'DELETE', path: `/multi_webhook?name=${value}`, what, status: 400, subject: 'enabled' });
   const subjects: Record<string, SubjectState> = { 'POST /multi_webhook': 'disabled' };
   for (const mistake of fieldMistakes()) cases.push({ ...mistake, subject: subjects[`${mistake.method} ${mistake.path}`] ?? 'enabled' });
   // GET routes parse a body too, when one is sent.
   for (const path of ['/v1/configs/webhook', '/multi_webhook']) {
     cases.push({ method: 'GET', path, what: 'a GET with a malformed JSON body', body: { raw: '{' }, status: 400, subject: 'enabled' });
-    cases.push({ method: 'GET', path, what: `a GET with a body over ${MAX_MANAGEMENT_BODY_BYTES} bytes`, body: { raw: `"${'x'.repeat(MAX_MANAGEMENT_BODY_BYTES)}"` }, status: 413, subject: 'enabled' });
+    cases.push({
+      method: 'GET',
+      path,
+      what: `a GET with a body over ${MAX_MANAGEMENT_BODY_BYTES} bytes`,
+      body: { raw: `"${'x'.repeat(MAX_MANAGEMENT_BODY_BYTES)}"` },
+      status: 413,
+      subject: 'enabled',
+    });
   }
-  cases.push({ method: 'PUT', path: '/multi_webhook', what: 'a body over the 10 MB the gateway takes', body: { raw: Buffer.alloc(10 * 1024 * 1024 + 1, 0x20) }, status: 413, subject: 'enabled' });
+  cases.push({
+    method: 'PUT',
+    path: '/multi_webhook',
+    what: 'a body over the 10 MB the gateway takes',
+    body: { raw: Buffer.alloc(10 * 1024 * 1024 + 1, 0x20) },
+    status: 413,
+    subject: 'enabled',
+  });
   return cases;
 }
 
@@ -237,9 +327,27 @@ export function controlRequests(): ControlRequest[] {
     return [
       { ...at, what: `${route.method} ${route.path}: the valid body`, body: route.valid },
       ...(route.url ? [{ ...at, what: `${route.method} ${route.path}: a valid url in place`, body: route.url(OK_URL) }] : []),
-      ...(route.headers ? [{ ...at, what: `${route.method} ${route.path}: valid headers in place`, body: route.headers({ 'X-Token': 'ok', prototype: 'p', toString: 't', hasOwnProperty: 'h', valueOf: 'v' }) }] : []),
-      ...(route.name ? [{ ...at, what: `${route.method} ${route.path}: a valid name in place`, body: route.name(route.method === 'POST' || route.method === 'PUT' ? 'fresh' : EXISTING) }] : []),
-      ...(route.name && (route.method === 'POST' || route.method === 'PUT') ? [{ ...at, what: `${route.method} ${route.path}: __proto__, an ordinary webhook name`, body: route.name('__proto__') }] : []),
+      ...(route.headers
+        ? [
+            {
+              ...at,
+              what: `${route.method} ${route.path}: valid headers in place`,
+              body: route.headers({ 'X-Token': 'ok', prototype: 'p', toString: 't', hasOwnProperty: 'h', valueOf: 'v' }),
+            },
+          ]
+        : []),
+      ...(route.name
+        ? [
+            {
+              ...at,
+              what: `${route.method} ${route.path}: a valid name in place`,
+              body: route.name(route.method === 'POST' || route.method === 'PUT' ? 'fresh' : EXISTING),
+            },
+          ]
+        : []),
+      ...(route.name && (route.method === 'POST' || route.method === 'PUT')
+        ? [{ ...at, what: `${route.method} ${route.path}: __proto__, an ordinary webhook name`, body: route.name('__proto__') }]
+        : []),
     ];
   });
 }

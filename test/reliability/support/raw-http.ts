@@ -39,7 +39,12 @@ export function send(baseUrl: string, { method, path, headers = {}, body }: RawR
         incoming.on('error', reject);
         incoming.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: incoming.statusCode ?? 0, contentType: String(incoming.headers['content-type'] ?? ''), text, json: parseJson(text) });
+          resolve({
+            status: incoming.statusCode ?? 0,
+            contentType: String(incoming.headers['content-type'] ?? ''),
+            text,
+            json: parseJson(text),
+          });
         });
       },
     );

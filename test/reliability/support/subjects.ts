@@ -33,7 +33,12 @@ export function partitionReader(stack: TestStack): PartitionReader {
   const db = createDynamoClient({ endpoint: stack.config.DYNAMODB_ENDPOINT, region: stack.config.AWS_REGION });
   return async (phoneNumber) => {
     const { Items = [] } = await db.send(
-      new QueryCommand({ TableName: stack.config.TABLE_NAME, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': phoneNumber }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: stack.config.TABLE_NAME,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': phoneNumber },
+        ConsistentRead: true,
+      }),
     );
     return Items;
   };
@@ -49,10 +54,20 @@ export async function clientFor(stack: TestStack, phoneNumber: string): Promise<
  * A number with a primary, clones enabled and one webhook named EXISTING; 'disabled' turns the
  * clones off again afterwards (the webhook stays), so enabling requests have something to change.
  */
-export async function prepareSubject(stack: TestStack, read: PartitionReader, phoneNumber: string, state: 'enabled' | 'disabled'): Promise<Subject> {
+export async function prepareSubject(
+  stack: TestStack,
+  read: PartitionReader,
+  phoneNumber: string,
+  state: 'enabled' | 'disabled',
+): Promise<Subject> {
   const client = await clientFor(stack, phoneNumber);
   await expectOk(client.post('/v1/configs/webhook', { url: 'https://primary.example.com/hook', headers: { 'X-Primary': 'p' } }));
-  await expectOk(client.post('/multi_webhook', { enabled: true, destinations: [{ name: EXISTING, url: 'https://existing.example.com/hook', headers: { 'X-Existing': 'e' } }] }));
+  await expectOk(
+    client.post('/multi_webhook', {
+      enabled: true,
+      destinations: [{ name: EXISTING, url: 'https://existing.example.com/hook', headers: { 'X-Existing': 'e' } }],
+    }),
+  );
   if (state === 'disabled') await expectOk(client.post('/multi_webhook', { enabled: false }));
   let tail: Promise<unknown> = Promise.resolve();
   const exclusive = <T>(check: () => Promise<T>): Promise<T> => {

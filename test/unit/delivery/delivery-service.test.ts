@@ -35,13 +35,16 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
   // The configuration read brings the number's breakers along, as the store's query does.
   const withHealth = (): PhoneConfig => ({
     ...config,
-    health: Object.fromEntries([...health.health].filter(([key]) => key.startsWith(`${PHONE}/`)).map(([key, value]) => [key.slice(PHONE.length + 1), value])),
+    health: Object.fromEntries(
+      [...health.health].filter(([key]) => key.startsWith(`${PHONE}/`)).map(([key, value]) => [key.slice(PHONE.length + 1), value]),
+    ),
   });
   const deps = {
     readConfig: async () => withHealth(),
     health,
     queue: {
-      sendRetries: async (messages: readonly RetriesMessage[], delaySeconds: number) => void later.push(...messages.map((message) => ({ message, delaySeconds }))),
+      sendRetries: async (messages: readonly RetriesMessage[], delaySeconds: number) =>
+        void later.push(...messages.map((message) => ({ message, delaySeconds }))),
       deadLetter: async (source: string, body: string, reason: string) => void deadLetters.push({ source, body: JSON.parse(body), reason }),
     },
     payloads: { put: async () => ({ bucket: 'b', key: 'k' }), load: async () => 'loaded' },
@@ -121,7 +124,12 @@ describe('DeliveryService: the gate', () => {
     const h = harness(configured(), { primary: answered(status) });
     await h.service.deliverNotification(notification);
     expect(h.hosts()).toEqual(['primary']);
-    expect(h.later).toEqual([{ message: expect.objectContaining({ kind: 'primary', id: 'n-1', attempt: 2, firstAttemptAt: notification.receivedAt }), delaySeconds: 5 }]);
+    expect(h.later).toEqual([
+      {
+        message: expect.objectContaining({ kind: 'primary', id: 'n-1', attempt: 2, firstAttemptAt: notification.receivedAt }),
+        delaySeconds: 5,
+      },
+    ]);
     expect(h.failures).toMatchObject([{ destination: 'primary', status, attempt: 1 }]);
   });
 
@@ -152,7 +160,13 @@ describe('DeliveryService: the gate', () => {
     h.clock.now = notification.receivedAt + 3600_000;
     await h.service.handleRetry({ kind: 'primary', ...notification, attempt: 9, firstAttemptAt: notification.receivedAt }, notification);
     expect(h.later).toEqual([]);
-    expect(h.deadLetters).toEqual([{ source: 'notifications', body: expect.objectContaining({ id: 'n-1', phoneNumber: PHONE }), reason: expect.stringMatching(/^primary still failing after 9 attempts .*HTTP 503/) }]);
+    expect(h.deadLetters).toEqual([
+      {
+        source: 'notifications',
+        body: expect.objectContaining({ id: 'n-1', phoneNumber: PHONE }),
+        reason: expect.stringMatching(/^primary still failing after 9 attempts .*HTTP 503/),
+      },
+    ]);
   });
 });
 
@@ -160,7 +174,9 @@ describe('DeliveryService: clones', () => {
   it('retries a failing clone on its own, on the retries queue, and nobody else gets anything again', async () => {
     const h = harness(configured(), { b: answered(500) });
     await h.service.deliverNotification(notification);
-    expect(h.later).toEqual([{ message: expect.objectContaining({ kind: 'clone', destination: 'b', attempt: 2, firstFailedAt: START }), delaySeconds: 5 }]);
+    expect(h.later).toEqual([
+      { message: expect.objectContaining({ kind: 'clone', destination: 'b', attempt: 2, firstFailedAt: START }), delaySeconds: 5 },
+    ]);
     expect(h.failures).toMatchObject([{ destination: 'b', status: 500, attempt: 1 }]);
   });
 
@@ -239,7 +255,8 @@ describe('DeliveryService: breakers, parking and the drain', () => {
 
   it('drains in arrival order once a probe answers 200, each primary copy followed by its clones, then closes', async () => {
     const h = await withOpenPrimary();
-    for (let i = 0; i < DRAIN_BATCH_SIZE + 3; i++) await h.service.deliverNotification(notificationAt(START + 100 + i, `p-${String(i).padStart(2, '0')}`));
+    for (let i = 0; i < DRAIN_BATCH_SIZE + 3; i++)
+      await h.service.deliverNotification(notificationAt(START + 100 + i, `p-${String(i).padStart(2, '0')}`));
     h.answers.primary = answered(200);
     h.sent.length = 0;
 
@@ -266,8 +283,12 @@ describe('DeliveryService: breakers, parking and the drain', () => {
     h.clock.now = START + 3600_000 + 1;
     h.answers.primary = answered(200);
     await h.runTimers();
-    expect(h.deadLetters.map((letter) => letter.body.id).sort()).toEqual(Array.from({ length: BREAKER_FAILURE_THRESHOLD }, (_, i) => `n-${i}`));
-    expect(h.deadLetters.every((letter) => letter.source === 'notifications' && /^primary parked past its retry window/.test(letter.reason))).toBe(true);
+    expect(h.deadLetters.map((letter) => letter.body.id).sort()).toEqual(
+      Array.from({ length: BREAKER_FAILURE_THRESHOLD }, (_, i) => `n-${i}`),
+    );
+    expect(
+      h.deadLetters.every((letter) => letter.source === 'notifications' && /^primary parked past its retry window/.test(letter.reason)),
+    ).toBe(true);
     expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', consecutiveFailures: BREAKER_FAILURE_THRESHOLD - 1 }); // half-open: nothing was left to probe with
   });
 
@@ -283,7 +304,10 @@ describe('DeliveryService: breakers, parking and the drain', () => {
 
   it('waits out a delay longer than SQS allows in hops, without an attempt', async () => {
     const h = harness(configured());
-    await h.service.handleRetry({ kind: 'primary', ...notification, attempt: 2, firstAttemptAt: START, notBefore: START + 3600_000 }, notification);
+    await h.service.handleRetry(
+      { kind: 'primary', ...notification, attempt: 2, firstAttemptAt: START, notBefore: START + 3600_000 },
+      notification,
+    );
     expect(h.sent).toEqual([]);
     expect(h.later).toEqual([{ message: expect.objectContaining({ notBefore: START + 3600_000 }), delaySeconds: 900 }]);
   });

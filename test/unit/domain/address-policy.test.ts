@@ -12,12 +12,9 @@ const anyText = fc.string({
 });
 
 describe('classifyAddress', () => {
-  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e'])(
-    'classifies %s as public',
-    (ip) => {
-      expect(classifyAddress(ip)).toBe('public');
-    },
-  );
+  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '2a00:1450:4001:80b::200e'])('classifies %s as public', (ip) => {
+    expect(classifyAddress(ip)).toBe('public');
+  });
 
   it.each([
     ['127.0.0.1', 'loopback'],

@@ -160,12 +160,20 @@ describe('checkDestinationUrl under fuzzing', () => {
   const url = fc.oneof(
     anyText,
     fc.webUrl({ withQueryParameters: true, withFragments: true }),
-    fc.tuple(fc.constantFrom('https://', 'http://', 'https:', 'HTTPS:\\\\', 'https://[', 'http://127.0.0.1'), anyText).map(
-      ([scheme, rest]) => scheme + rest,
-    ),
-    fc.tuple(fc.oneof(fc.domain(), fc.ipV4(), fc.ipV4Extended(), fc.ipV6().map((ip) => `[${ip}]`)), port).map(
-      ([host, p]) => `https://${host}${p === null ? '' : `:${p}`}/hook`,
-    ),
+    fc
+      .tuple(fc.constantFrom('https://', 'http://', 'https:', 'HTTPS:\\\\', 'https://[', 'http://127.0.0.1'), anyText)
+      .map(([scheme, rest]) => scheme + rest),
+    fc
+      .tuple(
+        fc.oneof(
+          fc.domain(),
+          fc.ipV4(),
+          fc.ipV4Extended(),
+          fc.ipV6().map((ip) => `[${ip}]`),
+        ),
+        port,
+      )
+      .map(([host, p]) => `https://${host}${p === null ? '' : `:${p}`}/hook`),
   );
 
   it('never throws and always answers undefined or one sentence', () => {
@@ -185,7 +193,12 @@ describe('checkDestinationUrl under fuzzing', () => {
         const parsed = new URL(raw);
         expect(parsed.protocol).toBe('https:');
         expect(parsed.username + parsed.password + parsed.port + parsed.hash).toBe('');
-        expect(raw.slice(8).split(/[/?#]/)[0]?.replace(/^\[.*\]/, '')).not.toContain(':');
+        expect(
+          raw
+            .slice(8)
+            .split(/[/?#]/)[0]
+            ?.replace(/^\[.*\]/, ''),
+        ).not.toContain(':');
         const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
         expect(['public', 'not an IP address']).toContain(classifyAddress(host));
         expect(host).not.toMatch(/_|^localhost\.?$|\.localhost\.?$/);

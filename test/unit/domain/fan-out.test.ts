@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { clonesOf, deliveryHeaders, releasesClones } from '../../../shared/domain/fan-out.js';
 
-const notification = { id: 'n-1', phoneNumber: '15550001111', payload: '{}', signature: `sha256=${'a'.repeat(64)}`, receivedAt: 1_700_000_000_500 };
+const notification = {
+  id: 'n-1',
+  phoneNumber: '15550001111',
+  payload: '{}',
+  signature: `sha256=${'a'.repeat(64)}`,
+  receivedAt: 1_700_000_000_500,
+};
 
 describe('fan-out gate', () => {
   it('releases the clones on exactly 200 and on nothing else', () => {
@@ -28,7 +34,10 @@ describe('fan-out gate', () => {
   });
 
   it('lets a configured Content-Type win and leaves out a missing signature', () => {
-    const headers = deliveryHeaders({ url: 'https://a.example.com', headers: { 'Content-Type': 'application/json; charset=utf-8' } }, { ...notification, signature: undefined });
+    const headers = deliveryHeaders(
+      { url: 'https://a.example.com', headers: { 'Content-Type': 'application/json; charset=utf-8' } },
+      { ...notification, signature: undefined },
+    );
     expect(headers['content-type']).toBe('application/json; charset=utf-8');
     expect(headers).not.toHaveProperty('x-hub-signature-256');
   });

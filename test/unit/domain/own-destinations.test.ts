@@ -14,7 +14,12 @@ describe('refuseOwnDestinations', () => {
   });
 
   it('accepts other hosts, another API Gateway among them, and leaves absent URLs alone', () => {
-    expect(() => refuseOwnDestinations(['https://other.execute-api.eu-west-1.amazonaws.com/', 'https://example.com/hooks.example.com', undefined], own)).not.toThrow();
+    expect(() =>
+      refuseOwnDestinations(
+        ['https://other.execute-api.eu-west-1.amazonaws.com/', 'https://example.com/hooks.example.com', undefined],
+        own,
+      ),
+    ).not.toThrow();
   });
 
   it('tells hosts apart by port when the own host has one', () => {

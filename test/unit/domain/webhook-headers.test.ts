@@ -4,7 +4,18 @@ import fc from 'fast-check';
 import { checkWebhookHeaders, RESERVED_HEADER_NAMES } from '../../../shared/domain/webhook-headers.js';
 import { MAX_HEADERS_PER_WEBHOOK, MAX_HEADERS_TOTAL_BYTES } from '../../../shared/domain/limits.js';
 
-const CONNECTION_HEADERS = ['Host', 'Content-Length', 'Transfer-Encoding', 'Connection', 'Keep-Alive', 'Proxy-Connection', 'TE', 'Trailer', 'Upgrade', 'Expect'];
+const CONNECTION_HEADERS = [
+  'Host',
+  'Content-Length',
+  'Transfer-Encoding',
+  'Connection',
+  'Keep-Alive',
+  'Proxy-Connection',
+  'TE',
+  'Trailer',
+  'Upgrade',
+  'Expect',
+];
 
 function manyHeaders(count: number): Record<string, string> {
   return Object.fromEntries(Array.from({ length: count }, (_, i) => [`X-Header-${i}`, 'v']));
@@ -15,7 +26,7 @@ describe('checkWebhookHeaders accepts', () => {
     expect(checkWebhookHeaders({})).toBeUndefined();
   });
 
-  it('typical authentication headers and Content-Type, as in 360dialog\'s example', () => {
+  it("typical authentication headers and Content-Type, as in 360dialog's example", () => {
     const headers = { Authorization: 'Bearer abc.def', 'Content-Type': 'application/json', 'X-Api-Key': 'k-123' };
     expect(checkWebhookHeaders(headers)).toBeUndefined();
   });
@@ -74,12 +85,9 @@ describe('checkWebhookHeaders refuses', () => {
     expect(checkWebhookHeaders({ '': 'v' })).toBe('header names must not be empty.');
   });
 
-  it.each([...CONNECTION_HEADERS, 'host', 'TRANSFER-ENCODING', 'content-length'])(
-    'the connection header %s, in any case',
-    (name) => {
-      expect(checkWebhookHeaders({ [name]: 'v' })).toBe(`header "${name}" belongs to the HTTP connection and cannot be configured.`);
-    },
-  );
+  it.each([...CONNECTION_HEADERS, 'host', 'TRANSFER-ENCODING', 'content-length'])('the connection header %s, in any case', (name) => {
+    expect(checkWebhookHeaders({ [name]: 'v' })).toBe(`header "${name}" belongs to the HTTP connection and cannot be configured.`);
+  });
 
   it.each(['webhook-id', 'Webhook-Id', 'WEBHOOK-TIMESTAMP', 'webhook-signature', 'X-Hub-Signature-256'])(
     'the header %s that the delivery itself sets, in any case',
@@ -139,7 +147,13 @@ describe('checkWebhookHeaders keeps secrets out of its sentences', () => {
 
 describe('RESERVED_HEADER_NAMES', () => {
   it('lists the headers the delivery sets, in lowercase', () => {
-    expect([...RESERVED_HEADER_NAMES].sort()).toEqual(['webhook-id', 'webhook-signature', 'webhook-timestamp', 'x-hub-signature-256', 'x-multi-webhook-delivery']);
+    expect([...RESERVED_HEADER_NAMES].sort()).toEqual([
+      'webhook-id',
+      'webhook-signature',
+      'webhook-timestamp',
+      'x-hub-signature-256',
+      'x-multi-webhook-delivery',
+    ]);
   });
 });
 

@@ -24,7 +24,9 @@ function change(displayPhoneNumber: string | undefined, messageId: string) {
 }
 
 function body(...entries: unknown[][]): Buffer {
-  return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: entries.map((changes, index) => ({ id: `waba-${index}`, changes })) }));
+  return Buffer.from(
+    JSON.stringify({ object: 'whatsapp_business_account', entry: entries.map((changes, index) => ({ id: `waba-${index}`, changes })) }),
+  );
 }
 
 describe('isValidSignature', () => {
@@ -76,7 +78,9 @@ describe('isValidSignature with non-ASCII bodies', () => {
   });
 
   it('refuses a signature over an escaping Meta does not use (uppercase hex)', () => {
-    expect(isValidSignature(literal, sign(escaped.replace(/\\u([0-9a-f]{4})/g, (_m, hex: string) => `\\u${hex.toUpperCase()}`)), SECRET)).toBe(false);
+    expect(
+      isValidSignature(literal, sign(escaped.replace(/\\u([0-9a-f]{4})/g, (_m, hex: string) => `\\u${hex.toUpperCase()}`)), SECRET),
+    ).toBe(false);
   });
 
   it('refuses bytes that are not UTF-8 under the escaped reading', () => {
@@ -144,15 +148,21 @@ describe('phoneOfChange', () => {
   });
 
   it('reads the number of a phone-level event at value.display_phone_number', () => {
-    expect(phoneOfChange({ field: 'phone_number_quality_update', value: { display_phone_number: '15550002222', event: 'FLAGGED' } })).toBe('15550002222');
+    expect(phoneOfChange({ field: 'phone_number_quality_update', value: { display_phone_number: '15550002222', event: 'FLAGGED' } })).toBe(
+      '15550002222',
+    );
   });
 
   it('prefers metadata when a change carries both', () => {
-    expect(phoneOfChange({ field: 'x', value: { metadata: { display_phone_number: '15550001111' }, display_phone_number: '15550002222' } })).toBe('15550001111');
+    expect(
+      phoneOfChange({ field: 'x', value: { metadata: { display_phone_number: '15550001111' }, display_phone_number: '15550002222' } }),
+    ).toBe('15550001111');
   });
 
   it('finds no number in a WABA-level event, even one that names a phone_number_id or an account phone', () => {
-    expect(phoneOfChange({ field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: 1 } })).toBeUndefined();
+    expect(
+      phoneOfChange({ field: 'message_template_status_update', value: { event: 'APPROVED', message_template_id: 1 } }),
+    ).toBeUndefined();
     expect(phoneOfChange({ field: 'account_update', value: { phone_number: '15550001111', event: 'ACCOUNT_VIOLATION' } })).toBeUndefined();
     expect(phoneOfChange('not a change')).toBeUndefined();
   });

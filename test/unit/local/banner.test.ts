@@ -23,7 +23,10 @@ const facts = (overrides: Partial<BannerFacts> = {}): BannerFacts => ({
 });
 
 const commands = (lines: string[]) => lines.filter((line) => !line.startsWith('#'));
-const crm = (url: string, enabled = true): PhoneConfig => ({ enabled, destinations: [{ name: 'crm', url, headers: { Authorization: 'Bearer secret' } }] });
+const crm = (url: string, enabled = true): PhoneConfig => ({
+  enabled,
+  destinations: [{ name: 'crm', url, headers: { Authorization: 'Bearer secret' } }],
+});
 
 describe('the banner in local mode', () => {
   it('starts the receiver on the chosen port and points the webhooks at it', () => {
@@ -38,9 +41,21 @@ describe('the banner in local mode', () => {
   });
 
   it.for([
-    ['a fresh number', { enabled: false, destinations: [] }, /^curl -s -X POST .*\/multi_webhook.*\n.*"enabled":true,"destinations":\[\{"name":"crm"/],
-    ['an enabled number without the clone', { enabled: true, destinations: [] }, /^curl -s -X PUT .*\/multi_webhook.*\n.*"destinations":\[\{"name":"crm"/],
-    ['a clone on an old receiver port', crm('http://127.0.0.1:9000/crm'), /^curl -s -X PATCH .*\/multi_webhook.*\n.*"name":"crm","url":"http:\/\/127\.0\.0\.1:9555\/crm"/],
+    [
+      'a fresh number',
+      { enabled: false, destinations: [] },
+      /^curl -s -X POST .*\/multi_webhook.*\n.*"enabled":true,"destinations":\[\{"name":"crm"/,
+    ],
+    [
+      'an enabled number without the clone',
+      { enabled: true, destinations: [] },
+      /^curl -s -X PUT .*\/multi_webhook.*\n.*"destinations":\[\{"name":"crm"/,
+    ],
+    [
+      'a clone on an old receiver port',
+      crm('http://127.0.0.1:9000/crm'),
+      /^curl -s -X PATCH .*\/multi_webhook.*\n.*"name":"crm","url":"http:\/\/127\.0\.0\.1:9555\/crm"/,
+    ],
   ] as const)('adds or re-points the clone to fit %s (data is kept across restarts)', ([, demoConfig, expected]) => {
     const lines = commands(tryIt(facts({ demoConfig: demoConfig as PhoneConfig, receiver: { port: 9555 } })));
     expect(lines.some((line) => expected.test(line))).toBe(true);
@@ -53,7 +68,10 @@ describe('the banner in local mode', () => {
   });
 
   it('offers no clone and no DELETE when the number is at the cap without one named crm', () => {
-    const full: PhoneConfig = { enabled: true, destinations: ['a', 'b', 'c'].map((name) => ({ name, url: `http://127.0.0.1:9000/${name}`, headers: {} })) };
+    const full: PhoneConfig = {
+      enabled: true,
+      destinations: ['a', 'b', 'c'].map((name) => ({ name, url: `http://127.0.0.1:9000/${name}`, headers: {} })),
+    };
     const lines = tryIt(facts({ demoConfig: full }));
     expect(lines.join('\n')).toMatch(/the cap/);
     expect(commands(lines).some((line) => line.includes('-X PUT') || line.includes('-X DELETE'))).toBe(false);
@@ -64,10 +82,17 @@ describe('the banner in local mode', () => {
     expect(lines.join('\n')).toContain(`-H 'D360-API-KEY: it'\\''s-a-key'`);
   });
 
-  it('creates a key first when LOCAL_API_KEYS seeds none, through the CLI by its absolute path and the stack\'s state directory', () => {
+  it("creates a key first when LOCAL_API_KEYS seeds none, through the CLI by its absolute path and the stack's state directory", () => {
     const lines = commands(tryIt(facts({ demo: undefined, stateDirForCli: '/tmp/state' })));
-    expect(lines[0]).toBe("KEY=$(LOCAL_STATE_DIR='/tmp/state' node '/home/dev/multi-webhook/bin/multi-webhook.js' keys create --phone 15550001111)");
-    expect(lines.slice(1).filter((line) => line.includes('D360-API-KEY')).every((line) => line.includes('"D360-API-KEY: $KEY"'))).toBe(true);
+    expect(lines[0]).toBe(
+      "KEY=$(LOCAL_STATE_DIR='/tmp/state' node '/home/dev/multi-webhook/bin/multi-webhook.js' keys create --phone 15550001111)",
+    );
+    expect(
+      lines
+        .slice(1)
+        .filter((line) => line.includes('D360-API-KEY'))
+        .every((line) => line.includes('"D360-API-KEY: $KEY"')),
+    ).toBe(true);
   });
 });
 
@@ -75,7 +100,9 @@ describe('the banner in strict mode', () => {
   const strict = facts({ policy: 'strict' });
 
   it('says plainly that loopback receivers are refused', () => {
-    expect(localBanner(strict)).toContain('strict: only public https destinations; loopback receivers (127.0.0.1, ::1, localhost) are refused.');
+    expect(localBanner(strict)).toContain(
+      'strict: only public https destinations; loopback receivers (127.0.0.1, ::1, localhost) are refused.',
+    );
     expect(tryIt(strict).join('\n')).toContain('loopback receivers are refused, so no local receiver is');
   });
 

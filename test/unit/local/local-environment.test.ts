@@ -21,7 +21,9 @@ describe('parseLocalEnvironment', () => {
   });
 
   it.for(['abc', '', '-1', '65536', '3000.5', '0x50'])('refuses PORT=%j with the range it allows', (value) => {
-    expect(problemsOf({ PORT: value })).toEqual([`PORT=${JSON.stringify(value)} is not allowed: use a whole number from 0 to 65535 (0 picks a free port)`]);
+    expect(problemsOf({ PORT: value })).toEqual([
+      `PORT=${JSON.stringify(value)} is not allowed: use a whole number from 0 to 65535 (0 picks a free port)`,
+    ]);
   });
 
   it('accepts PORT=0, which picks a free port', () => {

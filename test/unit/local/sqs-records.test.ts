@@ -6,9 +6,12 @@ import { readBatchResponse } from '../../../infra/local/sqs-records.js';
 const records = [{ messageId: 'm1' }, { messageId: 'm2' }] as SQSRecord[];
 
 describe('reading a batch response', () => {
-  it.each([undefined, null, {}, { batchItemFailures: null }, { batchItemFailures: [] }])('treats %j as success of every record', (response) => {
-    expect(readBatchResponse(response, records)).toEqual({ ok: true, failedIds: new Set() });
-  });
+  it.each([undefined, null, {}, { batchItemFailures: null }, { batchItemFailures: [] }])(
+    'treats %j as success of every record',
+    (response) => {
+      expect(readBatchResponse(response, records)).toEqual({ ok: true, failedIds: new Set() });
+    },
+  );
 
   it('fails exactly the records it names', () => {
     expect(readBatchResponse({ batchItemFailures: [{ itemIdentifier: 'm2' }] }, records)).toEqual({ ok: true, failedIds: new Set(['m2']) });

@@ -54,7 +54,9 @@ export class MemoryHealthStore implements HealthStore {
   }
 
   async countAttempt(parked: ParkedNotification) {
-    const item = this.parkedFor(parked.phoneNumber, parked.destination).find((candidate) => candidate.id === parked.id && candidate.receivedAt === parked.receivedAt);
+    const item = this.parkedFor(parked.phoneNumber, parked.destination).find(
+      (candidate) => candidate.id === parked.id && candidate.receivedAt === parked.receivedAt,
+    );
     if (item) item.attempt++;
   }
 
