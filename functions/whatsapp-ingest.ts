@@ -1,5 +1,6 @@
 // POST /webhooks/whatsapp: verifies Meta's signature, routes each change to its number (or to every
 // known number of its WABA), queues one notification per number and answers 200 once SQS holds them.
+import { deduplicationKey } from '../shared/domain/deduplication.js';
 import { Forbidden, Unauthorized } from '../shared/domain/errors.js';
 import { DELIVERY_MARKER_HEADER } from '../shared/domain/fan-out.js';
 import { MAX_NOTIFICATION_BYTES } from '../shared/domain/limits.js';
@@ -45,7 +46,14 @@ export const create = (services: Services) =>
         plan,
         appSecret,
       );
-      if (notifications.length > 0) await services.notifications.enqueue(notifications);
+      // Each number's copy once per window: Meta's re-sends and replays of a delivery are not queued again.
+      const verdicts = await Promise.all(
+        notifications.map((notification) =>
+          services.deduplication.once(deduplicationKey(notification.phoneNumber, notification.id), () =>
+            services.notifications.enqueue([notification]),
+          ),
+        ),
+      );
       // Only once the queue holds this body: what is learned serves later bodies, and failing it must not cost this one.
       await services.wabas
         .learn(routing.memberships)
@@ -55,14 +63,19 @@ export const create = (services: Services) =>
         logger.info('Notification dropped: no phone number in it', { bytes });
         return ok({ status: 'ignored' });
       }
+      if (verdicts.every((verdict) => verdict === 'duplicate')) {
+        logger.info('Notification already accepted: not queued again', { bytes, notifications: notifications.length });
+        return ok({ status: 'duplicate' });
+      }
       logger.info('Notification queued', {
         bytes,
         split: notifications.length > 1,
-        notifications: notifications.map(({ id, phoneNumber, payload, signature: sent }) => ({
+        notifications: notifications.map(({ id, phoneNumber, payload, signature: sent }, index) => ({
           id,
           phoneNumber: maskPhone(phoneNumber),
           bytes: Buffer.byteLength(payload),
           resigned: sent !== signature,
+          duplicate: verdicts[index] === 'duplicate',
         })),
       });
       return ok({ status: 'queued' });

@@ -35,6 +35,10 @@ const EnvironmentSchema = z.object({
   RETRY_MAX_AGE_SECONDS: z._default(seconds, SERVICE_DEFAULTS.retryMaxAgeSeconds),
   /** How stale a cached phone configuration may be during delivery. */
   CONFIG_CACHE_SECONDS: z._default(seconds, 0),
+  /** Ingest's de-duplication records (one item per notification and number); default: TABLE_NAME-deduplication. */
+  DEDUPLICATION_TABLE_NAME: optionalString,
+  /** How long an accepted notification is answered "duplicate" instead of being queued again. */
+  DEDUPLICATION_WINDOW_SECONDS: z._default(seconds, SERVICE_DEFAULTS.deduplicationWindowSeconds),
   NOTIFICATIONS_QUEUE_URL: optionalString,
   NOTIFICATIONS_DLQ_URL: optionalString,
   RETRIES_QUEUE_URL: optionalString,
@@ -56,6 +60,11 @@ export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;
 
 /** Variables whose values may be secrets: a configuration error names them but never shows them. */
 const SECRET_VARIABLES = new Set(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']);
+
+/** Where ingest keeps its de-duplication records. */
+export function deduplicationTableName(config: Pick<Config, 'TABLE_NAME' | 'DEDUPLICATION_TABLE_NAME'>): string {
+  return config.DEDUPLICATION_TABLE_NAME ?? `${config.TABLE_NAME}-deduplication`;
+}
 
 /** This process's configuration, from its environment. Only Lambda entry points and local mains call it. */
 export function loadConfig(): Config {

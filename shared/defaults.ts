@@ -8,6 +8,8 @@ export const SERVICE_DEFAULTS = {
   retryBaseSeconds: 5,
   /** A delivery still failing after this age goes to the dead-letter queue (7 days). */
   retryMaxAgeSeconds: 7 * 24 * 60 * 60,
+  /** How long ingest remembers a notification it accepted, so a re-send or a replay is not queued again (24 h). */
+  deduplicationWindowSeconds: 24 * 60 * 60,
   /** How stale a deployed function's cached phone configuration may be (locally 0: changes apply at once). */
   deployedConfigCacheSeconds: 60,
 } as const;

@@ -3,14 +3,15 @@
 // all wire the product here, so two sets of services in one process share nothing by accident.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoClient, createSqsClient, lazyS3Client } from './aws/clients.js';
-import type { Config } from './config.js';
+import { createDynamoBaseClient, createDynamoClient, createSqsClient, lazyS3Client } from './aws/clients.js';
+import { deduplicationTableName, type Config } from './config.js';
 import { cachedConfigReader } from './delivery/config-cache.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { DestinationAttempts } from './delivery/destination-attempts.js';
 import type { HttpSender, SenderOptions } from './delivery/http-sender.js';
 import { createRecordHandler, type RecordHandler } from './delivery/sqs-record-handler.js';
 import type { ApiKeyStore } from './domain/api-key.js';
+import type { Deduplication } from './domain/deduplication.js';
 import type { AttemptStore } from './domain/delivery-attempt.js';
 import type { HealthStore } from './domain/parking.js';
 import type { PayloadStore } from './domain/payload.js';
@@ -25,6 +26,7 @@ import { createWhatsAppSecrets, type WhatsAppSecrets } from './secrets.js';
 import { DynamoApiKeyStore } from './store/api-key-store.js';
 import { DynamoAttemptStore } from './store/attempt-store.js';
 import { DynamoHealthStore } from './store/health-store.js';
+import { IdempotentDeduplication } from './store/ingest-deduplication.js';
 import { DynamoWabaStore } from './store/waba-store.js';
 import { DynamoWebhookStore } from './store/webhook-store.js';
 
@@ -55,6 +57,8 @@ export interface Services {
   /** Ingest's queue; built on first use (only ingest has NOTIFICATIONS_QUEUE_URL). */
   readonly notifications: NotificationQueue;
   readonly deliveryQueue: DeliveryQueue;
+  /** Ingest's memory of the notifications it accepted; built on first use. */
+  readonly deduplication: Deduplication;
   /** The adapters given to createServices in place of the configured ones. */
   readonly overrides: Partial<Adapters>;
   /** Runs `release` when the services are closed (the delivery wiring's sender, say). */
@@ -74,6 +78,11 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
   const attempts = new DynamoAttemptStore(dynamo, config.TABLE_NAME);
 
   const notifications = once(() => new SqsNotificationQueue(sqs, required(config, 'NOTIFICATIONS_QUEUE_URL'), payloads));
+  const deduplication = once(() => {
+    const client = createDynamoBaseClient({ ...target, endpoint: config.DYNAMODB_ENDPOINT });
+    releases.push(async () => client.destroy());
+    return new IdempotentDeduplication(client, deduplicationTableName(config), config.DEDUPLICATION_WINDOW_SECONDS);
+  });
   const deliveryQueue = once(
     () =>
       new SqsDeliveryQueue(sqs, {
@@ -99,6 +108,9 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
     },
     get deliveryQueue() {
       return deliveryQueue();
+    },
+    get deduplication() {
+      return deduplication();
     },
     overrides,
     onClose: (release) => void releases.push(release),

@@ -5,6 +5,7 @@ import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type 
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -20,6 +21,8 @@ export interface WebhookApiProps {
   readonly routes: readonly Route[];
   readonly defaults: FunctionDefaults;
   readonly table: ITable;
+  /** Where ingest remembers what it accepted (de-duplication). */
+  readonly deduplicationTable: ITable;
   readonly notificationsQueue: IQueue;
   /** Where notification senders offload payloads too large for one SQS message. */
   readonly payloads: PayloadBucket;
@@ -96,6 +99,13 @@ export class WebhookApi extends Construct {
       if (route.sendsNotifications) {
         grantSendMessage(props.notificationsQueue, fn.function);
         props.payloads.grantPayloadWrite(fn.function);
+        // What Powertools Idempotency calls: a conditional put, an update to COMPLETED, a delete when queueing fails, a get on a clash.
+        fn.function.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+            resources: [props.deduplicationTable.tableArn],
+          }),
+        );
       }
       props.secrets.grantRead(fn.function, route.readsSecrets ?? []);
 

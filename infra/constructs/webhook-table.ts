@@ -1,8 +1,9 @@
-// The single DynamoDB table: webhooks, API key hashes and delivery attempt records.
+// The DynamoDB tables: the single table (webhooks, API key hashes, breakers, parked copies, attempt
+// records) and ingest's de-duplication records.
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { tableDefinition } from '../../shared/store/table-definition.js';
+import { deduplicationTableDefinition, tableDefinition } from '../../shared/store/table-definition.js';
 
 export interface WebhookTableProps {
   readonly removalPolicy: RemovalPolicy;
@@ -10,6 +11,8 @@ export interface WebhookTableProps {
 
 export class WebhookTable extends Construct {
   readonly table: Table;
+  /** Ingest's de-duplication records (Powertools Idempotency: one `id` per record, TTL on `expiration`). */
+  readonly deduplication: Table;
 
   constructor(scope: Construct, id: string, props: WebhookTableProps) {
     super(scope, id);
@@ -26,6 +29,16 @@ export class WebhookTable extends Construct {
       removalPolicy: props.removalPolicy,
       // A retained table is a production table: a stray delete must not lose customers' webhooks.
       deletionProtection: retained,
+    });
+    // One key per item, so a flood of one number's notifications spreads over partitions. Its records
+    // live a day: losing them on teardown costs only a day's de-duplication.
+    this.deduplication = new Table(this, 'Deduplication', {
+      partitionKey: { name: deduplicationTableDefinition.partitionKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: deduplicationTableDefinition.timeToLiveAttribute,
+      encryption: TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
   }
 }

@@ -1,5 +1,5 @@
 // The whole product on one machine: DynamoDB Local, the SQS/S3 emulator, queues, seeded keys, the API and delivery.
-import { parseConfig, type Config } from '../../shared/config.js';
+import { deduplicationTableName, parseConfig, type Config } from '../../shared/config.js';
 import { isPhoneNumber } from '../../shared/domain/phone-number.js';
 import { createServices, type Adapters, type Services } from '../../shared/services.js';
 import { startApiServer } from './api-server.js';
@@ -8,7 +8,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import type { SqsHandler } from './event-source-poller.js';
 import { loadFunction } from './function-modules.js';
 import { createLocalQueues, startSqsEmulator, type QueueEnvironment } from './sqs-emulator.js';
-import { ensureLocalTable } from './tables.js';
+import { ensureLocalDeduplicationTable, ensureLocalTable } from './tables.js';
 
 /** Local defaults for what the deployed stack would set; any of them can be overridden. */
 export const LOCAL_DEFAULTS = {
@@ -78,6 +78,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     const config = parseConfig(env);
     await ensureLocalTable(dynamodbEndpoint, config.TABLE_NAME, config.AWS_REGION);
+    await ensureLocalDeduplicationTable(dynamodbEndpoint, deduplicationTableName(config), config.AWS_REGION);
     const services = createServices(config, options.adapters);
     stops.unshift(() => services.close());
 

@@ -3,8 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { shellQuote as quote } from './shell-quote.js';
 
-/** A Meta WhatsApp Cloud API text-message notification for `phoneNumber` (the shape docs/ingest.md describes). */
-export function sampleNotification(phoneNumber: string): string {
+/**
+ * A Meta WhatsApp Cloud API text-message notification for `phoneNumber` (the shape docs/ingest.md
+ * describes). Its message id and time come from `now`, so each start offers a new one: ingest
+ * answers a body it already took within the de-duplication window `{"status":"duplicate"}`.
+ */
+export function sampleNotification(phoneNumber: string, now = Date.now()): string {
   const body = {
     object: 'whatsapp_business_account',
     entry: [
@@ -20,8 +24,8 @@ export function sampleNotification(phoneNumber: string): string {
               messages: [
                 {
                   from: '4915112345678',
-                  id: 'wamid.LOCAL-SAMPLE-0001',
-                  timestamp: '1700000000',
+                  id: `wamid.LOCAL-SAMPLE-${now}`,
+                  timestamp: String(Math.floor(now / 1000)),
                   type: 'text',
                   text: { body: 'Hello from the local sample' },
                 },

@@ -59,6 +59,7 @@ export class MultiWebhookStack extends Stack {
       logLevel: config.logLevel,
       environment: {
         TABLE_NAME: this.data.table.tableName,
+        DEDUPLICATION_TABLE_NAME: this.data.deduplication.tableName,
         DESTINATION_POLICY: 'strict',
         NOTIFICATIONS_QUEUE_URL: this.queues.notifications.queue.queueUrl,
         NOTIFICATIONS_DLQ_URL: this.queues.notifications.deadLetterQueue.queueUrl,
@@ -77,6 +78,7 @@ export class MultiWebhookStack extends Stack {
       routes,
       defaults,
       table: this.data.table,
+      deduplicationTable: this.data.deduplication,
       notificationsQueue: this.queues.notifications.queue,
       payloads: this.payloads,
       secrets,

@@ -13,9 +13,13 @@ export interface ClientTarget {
   endpoint?: string;
 }
 
-export function createDynamoClient({ region, endpoint }: ClientTarget): DynamoDBDocumentClient {
-  const base = new DynamoDBClient({ region, ...(endpoint && { endpoint, credentials: LOCAL_CREDENTIALS }) });
-  return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
+export function createDynamoClient(target: ClientTarget): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(createDynamoBaseClient(target), { marshallOptions: { removeUndefinedValues: true } });
+}
+
+/** The plain client, for libraries that take one (Powertools Idempotency). */
+export function createDynamoBaseClient({ region, endpoint }: ClientTarget): DynamoDBClient {
+  return new DynamoDBClient({ region, ...(endpoint && { endpoint, credentials: LOCAL_CREDENTIALS }) });
 }
 
 export function createSqsClient({ region, endpoint }: ClientTarget): SQSClient {

@@ -7,6 +7,9 @@ export const tableDefinition = {
   timeToLiveAttribute: 'expiresAt',
 } as const;
 
+/** Ingest's de-duplication table, as Powertools Idempotency keys it. */
+export const deduplicationTableDefinition = { partitionKey: 'id', timeToLiveAttribute: 'expiration' } as const;
+
 /** CreateTable input for DynamoDB Local (on-demand, like the deployed table). */
 export function createTableInput(tableName: string) {
   return {

@@ -12,7 +12,7 @@ afterAll(() => fixture.cleanup());
 
 describe('table', () => {
   it('is on-demand with point-in-time recovery, TTL on expiresAt and encryption at rest', () => {
-    fixture.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    fixture.template.resourceCountIs('AWS::DynamoDB::Table', 2);
     fixture.template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
       KeySchema: [
@@ -23,6 +23,19 @@ describe('table', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       SSESpecification: { SSEEnabled: true },
     });
+  });
+
+  it("keeps ingest's de-duplication records in a table of their own, keyed by id, expiring by TTL, passed to the functions", () => {
+    fixture.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    const ingest = Object.values(fixture.template.findResources('AWS::Lambda::Function')).find((fn) =>
+      String(fn.Properties.Description).startsWith('POST /webhooks/whatsapp'),
+    );
+    expect(ingest!.Properties.Environment.Variables.DEDUPLICATION_TABLE_NAME).toEqual({ Ref: expect.stringMatching(/^DataDeduplication/) });
   });
 
   it('is retained, and protected from deletion, by default', () => {

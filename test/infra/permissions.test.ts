@@ -80,6 +80,8 @@ const EXPECTED: Record<string, string[]> = {
   'whatsapp-verify': [...COMMON, NO_API_KEY_ITEMS, 'Allow ssm:GetParameter on ssm:parameter/multi-webhook/whatsapp-verify-token'],
   'whatsapp-ingest': [
     ...COMMON,
+    // Powertools Idempotency's records, in their own table.
+    'Allow dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem on DataDeduplication62185956',
     under('waba#', 'dynamodb:DeleteItem,dynamodb:PutItem,dynamodb:Query'),
     under('waba-of#', 'dynamodb:GetItem,dynamodb:PutItem'),
     NO_API_KEY_ITEMS,

@@ -7,6 +7,7 @@ import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, type S
 import type { Context } from 'aws-lambda';
 import { inject } from 'vitest';
 import { apiGatewayEvent, lambdaContext } from '../../../infra/local/lambda-events.js';
+import { ensureLocalDeduplicationTable } from '../../../infra/local/tables.js';
 import { parseConfig } from '../../../shared/config.js';
 import type { HttpEvent } from '../../../shared/http/http-handler.js';
 import type { HttpResult } from '../../../shared/http/responses.js';
@@ -59,11 +60,15 @@ export async function startEmulator(): Promise<Emulator> {
     tableName: table.tableName,
     async freshQueue(env = {}) {
       const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: `notifications-${randomUUID()}` }));
+      // A de-duplication memory of its own too, so no test sees another's notifications as seen.
+      const deduplicationTable = `dedup-${randomUUID()}`;
+      await ensureLocalDeduplicationTable(table.endpoint, deduplicationTable);
       await current?.services.close();
       const config = parseConfig({
         SQS_ENDPOINT: endpoint,
         DYNAMODB_ENDPOINT: table.endpoint,
         TABLE_NAME: table.tableName,
+        DEDUPLICATION_TABLE_NAME: deduplicationTable,
         PAYLOAD_BUCKET: bucket,
         NOTIFICATIONS_QUEUE_URL: QueueUrl,
         WHATSAPP_APP_SECRET: APP_SECRET,

@@ -54,14 +54,57 @@ describe('POST /webhooks/whatsapp', () => {
     expect(message.receivedAt).toBeGreaterThanOrEqual(before);
   });
 
-  it('gives a body Meta sends again the same notification id', async () => {
+  it('answers a body Meta sends again 200 duplicate and queues it once, with its content-derived id', async () => {
     const body = notificationBody([{ phone: '15550001111' }]);
 
-    await post(body);
-    await post(body);
+    const first = await post(body);
+    const again = await post(body);
 
+    expect([JSON.parse(first.body!), JSON.parse(again.body!)]).toEqual([{ status: 'queued' }, { status: 'duplicate' }]);
     const messages = await drain(emulator.sqs, queueUrl);
-    expect(messages.map((message) => message.id)).toEqual([notificationId(body), notificationId(body)]);
+    expect(messages.map((message) => message.id)).toEqual([notificationId(body)]);
+  });
+
+  it('queues two identical posts arriving at once once: the other is told duplicate, or to send it again (409)', async () => {
+    const body = notificationBody([{ phone: '15550001111' }]);
+
+    const answers = await Promise.all([post(body), post(body)]);
+
+    const outcomes = answers.map((answer) => `${answer.statusCode} ${JSON.parse(answer.body!).status ?? 'error'}`).sort();
+    expect([
+      ['200 duplicate', '200 queued'],
+      ['200 queued', '409 error'],
+    ]).toContainEqual(outcomes);
+    expect(await drain(emulator.sqs, queueUrl)).toHaveLength(1);
+  });
+
+  it('forgets a notification whose queueing failed, so the retry Meta sends is queued', async () => {
+    const body = notificationBody([{ phone: '15550001111' }]);
+    const sqs = emulator.services.clients.sqs;
+    sqs.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'SendMessageBatchCommand')
+          throw Object.assign(new Error('injected: SQS is down'), { name: 'ServiceUnavailable', $fault: 'server' });
+        return next(args);
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'sqs-down' },
+    );
+    const failed = await post(body).finally(() => sqs.middlewareStack.remove('sqs-down'));
+
+    const retried = await post(body);
+
+    expect([failed.statusCode, retried.statusCode, JSON.parse(retried.body!)]).toEqual([500, 200, { status: 'queued' }]);
+    expect(await drain(emulator.sqs, queueUrl)).toHaveLength(1);
+  });
+
+  it('keeps the copies of a split body apart: a re-send is a duplicate for each number', async () => {
+    const body = notificationBody([{ phone: '15550001111' }, { phone: '15550002222' }]);
+
+    await post(body);
+    const again = await post(body);
+
+    expect(JSON.parse(again.body!)).toEqual({ status: 'duplicate' });
+    expect((await drain(emulator.sqs, queueUrl)).map((message) => message.phoneNumber).sort()).toEqual(['15550001111', '15550002222']);
   });
 
   it('verifies the signature over the decoded bytes when API Gateway hands the body over base64-encoded', async () => {
