@@ -3,7 +3,7 @@
 // all wire the product here, so two sets of services in one process share nothing by accident.
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDynamoBaseClient, createDynamoClient, createSqsClient, lazyS3Client } from './aws/clients.js';
+import { createDynamoBaseClient, createSqsClient, documentClientOf, lazyS3Client } from './aws/clients.js';
 import { deduplicationTableName, type Config } from './config.js';
 import { cachedConfigReader } from './delivery/config-cache.js';
 import { DeliveryService } from './delivery/delivery-service.js';
@@ -69,7 +69,9 @@ export interface Services {
 
 export function createServices(config: Config, overrides: Partial<Adapters> = {}): Services {
   const target = { region: config.AWS_REGION };
-  const dynamo = overrides.dynamo ?? createDynamoClient({ ...target, endpoint: config.DYNAMODB_ENDPOINT });
+  // One DynamoDB client for the stores and the de-duplication library alike (one middleware stack).
+  const dynamoBase = createDynamoBaseClient({ ...target, endpoint: config.DYNAMODB_ENDPOINT });
+  const dynamo = overrides.dynamo ?? documentClientOf(dynamoBase);
   const sqs = overrides.sqs ?? createSqsClient({ ...target, endpoint: config.SQS_ENDPOINT });
   const payloads =
     overrides.payloads ?? new S3PayloadStore(lazyS3Client({ ...target, endpoint: config.SQS_ENDPOINT }), config.PAYLOAD_BUCKET);
@@ -78,11 +80,9 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
   const attempts = new DynamoAttemptStore(dynamo, config.TABLE_NAME);
 
   const notifications = once(() => new SqsNotificationQueue(sqs, required(config, 'NOTIFICATIONS_QUEUE_URL'), payloads));
-  const deduplication = once(() => {
-    const client = createDynamoBaseClient({ ...target, endpoint: config.DYNAMODB_ENDPOINT });
-    releases.push(async () => client.destroy());
-    return new IdempotentDeduplication(client, deduplicationTableName(config), config.DEDUPLICATION_WINDOW_SECONDS);
-  });
+  const deduplication = once(
+    () => new IdempotentDeduplication(dynamoBase, deduplicationTableName(config), config.DEDUPLICATION_WINDOW_SECONDS),
+  );
   const deliveryQueue = once(
     () =>
       new SqsDeliveryQueue(sqs, {
@@ -116,7 +116,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
     onClose: (release) => void releases.push(release),
     async close() {
       await Promise.all(releases.splice(0).map((release) => release()));
-      if (!overrides.dynamo) dynamo.destroy();
+      dynamoBase.destroy(); // the document client over it shares its connections
       if (!overrides.sqs) sqs.destroy();
     },
   };

@@ -11,6 +11,7 @@ import { postNotifications } from '../lib/ingest-load.js';
 import { benchPhoneNumber, configureNumbers } from '../lib/phone-numbers.js';
 import { median, round } from '../lib/stats.js';
 import { startSinkProcess } from '../sinks/sink-process.js';
+import { deduplicationTableName } from '../../shared/config.js';
 
 /** The deployed default (infra/stacks/stack-config.ts configCacheSeconds); `npm start` defaults to 0. */
 const CONFIG_CACHE_SECONDS = 60;
@@ -33,7 +34,11 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const sink = await startSinkProcess({ ports: 1 + CLONES });
   const numbers = await configureNumbers(stack.services.webhooks, { count: NUMBERS, clones: CLONES, origins: sink.origins });
   // The product's own clients: every DynamoDB call (store, attempts) and every SQS call of ingest and delivery.
-  const dynamodb = countCalls(stack.services.clients.dynamo);
+  // Delivery's and the stores' calls apart from ingest's de-duplication records (two writes per
+  // notification by design, in a table of their own), so each figure says what it means.
+  const deduplicationTable = deduplicationTableName(stack.config);
+  const dynamodb = countCalls(stack.services.clients.dynamo, (input) => input.TableName !== deduplicationTable);
+  const deduplication = countCalls(stack.services.clients.dynamo, (input) => input.TableName === deduplicationTable);
   const sqs = countCalls(stack.services.clients.sqs);
   await sink.reset();
   emulator.reset();
@@ -65,6 +70,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
 
   const atEmulator = emulator.counts();
   const dynamoCalls = dynamodb.attempts();
+  const deduplicationCalls = deduplication.attempts();
   const productSqsCalls = sqs.attempts();
 
   // Ingest's duration for the cost model: the function alone, one invocation at a time, after the
@@ -94,6 +100,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   const perNotification = (count: number) => round(count / notifications, 4);
   const result = {
     dynamodb_calls_per_notification: perNotification(total(dynamoCalls)),
+    ingest_deduplication_calls_per_notification: perNotification(total(deduplicationCalls)),
     sqs_calls_per_notification: perNotification(sends + receives.requests + deletes),
     ingest_ms: round(median(ingestDurations), 2),
     aws_calls: {
@@ -106,6 +113,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
       log_bytes_per_notification: round(loggedBytes / notifications),
       ingest_post_round_trip_ms: round(median(ingestLatencies), 2),
       dynamodb_by_command: dynamoCalls,
+      deduplication_by_command: deduplicationCalls,
       product_sqs_by_command: productSqsCalls,
       sqs_per_notification: {
         send: perNotification(sends),

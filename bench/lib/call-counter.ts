@@ -12,7 +12,8 @@ export interface CallCounter {
 
 type Counted = Pick<DynamoDBDocumentClient, 'middlewareStack'> | Pick<SQSClient, 'middlewareStack'>;
 
-export function countCalls(client: Counted): CallCounter {
+/** `only` picks the calls to count by their input (e.g. one table's); all of them by default. */
+export function countCalls(client: Counted, only: (input: Record<string, unknown>) => boolean = () => true): CallCounter {
   let calls = new Map<string, number>();
   let attempts = new Map<string, number>();
   const bump = (counts: Map<string, number>, name: string) => counts.set(name, (counts.get(name) ?? 0) + 1);
@@ -23,13 +24,15 @@ export function countCalls(client: Counted): CallCounter {
     ): void;
   };
   // initialize runs once per send; deserialize runs once per attempt, inside the retry middleware.
-  stack.add((next, context) => (args) => (bump(calls, context.commandName ?? '?'), next(args)), {
+  const counted = (args: unknown) => only((args as { input?: Record<string, unknown> }).input ?? {});
+  const name = `bench-${Math.random().toString(36).slice(2)}`;
+  stack.add((next, context) => (args) => (counted(args) && bump(calls, context.commandName ?? '?'), next(args)), {
     step: 'initialize',
-    name: 'benchCountCalls',
+    name: `${name}-calls`,
   });
-  stack.add((next, context) => (args) => (bump(attempts, context.commandName ?? '?'), next(args)), {
+  stack.add((next, context) => (args) => (counted(args) && bump(attempts, context.commandName ?? '?'), next(args)), {
     step: 'deserialize',
-    name: 'benchCountAttempts',
+    name: `${name}-attempts`,
   });
   return {
     calls: () => Object.fromEntries(calls),

@@ -14,7 +14,12 @@ export interface ClientTarget {
 }
 
 export function createDynamoClient(target: ClientTarget): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(createDynamoBaseClient(target), { marshallOptions: { removeUndefinedValues: true } });
+  return documentClientOf(createDynamoBaseClient(target));
+}
+
+/** The document client over a plain one: both share one middleware stack, so what watches one sees both. */
+export function documentClientOf(base: DynamoDBClient): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(base, { marshallOptions: { removeUndefinedValues: true } });
 }
 
 /** The plain client, for libraries that take one (Powertools Idempotency). */
