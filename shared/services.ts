@@ -158,7 +158,7 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
     now,
     random,
   });
-  return createRecordHandler({ service, queue, payloads });
+  return createRecordHandler({ service, queue, payloads, deduplication: services.deduplication });
 }
 
 type QueueSetting = 'NOTIFICATIONS_QUEUE_URL' | 'NOTIFICATIONS_DLQ_URL' | 'RETRIES_QUEUE_URL' | 'RETRIES_DLQ_URL';

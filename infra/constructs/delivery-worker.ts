@@ -8,7 +8,7 @@ import { functionSizes } from './function-sizing.js';
 import { grantSendMessage, type NotificationQueues } from './notification-queues.js';
 import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
-import { grantTableAccess } from './table-grants.js';
+import { grantDeduplication, grantTableAccess } from './table-grants.js';
 
 export const DELIVERY_HANDLER = deliveryFunction.handler;
 
@@ -16,6 +16,8 @@ export interface DeliveryWorkerProps {
   readonly defaults: FunctionDefaults;
   readonly queues: NotificationQueues;
   readonly table: ITable;
+  /** Producers' notifications on the queue door are de-duplicated by their id. */
+  readonly deduplicationTable: ITable;
   readonly payloadBucket: PayloadBucket;
   /** Per queue; caps the load on customers' webhooks and on the table. */
   readonly maxConcurrency: number;
@@ -55,6 +57,7 @@ export class DeliveryWorker extends Construct {
     grantSendMessage(queues.retries.deadLetterQueue, fn);
     // Reads the phone's configuration and breakers, parks and unparks copies, records failed attempts.
     grantTableAccess(props.table, fn, deliveryFunction.table);
+    grantDeduplication(props.deduplicationTable, fn);
     // Reads payloads that ingest offloaded; writes a large payload it parks.
     props.payloadBucket.grantPayloadRead(fn);
     props.payloadBucket.grantPayloadWrite(fn);

@@ -2,6 +2,7 @@
 // partitions only (dynamodb:LeadingKeys), and API-key items closed to every function but the authorizer.
 import { Effect, PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { API_KEY_PARTITIONS, type TableGrant, type TablePartitions } from '../routes.js';
 
 /**
@@ -46,4 +47,14 @@ export function leadingKeysCondition(partitions: TablePartitions): Record<string
   if (!/^[\w-]+#$/.test(partitions))
     throw new Error(`table partitions "${partitions}": expected 'phone-number' or a key prefix such as 'parked#'`);
   return { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${partitions}*`] } };
+}
+
+/** What Powertools Idempotency calls on the de-duplication table: a conditional put, the update to COMPLETED, a delete when the work failed, a get on a clash. */
+export function grantDeduplication(table: ITable, grantee: IFunction): void {
+  grantee.addToRolePolicy(
+    new PolicyStatement({
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resources: [table.tableArn],
+    }),
+  );
 }

@@ -5,7 +5,6 @@ import { CfnStage, HttpApi, HttpMethod, HttpStage, LogGroupLogDestination, type 
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -14,7 +13,7 @@ import { functionSizes, type FunctionSize } from './function-sizing.js';
 import { grantSendMessage } from './notification-queues.js';
 import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
-import { grantTableAccess } from './table-grants.js';
+import { grantDeduplication, grantTableAccess } from './table-grants.js';
 import type { WhatsAppSecrets } from './whatsapp-secrets.js';
 
 export interface WebhookApiProps {
@@ -99,13 +98,7 @@ export class WebhookApi extends Construct {
       if (route.sendsNotifications) {
         grantSendMessage(props.notificationsQueue, fn.function);
         props.payloads.grantPayloadWrite(fn.function);
-        // What Powertools Idempotency calls: a conditional put, an update to COMPLETED, a delete when queueing fails, a get on a clash.
-        fn.function.addToRolePolicy(
-          new PolicyStatement({
-            actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-            resources: [props.deduplicationTable.tableArn],
-          }),
-        );
+        grantDeduplication(props.deduplicationTable, fn.function);
       }
       props.secrets.grantRead(fn.function, route.readsSecrets ?? []);
 

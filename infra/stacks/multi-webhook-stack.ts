@@ -91,6 +91,7 @@ export class MultiWebhookStack extends Stack {
       defaults,
       queues: this.queues,
       table: this.data.table,
+      deduplicationTable: this.data.deduplication,
       payloadBucket: this.payloads,
       maxConcurrency: config.deliveryMaxConcurrency,
     });

@@ -2,6 +2,7 @@
 // itself (a new delayed message, a parked item, a dead letter), so a record that returns is done; a
 // record that throws is received again, and after MAX_RECEIVE_COUNT receives SQS dead-letters it.
 import type { SQSRecord } from 'aws-lambda';
+import { deduplicationKey, type Deduplication } from '../domain/deduplication.js';
 import { isTimer, type Notification, type NotificationMessage, type RetriesMessage } from '../domain/notification.js';
 import { PayloadUnavailable, type PayloadStore } from '../domain/payload.js';
 import type { DeliveryQueue, QueueSource } from '../domain/queues.js';
@@ -11,6 +12,8 @@ import type { DeliveryService } from './delivery-service.js';
 
 export interface RecordHandlerDependencies {
   service: DeliveryService;
+  /** Producers' notifications on the queue door are taken once per id and window, like ingest's. */
+  deduplication: Deduplication;
   queue: Pick<DeliveryQueue, 'sourceOf' | 'deadLetter'>;
   payloads: PayloadStore;
 }
@@ -28,7 +31,16 @@ export function createRecordHandler(deps: RecordHandlerDependencies): RecordHand
       return;
     }
     const { message, notification } = read;
-    if (source === 'notifications') return deps.service.deliverNotification(notification!, (message as NotificationMessage).payloadRef);
+    if (source === 'notifications') {
+      const { payloadRef, id, receivedAt } = message as NotificationMessage;
+      const deliver = () => deps.service.deliverNotification(notification!, payloadRef);
+      // Ingest de-duplicated its own messages (they carry the receive time); a producer's carry its
+      // id, if any, as the key. A failed delivery forgets it, so the record's next receive delivers.
+      if (receivedAt !== undefined || id === undefined) return deliver();
+      const verdict = await deps.deduplication.once(deduplicationKey(notification!.phoneNumber, id), deliver);
+      if (verdict === 'duplicate') logger.info('Producer notification already delivered: dropped', { notificationId: id });
+      return;
+    }
     return deps.service.handleRetry(message as RetriesMessage, notification);
   };
 }

@@ -59,6 +59,42 @@ describe('the notifications queue door', () => {
     }
   });
 
+  it("delivers a producer's id once per window: the same id sent again is dropped", async () => {
+    const { phoneNumber } = await configureNumber(stack, sink, ['a']);
+    for (const text of ['first', 'again']) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL,
+          MessageBody: JSON.stringify({ phoneNumber, payload: JSON.stringify({ text }), id: 'producer-once' }),
+        }),
+      );
+      await queuesSettled(stack);
+    }
+    for (const destination of ['primary', 'a'])
+      expect(received(sink, phoneNumber, destination).map((copy) => copy.body.toString())).toEqual(['{"text":"first"}']);
+  });
+
+  it("dead-letters a message whose payloadRef names another number's payload, as malformed, and delivers nothing", async () => {
+    const { phoneNumber } = await configureNumber(stack, sink, []);
+    const other = await configureNumber(stack, sink, []);
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL,
+        MessageBody: JSON.stringify({
+          phoneNumber,
+          payloadRef: { bucket: stack.queues.PAYLOAD_BUCKET, key: `payloads/${other.phoneNumber}/stolen` },
+          id: 'foreign-ref',
+        }),
+      }),
+    );
+    const letter = await waitFor(async () => {
+      const found = await firstDeadLetter(stack.queues.NOTIFICATIONS_DLQ_URL);
+      return found.body.includes('foreign-ref') && found;
+    });
+    expect(letter.reason).toMatch(/^malformed: payloadRef.key is not under the message's own phone number/);
+    expect(received(sink, phoneNumber, 'primary')).toEqual([]);
+  });
+
   it('sends a malformed message straight to the dead-letter queue with the reason, without retrying it', async () => {
     const body = JSON.stringify({ phoneNumber: 'not digits', payload: '{}' });
     await sqs.send(new SendMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL, MessageBody: body }));

@@ -98,6 +98,8 @@ const EXPECTED: Record<string, string[]> = {
     ownNumber('dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem'),
     under('parked#', 'dynamodb:DeleteItem,dynamodb:PutItem,dynamodb:Query,dynamodb:UpdateItem'),
     under('attempts#', 'dynamodb:PutItem'),
+    // Producers' ids on the queue door, in the de-duplication table.
+    'Allow dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem on DataDeduplication62185956',
     NO_API_KEY_ITEMS,
     'Allow s3:GetObject,s3:PutObject on bucket/payloads/*',
   ],
