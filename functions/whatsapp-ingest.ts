@@ -15,7 +15,7 @@ import type { Services } from '../shared/services.js';
 
 export const create = (services: Services) =>
   httpHandler(
-    async ({ event, rawBody }) => {
+    async ({ event, context, rawBody }) => {
       const bytes = rawBody.length;
       // A delivery of ours that came back (a receiver forwarding to our ingest): taking it would loop.
       // Refused before anything else, and not with a 2xx, so the delivery that brought it counts it failed.
@@ -49,8 +49,10 @@ export const create = (services: Services) =>
       // Each number's copy once per window: Meta's re-sends and replays of a delivery are not queued again.
       const verdicts = await Promise.all(
         notifications.map((notification) =>
-          services.deduplication.once(deduplicationKey(notification.phoneNumber, notification.id), () =>
-            services.notifications.enqueue([notification]),
+          services.deduplication.once(
+            deduplicationKey(notification.phoneNumber, notification.id),
+            () => services.notifications.enqueue([notification]),
+            context,
           ),
         ),
       );

@@ -2,7 +2,7 @@
 // itself (a new delayed message, a parked item, a dead letter), so a record that returns is done; a
 // record that throws is received again, and after MAX_RECEIVE_COUNT receives SQS dead-letters it.
 import type { SQSRecord } from 'aws-lambda';
-import { deduplicationKey, type Deduplication } from '../domain/deduplication.js';
+import { deduplicationKey, type Deduplication, type TimeBudget } from '../domain/deduplication.js';
 import { isTimer, type Notification, type NotificationMessage, type RetriesMessage } from '../domain/notification.js';
 import { PayloadUnavailable, type PayloadStore } from '../domain/payload.js';
 import type { DeliveryQueue, QueueSource } from '../domain/queues.js';
@@ -18,10 +18,10 @@ export interface RecordHandlerDependencies {
   payloads: PayloadStore;
 }
 
-export type RecordHandler = (record: SQSRecord) => Promise<void>;
+export type RecordHandler = (record: SQSRecord, context: TimeBudget) => Promise<void>;
 
 export function createRecordHandler(deps: RecordHandlerDependencies): RecordHandler {
-  return async (record) => {
+  return async (record, context) => {
     const source = deps.queue.sourceOf(record.eventSourceARN);
     const read = await readMessage(source, record, deps.payloads);
     if (!read.success) {
@@ -37,7 +37,7 @@ export function createRecordHandler(deps: RecordHandlerDependencies): RecordHand
       // Ingest de-duplicated its own messages (they carry the receive time); a producer's carry its
       // id, if any, as the key. A failed delivery forgets it, so the record's next receive delivers.
       if (receivedAt !== undefined || id === undefined) return deliver();
-      const verdict = await deps.deduplication.once(deduplicationKey(notification!.phoneNumber, id), deliver);
+      const verdict = await deps.deduplication.once(deduplicationKey(notification!.phoneNumber, id), deliver, context);
       if (verdict === 'duplicate') logger.info('Producer notification already delivered: dropped', { notificationId: id });
       return;
     }

@@ -26,6 +26,8 @@ export interface HttpRequest {
   phoneNumber: string;
   /** API Gateway's request id: the idempotency token of this request's writes. */
   requestId: string;
+  /** The invocation's Lambda context (its remaining time bounds in-progress records). */
+  context: Context;
 }
 
 interface HttpHandlerOptions {
@@ -51,7 +53,14 @@ export function httpHandler(
       const phoneNumber = event.requestContext.authorizer?.lambda?.phoneNumber ?? '';
       if (auth && !phoneNumber) throw new Unauthorized('The D360-API-KEY header is missing or holds an unknown key.');
       const { raw, parsed } = bodies.get(event) ?? noBody;
-      const request = { event, body: parsed, rawBody: raw, phoneNumber, requestId: event.requestContext.requestId ?? context.awsRequestId };
+      const request = {
+        event,
+        context,
+        body: parsed,
+        rawBody: raw,
+        phoneNumber,
+        requestId: event.requestContext.requestId ?? context.awsRequestId,
+      };
       return handle(request);
     });
 }

@@ -121,7 +121,7 @@ describe('the delivery function crashing after the primary answered 200', () => 
 });
 
 describe('SQS delivering a message more than once', () => {
-  it('delivers a message handed out again while its first delivery is still running to everyone twice, with one webhook-id', async () => {
+  it('delivers a message handed out again while its first delivery is still running to everyone, at most twice, with one webhook-id', async () => {
     const { phoneNumber } = await configureNumber(stack, sink, [...CLONES]);
     // The primary holds its first answer until the queue, the visibility timeout over, has handed the
     // same message to a second invocation.
@@ -132,7 +132,16 @@ describe('SQS delivering a message more than once', () => {
     const { body } = await postNotification(stack, phoneNumber);
     await queuesSettled(stack);
 
-    expectEveryDestinationTwice(phoneNumber, body);
+    // The primary gets both copies (its first answer waits for the second). The second copy takes
+    // the slow lane (an attempt to the primary is already running); whether a clone then hears it
+    // twice depends on how the two deliveries interleave: once or twice, never more, one webhook-id.
+    expect(received(sink, phoneNumber, 'primary')).toHaveLength(2);
+    for (const destination of ['primary', ...CLONES]) {
+      const copies = received(sink, phoneNumber, destination);
+      expect(copies.length).toBeGreaterThanOrEqual(1);
+      expect(copies.length).toBeLessThanOrEqual(2);
+      expectOneNotification(copies, body);
+    }
     expectNoCloneBeforePrimary200(sink, phoneNumber, CLONES);
   });
 
