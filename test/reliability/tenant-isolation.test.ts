@@ -53,9 +53,14 @@ describe('tenant isolation', () => {
 
     const delivered = deliveredTo(sink, hung.phoneNumber, 'primary').map((request) => textOf(request.body));
     expect([...delivered].sort()).toEqual(hungTexts);
-    // Drained in arrival order: each copy started after every copy that arrived before it, with up to
-    // DRAIN_CONCURRENCY in flight, so none lands further than that from its place in line.
-    delivered.forEach((text, position) => expect(Math.abs(hungTexts.indexOf(text) - position)).toBeLessThan(DRAIN_CONCURRENCY));
+    // Drained in arrival order: each parked copy started after every copy parked before it, with up to
+    // DRAIN_CONCURRENCY in flight. The few attempted before the breaker opened come back through their
+    // own retries, so a copy lands at most that many places further from its place in line.
+    const slack = DRAIN_CONCURRENCY + BREAKER_FAILURE_THRESHOLD;
+    delivered.forEach((text, position) => expect(Math.abs(hungTexts.indexOf(text) - position)).toBeLessThan(slack));
+    // And the line as a whole kept its order: most copies arrived after the one posted before them.
+    const inOrder = delivered.filter((text, position) => position === 0 || text > delivered[position - 1]!).length;
+    expect(inOrder).toBeGreaterThanOrEqual(delivered.length / 2);
     for (const clone of CLONES) expect(deliveredTo(sink, hung.phoneNumber, clone)).toHaveLength(hungTexts.length);
     expectNoCloneBeforePrimary200(sink, hung.phoneNumber, CLONES);
     for (const destination of ['primary', ...CLONES])
