@@ -11,6 +11,18 @@ export interface PostOptions {
   concurrency: number;
 }
 
+/** POSTs one body to ingest, signed as Meta signs it; throws unless ingest answers 200. */
+export async function postSigned(target: Pick<PostOptions, 'apiUrl' | 'appSecret'>, agent: Agent, body: Buffer): Promise<void> {
+  const response = await request(`${target.apiUrl}/webhooks/whatsapp`, {
+    method: 'POST',
+    dispatcher: agent,
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, target.appSecret) },
+    body,
+  });
+  await response.body.dump();
+  if (response.statusCode !== 200) throw new Error(`ingest answered ${response.statusCode}`);
+}
+
 /** Resolves with each POST's round-trip time (ms); throws unless every answer is 200. */
 export async function postNotifications(options: PostOptions): Promise<number[]> {
   const agent = new Agent({ connections: options.concurrency });
@@ -21,15 +33,8 @@ export async function postNotifications(options: PostOptions): Promise<number[]>
       const index = next++;
       const body = notificationBody([{ phone: options.numbers[index % options.numbers.length]!, text: `benchmark ${index}` }]);
       const startedAt = performance.now();
-      const response = await request(`${options.apiUrl}/webhooks/whatsapp`, {
-        method: 'POST',
-        dispatcher: agent,
-        headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, options.appSecret) },
-        body,
-      });
-      await response.body.dump();
+      await postSigned(options, agent, body);
       latencies.push(performance.now() - startedAt);
-      if (response.statusCode !== 200) throw new Error(`ingest answered ${response.statusCode}`);
     }
   };
   try {

@@ -1,9 +1,10 @@
 // Meta's side at a steady rate: signed notifications for one number, each POST started on its schedule
 // (open loop: a slow answer delays no later POST), each marked so the sink's copy can be matched to it.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 import { now } from '../../test/helpers/sink-server.js';
-import { notificationBody, sign } from '../../test/helpers/whatsapp.js';
+import { notificationBody } from '../../test/helpers/whatsapp.js';
+import { postSigned } from './ingest-load.js';
 
 export interface PacedPost {
   /** The notification's text, found again in what the sink received (see markerIn). */
@@ -48,14 +49,7 @@ export async function postAtRate(options: PacedPostOptions): Promise<PacedPost[]
 async function postOne(options: PacedPostOptions, agent: Agent, marker: string): Promise<PacedPost> {
   const body = notificationBody([{ phone: options.phoneNumber, text: `bench-marker:${marker}` }]);
   const sentAt = now();
-  const response = await request(`${options.apiUrl}/webhooks/whatsapp`, {
-    method: 'POST',
-    dispatcher: agent,
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': sign(body, options.appSecret) },
-    body,
-  });
-  await response.body.dump();
-  if (response.statusCode !== 200) throw new Error(`ingest answered ${response.statusCode}`);
+  await postSigned(options, agent, body);
   return { marker, sentAt, answeredAt: now() };
 }
 

@@ -2,9 +2,10 @@
 // pointer per number to its WABA, written together in one transaction when a number is first seen
 // or has moved. A warm function remembers what it confirmed, so the usual notification costs no call.
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { WabaDirectory, WabaMembership } from '../domain/waba.js';
 import { WABA_OF_SORT_KEY, wabaNumbersPartition, wabaOfPartition } from './item-keys.js';
+import { queryAll } from './query-all.js';
 
 /** Numbers whose WABA one function instance remembers; past this the oldest is forgotten (and read again). */
 const MAX_REMEMBERED = 10_000;
@@ -25,22 +26,13 @@ export class DynamoWabaStore implements WabaDirectory {
   }
 
   async numbersOf(wabaId: string): Promise<string[]> {
-    const numbers: string[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': wabaNumbersPartition(wabaId) },
-          ProjectionExpression: 'sk',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      numbers.push(...(page.Items ?? []).map((item) => String(item.sk)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return numbers;
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': wabaNumbersPartition(wabaId) },
+      ProjectionExpression: 'sk',
+    });
+    return items.map((item) => String(item.sk));
   }
 
   /** Reads the number's pointer; writes only when it names another WABA or none. */

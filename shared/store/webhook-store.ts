@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { MAX_ADDITIONAL_WEBHOOKS } from '../domain/limits.js';
 import type { Destination, DestinationChange, PhoneConfig, WebhookStore, WebhookTarget } from '../domain/webhook.js';
 import { healthFromItem } from './health-store.js';
+import { queryAll } from './query-all.js';
 import { CONFIG_SORT_KEY, HEALTH_PREFIX, healthSortKey, isWebhookSortKey } from './item-keys.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -29,21 +30,12 @@ export class DynamoWebhookStore implements WebhookStore {
   ) {}
 
   async readPhoneConfig(phoneNumber: string): Promise<PhoneConfig> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': phoneNumber },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': phoneNumber },
+      ConsistentRead: true,
+    });
 
     const configItem = items.find((item) => item.sk === CONFIG_SORT_KEY);
     const destinations = items
