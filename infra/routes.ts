@@ -153,6 +153,7 @@ export const routes: readonly Route[] = [
     ],
     description: 'Verifies and queues WhatsApp notifications',
   },
+  { method: 'GET', path: '/openapi.json', handler: 'openapi', auth: 'none', throttle: 'checks', description: 'The OpenAPI 3.1 document' },
 ];
 
 /** Functions that are not behind a route. */

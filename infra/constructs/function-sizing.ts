@@ -10,7 +10,7 @@ export interface FunctionSize {
 export const functionSizes = {
   /** Sits in front of every management request: a cached key lookup, so short. */
   authorizer: { memorySize: 256, timeout: Duration.seconds(5) },
-  /** Answers without touching anything. */
+  /** Answers without touching anything (health, the OpenAPI document). */
   health: { memorySize: 128, timeout: Duration.seconds(3) },
   /** Management handlers: a few DynamoDB calls and a DNS lookup of the destination host. */
   management: { memorySize: 256, timeout: Duration.seconds(10) },

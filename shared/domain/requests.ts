@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import type { DestinationPolicy } from './address-policy.js';
 import { checkDestinationUrl } from './destination-url.js';
 import { Invalid } from './errors.js';
+import { MAX_HEADERS_PER_WEBHOOK, MAX_HEADERS_TOTAL_BYTES, MAX_NAME_LENGTH, MAX_URL_LENGTH } from './limits.js';
 import { checkWebhookHeaders } from './webhook-headers.js';
 import { checkWebhookName } from './webhook-name.js';
 import type { Headers } from './webhook.js';
@@ -18,18 +19,45 @@ function rule<T>(check: (value: T) => string | undefined) {
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-const NameSchema = z.string().check(rule(checkWebhookName));
+// z.meta: what JSON Schema can say of a rule that a function checks (the OpenAPI document is generated from these schemas).
+const NameSchema = z.string().check(
+  rule(checkWebhookName),
+  z.meta({
+    minLength: 1,
+    maxLength: MAX_NAME_LENGTH,
+    description: `The webhook's name: 1 to ${MAX_NAME_LENGTH} characters without control characters, exact case ("hook" and "HOOK" are two webhooks).`,
+  }),
+);
 
 // Not z.record: copying through Object.fromEntries keeps a "__proto__" header an ordinary key.
 const HeadersSchema = z.pipe(
-  z
-    .custom<Record<string, unknown>>(isPlainObject, 'headers must be an object of header names to string values.')
-    .check(rule(checkWebhookHeaders)),
+  z.custom<Record<string, unknown>>(isPlainObject, 'headers must be an object of header names to string values.').check(
+    rule(checkWebhookHeaders),
+    z.meta({
+      type: 'object',
+      additionalProperties: { type: 'string' },
+      maxProperties: MAX_HEADERS_PER_WEBHOOK,
+      description:
+        `Header names to string values, sent with every copy to this webhook: at most ${MAX_HEADERS_PER_WEBHOOK} headers and ` +
+        `${MAX_HEADERS_TOTAL_BYTES} bytes of names and values together; names are RFC 7230 tokens, unique ignoring case; ` +
+        'values are printable Latin-1 without line breaks; connection headers and the ones delivery sets itself are refused.',
+    }),
+  ),
   z.transform((headers: Record<string, unknown>): Headers => Object.fromEntries(Object.entries(headers)) as Record<string, string>),
 );
 
 function schemasFor(policy: DestinationPolicy) {
-  const UrlSchema = z.string().check(rule((url: string) => checkDestinationUrl(url, policy)));
+  const UrlSchema = z.string().check(
+    rule((url: string) => checkDestinationUrl(url, policy)),
+    z.meta({
+      maxLength: MAX_URL_LENGTH,
+      description:
+        `An absolute https URL of at most ${MAX_URL_LENGTH} characters on a public host: no port, no '_' in the host, ` +
+        'no credentials, no fragment; loopback, private, link-local and other non-public addresses are refused. ' +
+        'Local mode only (npm start, DESTINATION_POLICY=local) relaxes exactly one thing: loopback hosts (127.0.0.1, ::1, ' +
+        'localhost) are allowed, over http and with a port.',
+    }),
+  );
   const Destination = z.pipe(
     z.strictObject({ name: NameSchema, url: UrlSchema, headers: z.optional(HeadersSchema) }),
     z.transform((d) => ({ name: d.name, url: d.url, headers: d.headers ?? {} })),

@@ -22,6 +22,7 @@ const contractRoutes = [
   'DELETE /multi_webhook',
   'GET /webhooks/whatsapp',
   'POST /webhooks/whatsapp',
+  'GET /openapi.json',
 ];
 
 function apiRoutes() {
@@ -120,7 +121,7 @@ describe('throttles and concurrency', () => {
   const stageOf = (f: StackFixture) => Object.entries(resources(f.template, 'AWS::ApiGatewayV2::Stage'))[0]!;
   const limits = (rate: number, burst: number) => ({ ThrottlingRateLimit: rate, ThrottlingBurstLimit: burst });
 
-  it("gives each route its own limit: ingest cdk.json's, the management routes smaller ones, /health and verify the smallest", () => {
+  it("gives each route its own limit: ingest cdk.json's, the management routes smaller ones, /health, verify and the OpenAPI document the smallest", () => {
     const [, stage] = stageOf(fixture);
     expect(stage.Properties.RouteSettings).toEqual({
       'POST /webhooks/whatsapp': limits(100, 200),
@@ -133,6 +134,7 @@ describe('throttles and concurrency', () => {
       'PUT /multi_webhook': limits(25, 50),
       'PATCH /multi_webhook': limits(25, 50),
       'DELETE /multi_webhook': limits(25, 50),
+      'GET /openapi.json': limits(5, 10),
     });
     // Anything without a setting of its own (none today) gets the smallest.
     expect(stage.Properties.DefaultRouteSettings).toEqual(limits(5, 10));

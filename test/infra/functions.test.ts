@@ -86,6 +86,7 @@ describe('functions', () => {
   it('sizes functions by their work: a quick authorizer, a roomier delivery', () => {
     expect(fn('authorizer').Properties).toMatchObject({ MemorySize: 256, Timeout: 5 });
     expect(fn('health').Properties).toMatchObject({ MemorySize: 128, Timeout: 3 });
+    expect(fn('openapi').Properties).toMatchObject({ MemorySize: 128, Timeout: 3 });
     expect(fn('delivery').Properties).toMatchObject({ MemorySize: 512, Timeout: 60 });
     for (const route of routes.filter((r) => r.handler !== 'health')) {
       // API Gateway gives up after 30 s; a handler must answer well before.

@@ -90,6 +90,7 @@ const EXPECTED: Record<string, string[]> = {
     'Allow ssm:GetParameter on ssm:parameter/multi-webhook/whatsapp-app-secret',
   ],
   authorizer: [...COMMON, under('api-key#', 'dynamodb:GetItem')],
+  openapi: [...COMMON, NO_API_KEY_ITEMS],
   delivery: [
     ...COMMON,
     // The two event source mappings: what Lambda's poller uses on the function's behalf (CDK's SqsEventSource grant).

@@ -1,0 +1,72 @@
+// The JSON Schemas of the OpenAPI document: request bodies generated from the zod schemas the handlers
+// parse with (so a rule lives once), and the response bodies the handlers build.
+import * as z from 'zod/mini';
+import { MAX_ADDITIONAL_WEBHOOKS } from '../domain/limits.js';
+import { requestSchemas } from '../domain/requests.js';
+
+export type JsonSchema = Record<string, unknown>;
+
+/**
+ * A request schema as JSON Schema, from what the client sends (zod's input side). Rules checked by
+ * a function (names, URLs, headers) appear through the z.meta beside them in shared/domain/requests.ts;
+ * the cross-field rules (a name given twice, `destinations` with `enabled: false`, a PATCH that
+ * changes nothing) are in the descriptions of the operations.
+ */
+function requestJsonSchema(schema: z.ZodMiniType): JsonSchema {
+  const { $schema: _dialect, ...jsonSchema } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  return jsonSchema;
+}
+
+/** The deployed policy's schemas: the document is the same locally, and the URL's description says what local mode relaxes. */
+const requests = requestSchemas('strict');
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const strictObject = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
+  type: 'object',
+  properties,
+  required,
+  additionalProperties: false,
+});
+const HEADERS: JsonSchema = {
+  type: 'object',
+  additionalProperties: { type: 'string' },
+  description: 'The header names and values sent with every copy to this webhook.',
+};
+
+export const schemas: Record<string, JsonSchema> = {
+  PrimaryWebhookRequest: requestJsonSchema(requests.PrimaryWebhook),
+  EnableRequest: requestJsonSchema(requests.Enable),
+  AppendRequest: requestJsonSchema(requests.Append),
+  UpdateRequest: requestJsonSchema(requests.Update),
+  DeleteRequest: requestJsonSchema(requests.Delete),
+  PrimaryWebhook: strictObject({ url: { type: 'string' }, headers: HEADERS }),
+  Destination: strictObject({ name: { type: 'string' }, url: { type: 'string' }, headers: HEADERS }),
+  MultiWebhook: strictObject({
+    enabled: { type: 'boolean', description: 'Whether clones are delivered (after the primary answers 200).' },
+    destinations: { type: 'array', items: ref('Destination'), maxItems: MAX_ADDITIONAL_WEBHOOKS },
+  }),
+  Message: strictObject({ message: { type: 'string', description: 'What was done, in one sentence.' } }),
+  Error: strictObject({ error: { type: 'string', minLength: 1, description: 'What was wrong, in a sentence a person understands.' } }),
+  Health: strictObject({ status: { const: 'ok' } }),
+  IngestResult: strictObject({
+    status: {
+      enum: ['queued', 'duplicate', 'ignored'],
+      description:
+        'queued: held by the queue for delivery; duplicate: the same notification was taken within the de-duplication ' +
+        'window and is not queued again; ignored: the body names no phone number (answered 200 so that Meta does not retry it).',
+    },
+  }),
+  WhatsAppNotification: {
+    type: 'object',
+    description:
+      "A WhatsApp Cloud API notification as Meta posts it (`object`, `entry[].changes[].value`); the phone number is read from `value.metadata.display_phone_number` or `value.display_phone_number`, WABA-level changes go to that WABA's numbers.",
+    properties: { object: { type: 'string' }, entry: { type: 'array' } },
+    required: ['entry'],
+  },
+  OpenApiDocument: {
+    type: 'object',
+    description: 'This document.',
+    properties: { openapi: { const: '3.1.0' }, info: { type: 'object' }, paths: { type: 'object' } },
+    required: ['openapi', 'info', 'paths'],
+  },
+};
