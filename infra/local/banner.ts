@@ -41,7 +41,7 @@ export function localBanner(facts: BannerFacts): string {
       : 'strict: only public https destinations; loopback receivers (127.0.0.1, ::1, localhost) are refused.';
   return `
 multi-webhook is running locally (ready in ${facts.readySeconds.toFixed(1)} s)
-  API            ${apiUrl}   (health: ${apiUrl}/health)
+  API            ${apiUrl}   (health: ${apiUrl}/health, OpenAPI: ${apiUrl}/openapi.json)
   ingest         ${ingestUrl}   (Meta's POST notifications and GET verification)
   app secret     ${facts.appSecret}   (WHATSAPP_APP_SECRET: the key of X-Hub-Signature-256)
   verify token   ${facts.verifyToken}   (WHATSAPP_VERIFY_TOKEN)

@@ -5,6 +5,7 @@ import { ReceiveMessageCommand, DeleteMessageCommand, SendMessageCommand, type S
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../../infra/routes.js';
 import type { DestinationPolicy } from '../../../shared/domain/address-policy.js';
+import { openApiDocument } from '../../../shared/openapi/document.js';
 import { queuesSettled } from '../../helpers/delivery-world.js';
 import { freshPhoneNumber } from '../../helpers/dynamo.js';
 import { sqsTestClient } from '../../helpers/fresh-queues.js';
@@ -12,7 +13,7 @@ import { startTestStack, type TestStack } from '../../helpers/local-stack.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { sign } from '../../helpers/whatsapp.js';
 import { watchAwsTraffic, type AwsTraffic } from './aws-traffic.js';
-import { VERIFY_CASES, ingestCases, notificationJson, queueDoorCases, verifyQuery } from './door-cases.js';
+import { VERIFY_CASES, ingestCases, ingestSignature, notificationJson, queueDoorCases, verifyQuery } from './door-cases.js';
 import { controlRequests, managementCases, type BadInput, type SubjectState } from './management-cases.js';
 import { send } from './raw-http.js';
 import {
@@ -74,6 +75,7 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
         'GET /webhooks/whatsapp',
         'POST /webhooks/whatsapp',
         'GET /health',
+        'GET /openapi.json',
       ]);
       expect(routes.map((route) => `${route.method} ${route.path}`).filter((key) => !covered.has(key))).toEqual([]);
     });
@@ -117,8 +119,7 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
   describe(`POST /webhooks/whatsapp under the ${policy} policy`, () => {
     it.for(ingest.map((c) => [c.what, c.status, c] as const))('refuses %s with %i and queues nothing', async ([, , c]) => {
       const mark = traffic.mark();
-      const signature =
-        c.signature === null ? undefined : c.signature === 'valid' ? sign(c.body, appSecret) : c.signature(c.body, appSecret);
+      const signature = ingestSignature(c, appSecret);
       const headers = { 'content-type': 'application/json', ...(signature !== undefined && { 'x-hub-signature-256': signature }) };
       const answer = await send(stack.apiUrl, { method: 'POST', path: '/webhooks/whatsapp', headers, body: c.body });
       expectErrorAnswer(answer, c.status);
@@ -162,20 +163,26 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
     });
   });
 
-  describe(`GET /health under the ${policy} policy`, () => {
-    it('takes no input: a junk query leaves its answer as it is', async () => {
-      const answer = await send(stack.apiUrl, { method: 'GET', path: '/health?__proto__=1&constructor=%00' });
-      expect({ status: answer.status, body: answer.json }).toEqual({ status: 200, body: { status: 'ok' } });
-    });
+  // The routes that take no input: a junk query or a stray % changes nothing of their answer.
+  for (const [path, body] of [
+    ['/health', { status: 'ok' }],
+    ['/openapi.json', JSON.parse(JSON.stringify(openApiDocument())) as unknown],
+  ] as const) {
+    describe(`GET ${path} under the ${policy} policy`, () => {
+      it('takes no input: a junk query leaves its answer as it is', async () => {
+        const answer = await send(stack.apiUrl, { method: 'GET', path: `${path}?__proto__=1&constructor=%00` });
+        expect({ status: answer.status, body: answer.json }).toEqual({ status: 200, body });
+      });
 
-    it('answers a query string that is not percent-encoded properly with a JSON 400, as API Gateway refuses it', async () => {
-      const answer = await send(stack.apiUrl, { method: 'GET', path: '/health?x=%ZZ' });
-      expect({ status: answer.status, error: typeof (answer.json as { error?: unknown } | undefined)?.error }).toEqual({
-        status: 400,
-        error: 'string',
+      it('answers a query string that is not percent-encoded properly with a JSON 400, as API Gateway refuses it', async () => {
+        const answer = await send(stack.apiUrl, { method: 'GET', path: `${path}?x=%ZZ` });
+        expect({ status: answer.status, error: typeof (answer.json as { error?: unknown } | undefined)?.error }).toEqual({
+          status: 400,
+          error: 'string',
+        });
       });
     });
-  });
+  }
 
   describe(`the notifications queue door under the ${policy} policy`, () => {
     it.for(door.map((c) => [c.what, c] as const))('dead-letters %s at once, never retried, delivering nothing', async ([, c]) => {

@@ -33,6 +33,11 @@ export function notificationJson(phone: string, text = 'hello'): string {
   });
 }
 
+/** The X-Hub-Signature-256 header value a case sends, undefined for none. */
+export function ingestSignature(c: IngestCase, appSecret: string): string | undefined {
+  return c.signature === null ? undefined : c.signature === 'valid' ? sign(c.body, appSecret) : c.signature(c.body, appSecret);
+}
+
 export function ingestCases(phone: string): IngestCase[] {
   const good = notificationJson(phone);
   const raw = (text: string) => Buffer.from(text, 'utf8');
