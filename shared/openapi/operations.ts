@@ -49,7 +49,7 @@ const MANAGEMENT_BAD = error(
 );
 const MANAGEMENT_TOO_LARGE = error(`The body is larger than ${MANAGEMENT_BODY}.`);
 const IN_FLIGHT = 'another change to the same number was in flight at that instant (send it again)';
-const MESSAGE = json('Done; the message says what changed.', 'Message', { message: 'Added 1 webhook(s).' });
+const done = (message: string) => json('Done; the message says what changed.', 'Message', { message });
 const PRIMARY_EXAMPLE = { url: 'https://example.com/webhook', headers: { Authorization: 'Bearer abc' } };
 const DESTINATION_EXAMPLE = { name: 'crm', url: 'https://crm.example.com/whatsapp', headers: { 'X-Token': 'secret' } };
 
@@ -102,7 +102,7 @@ export const operations: Record<string, Operation> = {
       'with names unique in the request.',
     requestBody: body('EnableRequest', { enabled: true, destinations: [DESTINATION_EXAMPLE] }),
     responses: {
-      200: MESSAGE,
+      200: done('Multiple webhooks enabled with 1 webhook(s).'),
       400: MANAGEMENT_BAD,
       409: error(
         `Already enabled while destinations were given, a name already stored, more than ${MAX_ADDITIONAL_WEBHOOKS} webhooks, or ${IN_FLIGHT}.`,
@@ -116,7 +116,7 @@ export const operations: Record<string, Operation> = {
     description: `Appends webhooks, all or none, up to ${MAX_ADDITIONAL_WEBHOOKS} per phone number; names are unique in the request.`,
     requestBody: body('AppendRequest', { destinations: [DESTINATION_EXAMPLE] }),
     responses: {
-      200: MESSAGE,
+      200: done('Added 1 webhook(s).'),
       400: MANAGEMENT_BAD,
       409: error(`Not enabled, a name already stored, more than ${MAX_ADDITIONAL_WEBHOOKS} webhooks, or ${IN_FLIGHT}.`),
       413: MANAGEMENT_TOO_LARGE,
@@ -128,7 +128,7 @@ export const operations: Record<string, Operation> = {
     description: 'Changes the url, the headers or both of the webhook of that exact name; giving neither is a 400.',
     requestBody: body('UpdateRequest', { name: 'crm', url: 'https://crm.example.com/whatsapp/v2' }),
     responses: {
-      200: MESSAGE,
+      200: done('Updated webhook "crm".'),
       400: MANAGEMENT_BAD,
       404: error('No webhook of that exact name (names are case-sensitive).'),
       409: error(`Not enabled, or ${IN_FLIGHT}.`),
@@ -139,10 +139,17 @@ export const operations: Record<string, Operation> = {
     operationId: 'deleteMultiWebhook',
     tags: ['management'],
     description: 'Deletes the webhook of that exact name, given as `?name=` or as a JSON body `{"name"}` (once, in one place).',
-    parameters: [{ name: 'name', in: 'query', description: 'The exact name of the webhook to delete.', schema: { type: 'string' } }],
+    parameters: [
+      {
+        name: 'name',
+        in: 'query',
+        description: 'The exact name of the webhook to delete.',
+        schema: { $ref: '#/components/schemas/DeleteRequest/properties/name' },
+      },
+    ],
     requestBody: { ...body('DeleteRequest', { name: 'crm' }), required: false },
     responses: {
-      200: MESSAGE,
+      200: done('Deleted webhook "crm".'),
       400: error('No name, a name given twice or in both places, or a bad name or body.'),
       404: error('No webhook of that exact name (names are case-sensitive).'),
       409: error(`${IN_FLIGHT[0]!.toUpperCase()}${IN_FLIGHT.slice(1)}.`),

@@ -17,7 +17,7 @@ export interface Exchange {
 
 const ID = 'openapi.json';
 /** A JSON Pointer token (RFC 6901). */
-const token = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
+export const token = (key: string) => key.replaceAll('~', '~0').replaceAll('/', '~1');
 
 export class OpenApiChecker {
   private readonly ajv = new Ajv2020({ allErrors: true, strict: true });
@@ -58,7 +58,8 @@ export class OpenApiChecker {
     return validate(body) ? [] : [`${at} with ${JSON.stringify(body).slice(0, 120)}: ${describeErrors(validate.errors)}`];
   }
 
-  private schemaAt(pointer: string): ValidateFunction {
+  /** The validator of the schema at a JSON Pointer into the document ("#/components/schemas/Error"). */
+  schemaAt(pointer: string): ValidateFunction {
     const validate = this.ajv.getSchema(`${ID}${pointer}`);
     if (!validate) throw new Error(`No schema at ${pointer}`);
     return validate;

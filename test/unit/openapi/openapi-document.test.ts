@@ -4,7 +4,7 @@ import { routeKey, routes } from '../../../infra/routes.js';
 import { parseRequest, requestSchemas, type RequestSchemas } from '../../../shared/domain/requests.js';
 import { openApiDocument } from '../../../shared/openapi/document.js';
 import { operations } from '../../../shared/openapi/operations.js';
-import { OpenApiChecker, describeErrors } from '../../helpers/openapi.js';
+import { OpenApiChecker, describeErrors, token } from '../../helpers/openapi.js';
 import { controlRequests, managementCases } from '../../reliability/support/management-cases.js';
 
 const document = openApiDocument();
@@ -66,6 +66,23 @@ describe('the OpenAPI document', () => {
     const ingest = checker.operation('POST', '/webhooks/whatsapp')!;
     expect(ingest.parameters).toContainEqual(expect.objectContaining({ name: 'X-Hub-Signature-256', in: 'header', required: true }));
     expect(Object.keys(checker.operation('GET', '/webhooks/whatsapp')!.responses[200].content)).toEqual(['text/plain']);
+  });
+
+  it('gives examples that its own schemas accept', () => {
+    const examples: string[] = [];
+    // Every media type object with an example, by its pointer.
+    const walk = (value: unknown, pointer: string): void => {
+      if (typeof value !== 'object' || value === null) return;
+      const node = value as Record<string, unknown>;
+      if ('schema' in node && 'example' in node) {
+        const validate = checker.schemaAt(`${pointer}/schema`);
+        examples.push(validate(node.example) ? pointer : `${pointer}: ${describeErrors(validate.errors)}`);
+      }
+      for (const [key, child] of Object.entries(node)) walk(child, `${pointer}/${token(key)}`);
+    };
+    walk(document.paths, '#/paths');
+    expect(examples.length).toBeGreaterThan(10);
+    expect(examples.filter((line) => line.includes(': '))).toEqual([]);
   });
 
   it('says what local mode relaxes, in the API description and in every destination url', () => {
