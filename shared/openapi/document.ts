@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of the HTTP API (GET /openapi.json): a path per route of the route table,
 // each with its operation, so a route and its description cannot drift apart.
 import { routeKey, routes, type Route } from '../../infra/routes.js';
-import { operations, type Operation, type Response } from './operations.js';
+import { operations, type Operation, type Parameter, type Response } from './operations.js';
 import { schemas } from './schemas.js';
 
 export const API_KEY_HEADER = 'D360-API-KEY';
@@ -38,11 +38,22 @@ const DESCRIPTION = [
   'localhost) are allowed, over http and with a port. Every other rule holds, and DESTINATION_POLICY=strict turns that off.',
 ].join('\n');
 
+/** The route's `{name}` segments that the operation does not describe itself, as required string parameters. */
+function pathParameters(route: Route, operation: Operation): Parameter[] {
+  const described = new Set(operation.parameters?.filter((p) => p.in === 'path').map((p) => p.name));
+  return [...route.path.matchAll(/\{([^}]+)\}/g)]
+    .map(([, name]) => name!)
+    .filter((name) => !described.has(name))
+    .map((name) => ({ name, in: 'path', required: true, description: `The ${name} in the path.`, schema: { type: 'string' } }));
+}
+
 function pathItemOperation(route: Route, operation: Operation) {
   const secured = route.auth === 'api-key';
+  const parameters = [...pathParameters(route, operation), ...(operation.parameters ?? [])];
   return {
     summary: route.description,
     ...operation,
+    ...(parameters.length > 0 && { parameters }),
     ...(secured && { security: [{ apiKey: [] }] }),
     responses: {
       ...operation.responses,

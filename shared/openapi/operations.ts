@@ -15,7 +15,7 @@ export interface Response {
 
 export interface Parameter {
   name: string;
-  in: 'query' | 'header';
+  in: 'path' | 'query' | 'header';
   description: string;
   required?: boolean;
   schema: JsonSchema;
@@ -45,7 +45,7 @@ const MANAGEMENT_BODY = `${MAX_MANAGEMENT_BODY_BYTES / KiB} KiB`;
 const ANY_BODY_BAD = error('The query string is malformed, or a body was sent and is not JSON.');
 const ANY_BODY_TOO_LARGE = error(`A body was sent and is larger than ${MANAGEMENT_BODY}.`);
 const MANAGEMENT_BAD = error(
-  'Invalid input: malformed JSON, a body that is not an object, wrong types, unknown fields, a bad name, URL or header.',
+  'Invalid input: malformed JSON, a body that is not an object, wrong types, unknown fields, a bad name, URL or header, or a malformed query string.',
 );
 const MANAGEMENT_TOO_LARGE = error(`The body is larger than ${MANAGEMENT_BODY}.`);
 const IN_FLIGHT = 'another change to the same number was in flight at that instant (send it again)';

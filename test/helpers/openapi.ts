@@ -29,24 +29,37 @@ export class OpenApiChecker {
     this.ajv.addSchema({ $id: ID, paths: document.paths, components: document.components });
   }
 
-  /** The operation of a method and path (a query is ignored), or undefined. */
+  /** The document's path (a template such as /deliveries/{id}) that a request path matches; a query is ignored. */
+  pathOf(path: string): string | undefined {
+    const pathname = path.split('?')[0]!;
+    if (Object.hasOwn(this.document.paths, pathname)) return pathname;
+    return Object.keys(this.document.paths).find((template) => {
+      const pattern = template.split(/\{[^}]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'));
+      return new RegExp(`^${pattern.join('[^/]+')}$`).test(pathname);
+    });
+  }
+
+  /** The operation of a method and path, or undefined. */
   operation(method: string, path: string): Json | undefined {
-    return (this.document.paths as Json)[new URL(path, 'http://localhost').pathname]?.[method.toLowerCase()];
+    const template = this.pathOf(path);
+    return template === undefined ? undefined : (this.document.paths as Json)[template]?.[method.toLowerCase()];
   }
 
   /** Validates a JSON request body against the operation's request body schema. */
   requestBody(method: string, path: string): ValidateFunction {
-    const pathname = new URL(path, 'http://localhost').pathname;
-    return this.schemaAt(`#/paths/${token(pathname)}/${method.toLowerCase()}/requestBody/content/application~1json/schema`);
+    return this.schemaAt(
+      `#/paths/${token(this.pathOf(path) ?? path)}/${method.toLowerCase()}/requestBody/content/application~1json/schema`,
+    );
   }
 
   /** Why the answer is not what its operation declares for its status; empty when it is. */
   problems(exchange: Exchange): string[] {
     const { method, status, contentType, text } = exchange;
-    const pathname = new URL(exchange.path, 'http://localhost').pathname;
+    const pathname = exchange.path.split('?')[0]!;
     const at = `${method} ${pathname} answered ${status}`;
-    if (!this.operation(method, pathname)) return [`${method} ${pathname} has no operation`];
-    let pointer = `#/paths/${token(pathname)}/${method.toLowerCase()}/responses/${status}`;
+    const template = this.pathOf(pathname);
+    if (template === undefined || !this.operation(method, pathname)) return [`${method} ${pathname} has no operation`];
+    let pointer = `#/paths/${token(template)}/${method.toLowerCase()}/responses/${status}`;
     let response = this.resolve(pointer);
     if (response === undefined) return [`${at}, a status its operation does not declare`];
     if (typeof response.$ref === 'string') response = this.resolve((pointer = response.$ref));
