@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { COST_LINES, type CostLine, type Line } from './cost.js';
 import { lambdaContext } from '../../infra/local/lambda-events.js';
-import { ASSUMED, deployedScenario, failureCost, monthly, probesPerWeek, type FailureMeasured } from './cost-scenarios.js';
+import { failureCost, probesPerWeek } from './cost-failures.js';
+import { ASSUMED, deployedScenario, monthly, type FailureMeasured } from './cost-scenarios.js';
 import { round } from './stats.js';
 
 export const RATES = [100, 1000, 10_000] as const;

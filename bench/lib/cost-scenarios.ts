@@ -1,15 +1,11 @@
 // What a deployed stack's notifications use at 100, 1,000 and 10,000/s, and what a dead or hung
 // receiver's use, derived from the measured figures and the assumptions below, priced by cost.ts.
-import { BREAKER_FAILURE_THRESHOLD } from '../../shared/domain/destination-health.js';
-import { MAX_BACKOFF_SECONDS, backoffSeconds } from '../../shared/domain/retry-schedule.js';
 import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
 import { encodeMessage } from '../../shared/queue/message-codec.js';
-import { MAX_BATCH_ENTRIES, MAX_DELAY_SECONDS } from '../../shared/queue/queue-definitions.js';
+import { MAX_BATCH_ENTRIES } from '../../shared/queue/queue-definitions.js';
 import { notificationBody } from '../../test/helpers/whatsapp.js';
-import { functionSizes } from '../../infra/constructs/function-sizing.js';
 import { costPerMillion, logBytes, sqsBilledRequests, xrayTraces, type Cost, type CostInputs } from './cost.js';
-import { PRICES_USD as P, TIERS_USD } from './pricing.js';
-import { round } from './stats.js';
+import { TIERS_USD } from './pricing.js';
 
 /** What the benchmark measures and the happy-path scenarios take as given. */
 export interface Measured {
@@ -20,7 +16,7 @@ export interface Measured {
   deliveryOverheadMs: number;
 }
 
-/** What the failure path's figures take as given besides: one line's bytes of each message it writes, as deployed. */
+/** What the failure path's figures (cost-failures.ts) take as given besides: one line's bytes of each message it writes, as deployed. */
 export interface FailureMeasured extends Measured {
   /** Ingest's one line for a queued notification ("Notification queued"). */
   ingestLineBytes: number;
@@ -173,127 +169,6 @@ export function deployedScenario(rate: number, measured: Measured, assumed = ASS
     cost: costPerMillion(inputs),
     derived: { numbers, deliveryProcesses, ingestProcesses, configHitRate, wabaHitRate, deliveryMs, messageBytes },
   };
-}
-
-export type Failure = 'dead' | 'hung';
-
-export interface FailureCost {
-  /** Per million of the number's notifications while its breaker is open, each parked and dead-lettered after 7 days. */
-  steady: Cost;
-  /** The steady cost less what ingest costs every notification alike (as the simulation's "beyond ingest"). */
-  beyondIngestPerMillion: number;
-  /** Once per outage: the attempts until the breaker opens. */
-  episodeUsd: number;
-  /** Each week the breaker stays open: probes on the retry schedule and the probe timer's 15-minute hops. */
-  openWeekUsd: number;
-}
-
-/** A number whose primary is dead (refuses or answers 5xx) or hung (every attempt ends at the timeout), at `rate`/s overall. */
-export function failureCost(kind: Failure, rate: number, measured: FailureMeasured, assumed = ASSUMED): FailureCost {
-  const healthy = deployedScenario(rate, measured, assumed);
-  const { messageBytes } = healthy.derived;
-  const base = healthy.inputs;
-  const ingest = ingestInputs(healthy, measured);
-  // Its record rides a fast-lane batch like any other (which lasts as long as its healthy
-  // batch-mates) and is parked: no attempt, no clone, nothing sent. When its window ends, a probe
-  // reads it, dead-letters it and unparks it, ASSUMED.deadLetterMs of a probe's invocation (billed
-  // here as extra time on the fast-lane share; the probes' own invocations are in openWeekUsd).
-  const inputs: CostInputs = {
-    ...base,
-    deliveryMs: base.deliveryMs + assumed.deadLetterMs / base.deliveryInvocations,
-    sqsRequests: base.sqsRequests + sqsBilledRequests({ sends: 1, receives: 0, deletes: 0 }, messageBytes, 1),
-    // The probe's strongly consistent Query of the parked item (under 4 KB).
-    readUnits: base.readUnits + 1,
-    writeUnits: base.writeUnits + 2 * parkWriteUnits(assumed.bodyBytes),
-    logBytes: logBytes({
-      applicationBytes: measured.ingestLineBytes + measured.parkedLineBytes + measured.givenUpLineBytes,
-      applicationLines: 3,
-      invocations: 1 + base.deliveryInvocations,
-      platformBytesPerInvocation: PLATFORM_LOG_BYTES_PER_INVOCATION,
-      platformLinesPerInvocation: PLATFORM_LOG_LINES,
-      accessLogBytes: ACCESS_LOG_BYTES,
-    }),
-    transferBytes: 0,
-    offloadedPayloads: 0,
-  };
-  const steady = costPerMillion(inputs);
-  return {
-    steady,
-    beyondIngestPerMillion: round(steady.total - costPerMillion(ingest).total, 4),
-    episodeUsd: episodeUsd(kind, healthy),
-    openWeekUsd: openWeekUsd(kind),
-  };
-}
-
-/** What ingest alone costs a notification: the API, its invocation, its send, de-duplication, WABA look-up, its logs and traces. */
-export function ingestInputs(healthy: Scenario, measured: FailureMeasured): CostInputs {
-  const { inputs, derived } = healthy;
-  return {
-    ingestMs: inputs.ingestMs,
-    deliveryInvocations: 0,
-    deliveryMs: 0,
-    sqsRequests: sqsBilledRequests({ sends: 1, receives: 0, deletes: 0 }, derived.messageBytes, 1),
-    readUnits: (1 - derived.wabaHitRate) * 0.5,
-    writeUnits: DEDUPLICATION_WRITE_UNITS,
-    logBytes: logBytes({
-      applicationBytes: measured.ingestLineBytes,
-      applicationLines: 1,
-      invocations: 1,
-      platformBytesPerInvocation: PLATFORM_LOG_BYTES_PER_INVOCATION,
-      platformLinesPerInvocation: PLATFORM_LOG_LINES,
-      accessLogBytes: ACCESS_LOG_BYTES,
-    }),
-    transferBytes: 0,
-    xrayTraces: xrayTraces(healthy.rate, 1),
-  };
-}
-
-const GB_S = (ms: number) => (functionSizes.delivery.memorySize / 1024) * (Math.ceil(ms) / 1000) * P.lambdaArmPerGbSecond;
-const SQS = P.sqsPerMillionRequests / 1e6;
-const INVOKE = P.lambdaPerMillionRequests / 1e6;
-const RRU = P.dynamodbPerMillionReadUnits / 1e6;
-const WRU = P.dynamodbPerMillionWriteUnits / 1e6;
-
-/** One failed attempt's bookkeeping: the breaker's read and write, the attempt record, the retry's send, receive and delete. */
-const FAILED_ATTEMPT_USD = RRU + 2 * WRU + 3 * SQS;
-
-/**
- * Until the breaker opens: BREAKER_FAILURE_THRESHOLD failed attempts, each its own slow-lane
- * invocation. A hung receiver's also last the timeout, and each delivery process's first attempt to
- * it holds a fast-lane batch (and its batch-mates) for the timeout once.
- */
-function episodeUsd(kind: Failure, healthy: Scenario): number {
-  const attemptMs = kind === 'hung' ? SERVICE_DEFAULTS.deliveryTimeoutMs : ASSUMED.destinationLatencyMs;
-  const attempts = BREAKER_FAILURE_THRESHOLD * (FAILED_ATTEMPT_USD + INVOKE + GB_S(attemptMs));
-  const heldBatches = kind === 'hung' ? Math.ceil(healthy.derived.deliveryProcesses) * GB_S(SERVICE_DEFAULTS.deliveryTimeoutMs) : 0;
-  return attempts + heldBatches;
-}
-
-/** Probes a week on the retry schedule (RETRY_BASE_SECONDS doubling up to 6 h), with the timer's hops in between. */
-export function probesPerWeek(): { probes: number; hops: number } {
-  const week = 7 * 24 * 3600;
-  const policy = { baseSeconds: SERVICE_DEFAULTS.retryBaseSeconds, maxAgeSeconds: week };
-  let at = 0;
-  let probes = 0;
-  let hops = 0;
-  while (at < week) {
-    // The jitter's middle (random 0.5): steps are drawn around the schedule.
-    const step = Math.min(MAX_BACKOFF_SECONDS, backoffSeconds(BREAKER_FAILURE_THRESHOLD + probes, policy, 0.5));
-    hops += Math.ceil(step / MAX_DELAY_SECONDS);
-    at += step;
-    probes++;
-  }
-  return { probes, hops };
-}
-
-function openWeekUsd(kind: Failure): number {
-  const { probes, hops } = probesPerWeek();
-  const hop = 3 * SQS + INVOKE + GB_S(ASSUMED.timerInvocationMs);
-  // A probe: claim the timer, read the breaker, the configuration and the oldest parked copy, attempt
-  // it, record the failure, count the attempt on the parked item, set the next timer.
-  const probeMs = kind === 'hung' ? SERVICE_DEFAULTS.deliveryTimeoutMs : ASSUMED.destinationLatencyMs;
-  const probe = 3 * RRU + FAILED_ATTEMPT_USD - 3 * SQS + (1 + 4 + 1) * WRU + GB_S(probeMs);
-  return hops * hop + probes * probe;
 }
 
 /** Seconds in AWS's billing month (730 hours). */

@@ -9,6 +9,8 @@ import { PRICES_USD as P } from './pricing.js';
 export interface CostInputs {
   /** API Gateway requests (Meta's POST); 1 unless a body is split or refused. */
   apiRequests?: number;
+  /** Ingest invocations per notification; 1 unless a bill of other work (a breaker's probes) is priced. */
+  ingestInvocations?: number;
   /** Billed duration of one ingest invocation (ms, rounded up per invocation). */
   ingestMs: number;
   /** Delivery invocations per notification (1 / records per batch, plus timers and slow-lane runs). */
@@ -81,9 +83,10 @@ export function costPerMillion(inputs: CostInputs): Cost {
     usdPerMillion: round(quantity * unitUsd * MILLION, 4),
   });
   const perMillion = (price: number) => price / MILLION;
-  const invocations = 1 + inputs.deliveryInvocations;
+  const ingestInvocations = inputs.ingestInvocations ?? 1;
+  const invocations = ingestInvocations + inputs.deliveryInvocations;
   const gbSeconds =
-    gb(functionSizes.ingest.memorySize) * billedSeconds(inputs.ingestMs) +
+    ingestInvocations * gb(functionSizes.ingest.memorySize) * billedSeconds(inputs.ingestMs) +
     inputs.deliveryInvocations * gb(functionSizes.delivery.memorySize) * billedSeconds(inputs.deliveryMs);
   const logGb = inputs.logBytes / GB;
   const lines: Record<CostLine, Line> = {

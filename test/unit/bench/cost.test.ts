@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { costPerMillion, logBytes, sqsBilledRequests, xrayTraces, type CostInputs } from '../../../bench/lib/cost.js';
-import {
-  ASSUMED,
-  cacheHitRate,
-  deployedScenario,
-  dynamodbUnits,
-  failureCost,
-  monthly,
-  parkWriteUnits,
-} from '../../../bench/lib/cost-scenarios.js';
+import { ASSUMED, cacheHitRate, deployedScenario, dynamodbUnits, monthly, parkWriteUnits } from '../../../bench/lib/cost-scenarios.js';
+import { failureCost } from '../../../bench/lib/cost-failures.js';
 import { PRICES_USD } from '../../../bench/lib/pricing.js';
 
 const inputs: CostInputs = {
