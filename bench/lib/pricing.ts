@@ -13,7 +13,7 @@ export const PRICES_USD = {
   dynamodbPerMillionReadUnits: 0.125,
   /** DynamoDB on-demand; a write of up to 1 KB is one write request unit (in a transaction: two). */
   dynamodbPerMillionWriteUnits: 0.625,
-  /** CloudWatch Logs ingestion (standard class), per GB of uncompressed events, each event counted with 26 bytes more. */
+  /** CloudWatch Logs ingestion (standard class), per GB of uncompressed events. */
   cloudwatchLogsPerGb: 0.5,
   /** CloudWatch Logs storage, per GB-month (AWS measures it compressed; charged here on the ingested size). */
   cloudwatchLogsStoragePerGbMonth: 0.03,
