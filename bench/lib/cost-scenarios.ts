@@ -123,7 +123,7 @@ export interface Scenario {
 }
 
 /** The happy path at `rate` notifications/s: every destination answers 200 in ASSUMED.destinationLatencyMs. */
-export function deployedScenario(rate: number, measured: Measured, assumed = ASSUMED): Scenario {
+export function deployedScenario(rate: number, measured: Measured, assumed = ASSUMED, options: { configHitRate?: number } = {}): Scenario {
   const deliveryMs = 2 * assumed.destinationLatencyMs + measured.deliveryOverheadMs;
   const deliveryInvocations = 1 / MAX_BATCH_ENTRIES;
   // Little's law: busy instances = arrival rate × time each holds one. Lambda keeps more warm than
@@ -131,7 +131,8 @@ export function deployedScenario(rate: number, measured: Measured, assumed = ASS
   const deliveryProcesses = Math.max(1, (rate * deliveryInvocations * deliveryMs) / 1000);
   const ingestProcesses = Math.max(1, (rate * assumed.ingestMs) / 1000);
   const numbers = Math.max(1, rate / assumed.notificationsPerNumberPerSecond);
-  const configHitRate = cacheHitRate(rate / (deliveryProcesses * numbers), assumed.configCacheSeconds);
+  // Derived unless given: the explicit input for a fleet whose traffic is known (a few busy numbers cache far better).
+  const configHitRate = options.configHitRate ?? cacheHitRate(rate / (deliveryProcesses * numbers), assumed.configCacheSeconds);
   // Ingest remembers up to 10,000 numbers per instance (waba-store.ts), for the instance's life.
   const wabaHitRate =
     Math.min(1, 10_000 / numbers) * cacheHitRate(rate / (ingestProcesses * numbers), assumed.ingestInstanceLifetimeSeconds);

@@ -93,6 +93,11 @@ describe('the deployed scenarios', () => {
     expect(uncached.inputs.readUnits).toBe(1.5);
   });
 
+  it('takes the cache-hit rate as an input when it is given', () => {
+    const [none, all] = [0, 1].map((configHitRate) => deployedScenario(1000, measured, ASSUMED, { configHitRate }).inputs.readUnits);
+    expect(none! - all!).toBe(1);
+  });
+
   it('caches less as the fleet grows with the traffic', () => {
     const [slow, fast] = [100, 10_000].map((rate) => deployedScenario(rate, measured).derived.configHitRate);
     expect(fast!).toBeLessThan(slow!);
