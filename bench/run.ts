@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import type { BenchContext } from './lib/benchmark.js';
 import { costPerMillion, logBytes, XRAY_FIXED_RATE } from './lib/cost.js';
-import { DEPLOYED_LINE_GROWTH_BYTES } from './lib/cost-report.js';
+import { DEPLOYED_LINE_GROWTH_BYTES, RATES } from './lib/cost-report.js';
 import {
   ACCESS_LOG_BYTES,
   ASSUMED,
@@ -116,7 +116,7 @@ const results = checkedResults({
     lines_per_notification: cost.lines,
     // A deployed stack at each rate (docs/performance.md, "What a million notifications cost").
     usd_per_million_by_rate: Object.fromEntries(
-      [100, 1000, 10_000].map((rate) => {
+      RATES.map((rate) => {
         const scenario = deployedScenario(rate, deployedMeasured);
         return [String(rate), { total: scenario.cost.total, breakdown: scenario.cost.breakdown, derived: scenario.derived }];
       }),
