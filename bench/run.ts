@@ -6,7 +6,16 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import type { BenchContext } from './lib/benchmark.js';
-import { costAtDestinationLatency, costPerMillion, logsPerMillion } from './lib/cost.js';
+import { costPerMillion, logBytes, XRAY_FIXED_RATE } from './lib/cost.js';
+import { DEPLOYED_LINE_GROWTH_BYTES, RATES } from './lib/cost-report.js';
+import {
+  ACCESS_LOG_BYTES,
+  ASSUMED,
+  PLATFORM_LOG_BYTES_PER_INVOCATION,
+  PLATFORM_LOG_LINES,
+  deployedScenario,
+  dynamodbUnits,
+} from './lib/cost-scenarios.js';
 import { printIsolationFigures } from './lib/isolation-report.js';
 import { runIsolated } from './lib/isolated.js';
 import { simulationKeysOf } from './lib/kept-results.js';
@@ -49,19 +58,46 @@ try {
   await dynamodb.stop();
 }
 
-const calls = measured.aws_calls as { records_per_batch: number; log_bytes_per_notification: number };
+const calls = measured.aws_calls as {
+  records_per_batch: number;
+  log_bytes_per_notification: number;
+  log_lines_per_notification: number;
+  notifications: number;
+  destinations_per_notification: number;
+  dynamodb_by_command: Record<string, number>;
+  deduplication_by_command: Record<string, number>;
+};
 const latency = measured.clone_latency as { batch_of_10_with_3_clones_ms: number; ideal_ms: number };
+const deliveryInvocations = 1 / calls.records_per_batch;
+const units = dynamodbUnits([calls.dynamodb_by_command, calls.deduplication_by_command], calls.notifications);
+// The one cost model (bench/lib/cost.ts) on what this run measured: the counted calls, the local
+// batches, the durations and the bytes the functions logged. What a laptop cannot measure comes from
+// the deployed assumptions (cost-scenarios.ts): Lambda's platform lines, the access log line, the
+// bytes sent to receivers, X-Ray's 5 %.
 const costInputs = {
-  sqsRequests: measured.sqs_calls_per_notification as number,
-  dynamodbReads: measured.dynamodb_calls_per_notification as number,
   ingestMs: measured.ingest_ms as number,
-  deliveryInvocations: 1 / calls.records_per_batch,
+  deliveryInvocations,
   deliveryMs: measured.delivery_batch_ms_instant_sinks as number,
+  // The benchmark's bodies are a few hundred bytes: every request is one 64 KB chunk.
+  sqsRequests: measured.sqs_calls_per_notification as number,
+  readUnits: units.readUnits,
+  writeUnits: units.writeUnits,
+  logBytes: logBytes({
+    applicationBytes: calls.log_bytes_per_notification,
+    applicationLines: calls.log_lines_per_notification,
+    invocations: 1 + deliveryInvocations,
+    platformBytesPerInvocation: PLATFORM_LOG_BYTES_PER_INVOCATION,
+    platformLinesPerInvocation: PLATFORM_LOG_LINES,
+    accessLogBytes: ACCESS_LOG_BYTES,
+  }),
+  transferBytes: calls.destinations_per_notification * (ASSUMED.bodyBytes + ASSUMED.requestOverheadBytes),
+  xrayTraces: XRAY_FIXED_RATE * (1 + deliveryInvocations),
+  offloadedPayloads: ASSUMED.offloadedShare,
 };
 const cost = costPerMillion(costInputs);
-const overhead = {
-  ingestMs: costInputs.ingestMs,
-  dynamodbReads: costInputs.dynamodbReads,
+const deployedMeasured = {
+  happyLogBytes: calls.log_bytes_per_notification + calls.log_lines_per_notification * DEPLOYED_LINE_GROWTH_BYTES,
+  happyLogLines: calls.log_lines_per_notification,
   deliveryOverheadMs: Math.max(0, latency.batch_of_10_with_3_clones_ms - latency.ideal_ms),
 };
 
@@ -77,10 +113,20 @@ const results = checkedResults({
     prices_source: PRICES_SOURCE,
     inputs: costInputs,
     breakdown_per_million: cost.breakdown,
-    cloudwatch_logs_per_million_outside_total: logsPerMillion(calls.log_bytes_per_notification),
-    // Deployed destinations are far slower than loopback sinks; delivery's billed time follows them.
+    lines_per_notification: cost.lines,
+    // A deployed stack at each rate (docs/performance.md, "What a million notifications cost").
+    usd_per_million_by_rate: Object.fromEntries(
+      RATES.map((rate) => {
+        const scenario = deployedScenario(rate, deployedMeasured);
+        return [String(rate), { total: scenario.cost.total, breakdown: scenario.cost.breakdown, derived: scenario.derived }];
+      }),
+    ),
+    // Deployed destinations are far slower than loopback sinks; delivery's billed time follows them (at 1,000/s).
     usd_per_million_by_destination_latency_ms: Object.fromEntries(
-      [50, 250, 1000].map((ms) => [String(ms), costAtDestinationLatency(ms, overhead)]),
+      [50, 250, 1000].map((ms) => [
+        String(ms),
+        deployedScenario(1000, deployedMeasured, { ...ASSUMED, destinationLatencyMs: ms }).cost.total,
+      ]),
     ),
   },
   run_seconds: Math.round((performance.now() - startedAt) / 1000),

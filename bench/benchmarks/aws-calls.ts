@@ -7,6 +7,7 @@ import { countCalls, countStdoutBytes, total } from '../lib/call-counter.js';
 import { startCountingSqsEmulator, type SqsRequestCount } from '../lib/counting-sqs-emulator.js';
 import { BENCH_APP_SECRET } from '../lib/delivery-environment.js';
 import { ingestEvent } from '../lib/ingest-event.js';
+import { tapLogs } from '../lib/log-tap.js';
 import { postNotifications } from '../lib/ingest-load.js';
 import { benchPhoneNumber, configureNumbers } from '../lib/phone-numbers.js';
 import { median, round } from '../lib/stats.js';
@@ -44,6 +45,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   emulator.reset();
 
   const logBytes = countStdoutBytes();
+  const logLines = tapLogs({});
   const startedAt = performance.now();
   // One at a time first: their round trips (local API server included) are reported as such.
   const ingestLatencies = await postNotifications({
@@ -67,6 +69,8 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   while (deleted() < notifications) await new Promise((resolve) => setTimeout(resolve, 10));
   const seconds = (performance.now() - startedAt) / 1000;
   const loggedBytes = logBytes.stop();
+  logLines.stop();
+  const loggedLines = total(logLines.counts());
 
   const atEmulator = emulator.counts();
   const dynamoCalls = dynamodb.attempts();
@@ -111,6 +115,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
       window_s: round(seconds, 1),
       // The functions' structured logs (ingest, delivery) per notification; Lambda's own platform lines come on top.
       log_bytes_per_notification: round(loggedBytes / notifications),
+      log_lines_per_notification: round(loggedLines / notifications, 3),
       ingest_post_round_trip_ms: round(median(ingestLatencies), 2),
       dynamodb_by_command: dynamoCalls,
       deduplication_by_command: deduplicationCalls,

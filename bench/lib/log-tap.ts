@@ -11,6 +11,8 @@ export interface LoggedEntry {
 export interface LogTap {
   /** message -> lines since the tap started. */
   counts(): Record<string, number>;
+  /** message -> bytes of its lines since the tap started (each with its newline), as CloudWatch Logs would take them. */
+  bytes(): Record<string, number>;
   /** The kept lines of this message, with the named fields only. */
   entries(message: string): LoggedEntry[];
   stop(): void;
@@ -18,9 +20,10 @@ export interface LogTap {
 
 type Write = typeof process.stdout.write;
 
-/** Keeps, for each message named in `keep`, the fields listed beside it. */
+/** Keeps, for each message named in `keep`, the fields listed beside it (`'*'`: all of them). */
 export function tapLogs(keep: Record<string, readonly string[]>): LogTap {
   const counts = new Map<string, number>();
+  const bytes = new Map<string, number>();
   const kept = new Map<string, LoggedEntry[]>();
   /** True when the line is one of the product's log lines (and was counted). */
   const read = (line: string): boolean => {
@@ -28,10 +31,12 @@ export function tapLogs(keep: Record<string, readonly string[]>): LogTap {
     if (!entry) return false;
     const message = String(entry.message);
     counts.set(message, (counts.get(message) ?? 0) + 1);
+    bytes.set(message, (bytes.get(message) ?? 0) + Buffer.byteLength(line) + 1);
     const fields = keep[message];
     if (fields) {
       const list = kept.get(message) ?? [];
-      list.push({ at: performance.timeOrigin + performance.now(), fields: Object.fromEntries(fields.map((name) => [name, entry[name]])) });
+      const picked = fields.includes('*') ? { ...entry } : Object.fromEntries(fields.map((name) => [name, entry[name]]));
+      list.push({ at: performance.timeOrigin + performance.now(), fields: picked });
       kept.set(message, list);
     }
     return true;
@@ -54,6 +59,7 @@ export function tapLogs(keep: Record<string, readonly string[]>): LogTap {
   const untaps = [tap(process.stdout, false), tap(process.stderr, true)];
   return {
     counts: () => Object.fromEntries(counts),
+    bytes: () => Object.fromEntries(bytes),
     entries: (message) => kept.get(message) ?? [],
     stop: () => untaps.forEach((untap) => untap()),
   };
