@@ -49,11 +49,8 @@ describe('the delivery log and replay', () => {
     expect(entry).toMatchObject({
       notificationId: webhookId,
       destination: 'crm',
-      role: 'clone',
       status: 'retrying',
-      attempts: 1,
       lastStatus: 503,
-      lastError: null,
       lastLatencyMs: expect.any(Number),
       nextAttemptAt: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T/),
       responseExcerpt: 'down for maintenance',
