@@ -43,6 +43,8 @@ export function deliveryRetentionSeconds(retryMaxAgeSeconds: number): number {
 
 /** The record fields an outcome writes; the rest of the item is its key, its TTL and what replay marks. */
 const OUTCOME_FIELDS = ['status', 'attempts', 'lastStatus', 'lastError', 'lastLatencyMs', 'nextAttemptAt', 'responseExcerpt'] as const;
+/** The last answer: replaced together by an outcome that had one, kept by one that had none (a copy parked or dead-lettered unattempted). */
+const ANSWER_FIELDS: readonly string[] = ['lastStatus', 'lastError', 'lastLatencyMs', 'responseExcerpt'];
 
 export class DynamoDeliveryLog implements DeliveryLog {
   constructor(
@@ -63,7 +65,8 @@ export class DynamoDeliveryLog implements DeliveryLog {
       values[`:${name}`] = value;
       set.push(`#${name} = :${name}`);
     };
-    for (const field of OUTCOME_FIELDS) assign(field, outcome[field]);
+    const answered = ANSWER_FIELDS.some((field) => outcome[field as keyof DeliveryOutcome] !== undefined);
+    for (const field of OUTCOME_FIELDS) if (answered || !ANSWER_FIELDS.includes(field)) assign(field, outcome[field]);
     for (const [field, value] of Object.entries(this.identity(phoneNumber, notificationId, receivedAt, destination))) assign(field, value);
     assign('updatedAt', outcome.at);
     // The notification first: a record that can be seen can always be replayed.

@@ -67,6 +67,22 @@ describe('DynamoDeliveryLog', () => {
     expect(records[0]).not.toHaveProperty('nextAttemptAt');
   });
 
+  it('keeps the last answer when a copy is parked or dead-lettered without an attempt', async () => {
+    const phone = freshPhoneNumber();
+    await log.record(outcome(phone, 1, { lastStatus: 502, responseExcerpt: 'bad gateway' }));
+    await log.record({
+      ...outcome(phone, 1),
+      status: 'parked',
+      attempts: 1,
+      lastStatus: undefined,
+      lastLatencyMs: undefined,
+      nextAttemptAt: undefined,
+    });
+    const [record] = (await log.list(phone, { limit: 1 })).records;
+    expect(record).toMatchObject({ status: 'parked', lastStatus: 502, lastLatencyMs: 12, responseExcerpt: 'bad gateway' });
+    expect(record).not.toHaveProperty('nextAttemptAt');
+  });
+
   it('lists newest first in pages whose cursors cover every record exactly once', async () => {
     const phone = freshPhoneNumber();
     for (let i = 1; i <= 7; i++) await log.record(outcome(phone, i));
