@@ -45,11 +45,16 @@ export interface Route {
   throttle: ThrottleClass;
   /** Ingest functions send to the notifications queue (and put payloads over the SQS limit in S3). */
   sendsNotifications?: boolean;
+  /** Replay sends retries-queue messages (sqs:SendMessage on that queue alone). */
+  sendsRetries?: boolean;
   /** The WhatsApp secrets the function reads (SSM parameters in the cloud, env locally). */
   readsSecrets?: readonly WhatsAppSecret[];
   /** What the function is for, used as the Lambda description. */
   description: string;
 }
+
+/** The partitions of the delivery log (shared/store/item-keys.ts deliveriesPartition). */
+export const DELIVERY_LOG_PARTITIONS = 'deliveries#';
 
 /** Where Meta posts notifications and runs its subscription check. */
 export const INGEST_PATH = '/webhooks/whatsapp';
@@ -154,6 +159,40 @@ export const routes: readonly Route[] = [
     description: 'Verifies and queues WhatsApp notifications',
   },
   { method: 'GET', path: '/openapi.json', handler: 'openapi', auth: 'none', throttle: 'checks', description: 'The OpenAPI 3.1 document' },
+  // DeliveryLog.list: one Query per page of the number's delivery log
+  {
+    method: 'GET',
+    path: '/deliveries',
+    handler: 'deliveries-list',
+    auth: 'api-key',
+    table: [{ partitions: DELIVERY_LOG_PARTITIONS, actions: ['dynamodb:Query'] }],
+    throttle: 'management',
+    description: 'List the delivery log (failed, retrying, parked, dead and delivered copies)',
+  },
+  // readPhoneConfig: the breakers and parked counts come with the configuration
+  {
+    method: 'GET',
+    path: '/multi_webhook/status',
+    handler: 'multi-webhook-status',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:Query'),
+    throttle: 'management',
+    description: "Each destination's breaker, last answer and parked copies",
+  },
+  // DeliveryLog.find (GetItem, Query), markReplayed (UpdateItem); readPhoneConfig (Query); retries-queue messages
+  {
+    method: 'POST',
+    path: '/deliveries/{id}/retry',
+    handler: 'deliveries-retry',
+    auth: 'api-key',
+    table: [
+      { partitions: DELIVERY_LOG_PARTITIONS, actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
+      { partitions: 'phone-number', actions: ['dynamodb:Query'] },
+    ],
+    sendsRetries: true,
+    throttle: 'management',
+    description: 'Send a failed or dead notification again to the destinations that did not receive it',
+  },
 ];
 
 /** Functions that are not behind a route. */
@@ -183,6 +222,8 @@ export const deliveryFunction = {
     { partitions: 'parked#', actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
     // Failed-attempt records.
     { partitions: 'attempts#', actions: ['dynamodb:PutItem'] },
+    // The delivery log: each copy's record updated in place, the notification kept once for replay.
+    { partitions: DELIVERY_LOG_PARTITIONS, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
   ] as readonly TableGrant[],
 } as const;
 

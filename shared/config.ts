@@ -54,6 +54,17 @@ const EnvironmentSchema = z.object({
    * comma-separated: webhooks pointing at them are refused, so deliveries cannot loop.
    */
   SELF_HOSTS: z._default(z.string(), ''),
+  /**
+   * 'true' logs every copy's 200 in the delivery log (GET /deliveries), one DynamoDB write per copy;
+   * 'false' (default) logs only copies that failed or were parked, so a first-try 200 writes nothing.
+   */
+  DELIVERY_LOG_SUCCESSES: z._default(
+    z.pipe(
+      z.enum(['true', 'false']),
+      z.transform((value) => value === 'true'),
+    ),
+    false,
+  ),
 });
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;

@@ -13,6 +13,7 @@ import { createRecordHandler, type RecordHandler } from './delivery/sqs-record-h
 import type { ApiKeyStore } from './domain/api-key.js';
 import type { Deduplication } from './domain/deduplication.js';
 import type { AttemptStore } from './domain/delivery-attempt.js';
+import type { DeliveryLog } from './domain/delivery-log.js';
 import type { HealthStore } from './domain/parking.js';
 import type { PayloadStore } from './domain/payload.js';
 import type { DeliveryQueue, NotificationQueue } from './domain/queues.js';
@@ -25,6 +26,7 @@ import { SqsNotificationQueue } from './queue/notification-queue.js';
 import { createWhatsAppSecrets, type WhatsAppSecrets } from './secrets.js';
 import { DynamoApiKeyStore } from './store/api-key-store.js';
 import { DynamoAttemptStore } from './store/attempt-store.js';
+import { DynamoDeliveryLog, deliveryRetentionSeconds } from './store/delivery-log-store.js';
 import { DynamoHealthStore } from './store/health-store.js';
 import { IdempotentDeduplication } from './store/ingest-deduplication.js';
 import { DynamoWabaStore } from './store/waba-store.js';
@@ -65,6 +67,8 @@ export interface Services {
   onClose(release: () => Promise<void>): void;
   /** Releases every client's and sender's connections. */
   close(): Promise<void>;
+  /** Where each copy that failed stands (GET /deliveries, replay). */
+  readonly deliveryLog: DeliveryLog;
 }
 
 export function createServices(config: Config, overrides: Partial<Adapters> = {}): Services {
@@ -78,6 +82,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
   const releases: (() => Promise<void>)[] = [];
   const webhooks = new DynamoWebhookStore(dynamo, config.TABLE_NAME);
   const attempts = new DynamoAttemptStore(dynamo, config.TABLE_NAME);
+  const deliveryLog = new DynamoDeliveryLog(dynamo, config.TABLE_NAME, deliveryRetentionSeconds(config.RETRY_MAX_AGE_SECONDS));
 
   const notifications = once(() => new SqsNotificationQueue(sqs, required(config, 'NOTIFICATIONS_QUEUE_URL'), payloads));
   const deduplication = once(
@@ -119,6 +124,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
       dynamoBase.destroy(); // the document client over it shares its connections
       if (!overrides.sqs) sqs.destroy();
     },
+    deliveryLog,
   };
 }
 
@@ -150,6 +156,8 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
       knownHealthSeconds: Math.max(1, config.CONFIG_CACHE_SECONDS),
       now,
       random,
+      deliveryLog: services.deliveryLog,
+      logSuccesses: config.DELIVERY_LOG_SUCCESSES,
     }),
     health,
     queue,

@@ -23,6 +23,8 @@ export interface WebhookApiProps {
   /** Where ingest remembers what it accepted (de-duplication). */
   readonly deduplicationTable: ITable;
   readonly notificationsQueue: IQueue;
+  /** Where replays send their copies (routes with sendsRetries). */
+  readonly retriesQueue: IQueue;
   /** Where notification senders offload payloads too large for one SQS message. */
   readonly payloads: PayloadBucket;
   readonly secrets: WhatsAppSecrets;
@@ -100,6 +102,7 @@ export class WebhookApi extends Construct {
         props.payloads.grantPayloadWrite(fn.function);
         grantDeduplication(props.deduplicationTable, fn.function);
       }
+      if (route.sendsRetries) grantSendMessage(props.retriesQueue, fn.function);
       props.secrets.grantRead(fn.function, route.readsSecrets ?? []);
 
       const httpRoutes = this.api.addRoutes({

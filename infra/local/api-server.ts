@@ -50,8 +50,8 @@ async function serve(request: IncomingMessage, response: ServerResponse, handler
     request.resume();
     return send(response, { statusCode: 400, body: JSON.stringify({ error: MALFORMED_QUERY }) });
   }
-  const route = routes.find((candidate) => candidate.path === url.pathname && candidate.method === request.method);
-  if (!route) {
+  const matched = matchRoute(request.method ?? '', url.pathname);
+  if (!matched) {
     request.resume();
     return send(response, { statusCode: 404, body: JSON.stringify({ error: `No route for ${request.method} ${url.pathname}.` }) });
   }
@@ -62,10 +62,43 @@ async function serve(request: IncomingMessage, response: ServerResponse, handler
       body: JSON.stringify({ error: `The request body is larger than ${MAX_REQUEST_BYTES} bytes.` }),
     });
   }
-  const event = buildHttpEvent(request, url, route, body);
+  const { route, pathParameters } = matched;
+  const event = buildHttpEvent(request, url, route, body, pathParameters);
   if (route.auth === 'api-key') await authorize(event, handlers.get(authorizerFunction.handler)!);
   const result = (await handlers.get(route.handler)!(event, lambdaContext(route.handler))) as APIGatewayProxyStructuredResultV2;
   send(response, result);
+}
+
+/** The route for a request, and the values of its path's `{parameters}` (one segment each, decoded like API Gateway's). */
+function matchRoute(
+  method: string,
+  pathname: string,
+): { route: (typeof routes)[number]; pathParameters?: Record<string, string> } | undefined {
+  const segments = pathname.split('/');
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    if (route.path === pathname) return { route };
+    const template = route.path.split('/');
+    if (!route.path.includes('{') || template.length !== segments.length) continue;
+    const pathParameters: Record<string, string> = {};
+    const fits = template.every((part, index) => {
+      const parameter = /^\{(\w+)\}$/.exec(part)?.[1];
+      if (parameter === undefined) return part === segments[index];
+      if (!segments[index]) return false;
+      pathParameters[parameter] = safeDecode(segments[index]!);
+      return true;
+    });
+    if (fits) return { route, pathParameters };
+  }
+  return undefined;
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 const MALFORMED_QUERY = 'The query string is malformed: a % must start an escape of two hex digits (a literal % is %25).';

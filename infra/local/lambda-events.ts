@@ -16,6 +16,9 @@ export interface EventRequest {
   body?: Buffer;
   sourceIp?: string;
   protocol?: string;
+  /** The route's path template when it has parameters ("/deliveries/{id}/retry"), and their decoded values. */
+  routePath?: string;
+  pathParameters?: Record<string, string>;
 }
 
 /** The event API Gateway (HTTP API, payload 2.0) builds for a request; the one builder for the local API, tests and benchmarks. */
@@ -27,7 +30,7 @@ export function apiGatewayEvent(request: EventRequest): APIGatewayProxyEventV2 {
   for (const [name, value] of new URLSearchParams(rawQuery)) query[name] = name in query ? `${query[name]},${value}` : value;
   // Like API Gateway: text bodies as they are, anything that is not valid UTF-8 as base64.
   const text = body.length > 0 && isUtf8(body) ? body.toString('utf8') : undefined;
-  const routeKey = `${method} ${path}`;
+  const routeKey = `${method} ${request.routePath ?? path}`;
   return {
     version: '2.0',
     routeKey,
@@ -35,6 +38,7 @@ export function apiGatewayEvent(request: EventRequest): APIGatewayProxyEventV2 {
     rawQueryString: rawQuery,
     headers,
     queryStringParameters: rawQuery ? query : undefined,
+    ...(request.pathParameters && { pathParameters: request.pathParameters }),
     requestContext: {
       accountId: 'local',
       apiId: 'local',
@@ -59,7 +63,13 @@ export function apiGatewayEvent(request: EventRequest): APIGatewayProxyEventV2 {
 }
 
 /** The event for a request the local API server received on one of the routes. */
-export function buildHttpEvent(request: IncomingMessage, url: URL, route: Route, body: Buffer): APIGatewayProxyEventV2 {
+export function buildHttpEvent(
+  request: IncomingMessage,
+  url: URL,
+  route: Route,
+  body: Buffer,
+  pathParameters?: Record<string, string>,
+): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -72,6 +82,7 @@ export function buildHttpEvent(request: IncomingMessage, url: URL, route: Route,
     body,
     sourceIp: request.socket.remoteAddress,
     protocol: `HTTP/${request.httpVersion}`,
+    ...(pathParameters && { routePath: route.path, pathParameters }),
   });
 }
 

@@ -138,7 +138,7 @@ export class BreakerTimers {
     const attempted = await this.deps.attempts.attempt(copy.destination, target, copy.notification, copy.attempt, health, kind);
     if (!attempted.ok) {
       const next = attempted.after.state === 'open' ? attempted.after.nextProbeAt : this.deps.now() + DRAIN_INTERVAL_SECONDS * 1000;
-      await Promise.all([this.deps.attempts.record(attempted, next), this.deps.health.countAttempt(item)]);
+      await Promise.all([this.deps.attempts.record(attempted, next, 'parked', copy.payloadRef), this.deps.health.countAttempt(item)]);
       return attempted;
     }
     await this.deps.health.unpark(item);
@@ -162,8 +162,10 @@ export class BreakerTimers {
           if (live.length === limit) return live;
           continue;
         }
-        if (verdict.deadLetter) await this.delivery.giveUp(verdict.deadLetter, verdict.reason);
-        else
+        if (verdict.deadLetter) {
+          await this.delivery.giveUp(verdict.deadLetter, verdict.reason);
+          await this.deps.attempts.logCopy(verdict.deadLetter, 'dead');
+        } else
           logger.info('Parked copy dropped: destination no longer configured', {
             phone: maskPhone(phoneNumber),
             notificationId: item.id,

@@ -109,7 +109,9 @@ export class DeliveryService {
     const { phoneNumber } = copy.notification;
     const health = this.deps.attempts.healthOf(phoneNumber, config, copy.destination);
     const decision = decideLane(health, this.deps.attempts.inFlight(phoneNumber, copy.destination), lane);
-    if (decision === 'park' && (await this.park(copy, health))) {
+    const parked = decision === 'park' && (await this.park(copy, health));
+    if (parked) {
+      await this.deps.attempts.logCopy(copy, parked);
       if (health.state === 'open' && health.nextProbeAt !== undefined && this.deps.now() - health.nextProbeAt > PROBE_OVERDUE_MS) {
         await this.timers.arm('probe', phoneNumber, copy.destination, this.deps.now());
       }
@@ -131,12 +133,12 @@ export class DeliveryService {
     return 'failed';
   }
 
-  /** Parks a copy behind its open breaker: false when the breaker closed meanwhile (attempt it instead). */
-  async park(copy: Copy, health?: DestinationHealth): Promise<boolean> {
+  /** Parks a copy behind its open breaker (or dead-letters it past its window): false when the breaker closed meanwhile (attempt it instead). */
+  async park(copy: Copy, health?: DestinationHealth): Promise<false | 'parked' | 'dead'> {
     const deadline = copy.windowStart + this.deps.policy.maxAgeSeconds * 1000;
     if (this.deps.now() >= deadline) {
       await this.giveUp(copy, `parked past its retry window after ${copy.attempt - 1} attempts`);
-      return true;
+      return 'dead';
     }
     const { notification } = copy;
     const payloadRef =
@@ -154,7 +156,7 @@ export class DeliveryService {
         ...(health?.openedAt !== undefined && { oldestParkedAgeSeconds: Math.round((this.deps.now() - health.openedAt) / 1000) }),
       });
     }
-    return parked;
+    return parked && 'parked';
   }
 
   /** Dead-letters a copy with a reason that starts with its destination ("primary ...", "crm ..."). */
@@ -183,15 +185,16 @@ export class DeliveryService {
     const next = { ...copy, attempt: copy.attempt + 1 };
     if (after.state !== 'closed') {
       if (before.state === 'closed') await this.timers.arm('probe', copy.notification.phoneNumber, copy.destination, after.nextProbeAt!);
-      if (await this.park(next)) return this.deps.attempts.record(attempted, after.nextProbeAt);
+      const parked = await this.park(next);
+      if (parked) return this.deps.attempts.record(attempted, parked === 'dead' ? undefined : after.nextProbeAt, parked, copy.payloadRef);
     }
     const ageSeconds = (this.deps.now() - copy.windowStart) / 1000;
     const decision = decideRetry(copy.attempt, ageSeconds, this.deps.policy, this.deps.random());
     if (decision.kind === 'retry') {
-      await this.deps.attempts.record(attempted, this.deps.now() + decision.delaySeconds * 1000);
+      await this.deps.attempts.record(attempted, this.deps.now() + decision.delaySeconds * 1000, 'retrying', copy.payloadRef);
       return this.later(retryMessageOf(next), decision.delaySeconds);
     }
-    await this.deps.attempts.record(attempted, undefined);
+    await this.deps.attempts.record(attempted, undefined, 'dead', copy.payloadRef);
     await this.giveUp(copy, `still failing after ${copy.attempt} attempts over ${Math.round(ageSeconds)} s (${describe(outcome)})`);
   }
 }

@@ -2,11 +2,13 @@
 // process (for the lanes), the breaker transitions it causes (logged, written, timers armed), and the
 // failed-attempt record people look back at.
 import type { FailedAttempt } from '../domain/delivery-attempt.js';
+import { excerptOf, type DeliveryLog, type DeliveryOutcome, type DeliveryStatus } from '../domain/delivery-log.js';
 import { PROVEN_SECONDS, SLOW_ATTEMPT_MS, STALLED_ATTEMPT_MS, successWorthRecording, type InFlight } from '../domain/delivery-lanes.js';
 import { afterFailure, afterSuccess, HEALTHY, transition, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, labelOf, type DestinationRef } from '../domain/destination.js';
 import { deliveryHeaders } from '../domain/fan-out.js';
 import type { Notification } from '../domain/notification.js';
+import type { PayloadRef } from '../domain/payload.js';
 import type { HealthStore } from '../domain/parking.js';
 import type { RetryPolicy } from '../domain/retry-schedule.js';
 import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
@@ -22,6 +24,10 @@ export interface AttemptDependencies {
   knownHealthSeconds: number;
   now(): number;
   random(): number;
+  /** Where each copy that failed stands (GET /deliveries); none: nothing is logged. */
+  deliveryLog?: Pick<DeliveryLog, 'record'>;
+  /** DELIVERY_LOG_SUCCESSES: log first-try 200s too (one write per copy); else only copies that failed before. */
+  logSuccesses?: boolean;
 }
 
 export interface Attempted {
@@ -31,6 +37,8 @@ export interface Attempted {
   after: DestinationHealth;
   /** A failed attempt, to record once the caller knows when the next one is (see record). */
   failure?: Omit<FailedAttempt, 'nextAttemptAt'>;
+  notification: Notification;
+  destination: DestinationRef;
 }
 
 /**
@@ -97,12 +105,19 @@ export class DestinationAttempts {
       // The happy path writes nothing: only news for other processes (recovered, slow or fast again).
       // What this process learned meanwhile counts: concurrent attempts may have failed since.
       const latest = this.learned(phoneNumber, destination) ?? health;
-      if (!successWorthRecording(latest, outcome.latencyMs)) return { ok: true, outcome, before: latest, after: latest };
+      // A copy that failed or was parked before has a record to close; a first-try 200 has none.
+      const hasRecord = attempt > 1 || kind !== 'regular' || this.deps.logSuccesses;
+      const logged = hasRecord ? this.logDelivered(notification, destination, attempt, outcome) : undefined;
+      if (!successWorthRecording(latest, outcome.latencyMs)) {
+        await logged;
+        return { ok: true, outcome, before: latest, after: latest, notification, destination };
+      }
       const answer = { status: 200, latencyMs: Math.round(outcome.latencyMs) };
-      const { before, after } = await this.change(phoneNumber, destination, (current) =>
-        moves(current) ? afterSuccess(current, answer, now) : current,
-      );
-      return { ok: true, outcome, before, after };
+      const [{ before, after }] = await Promise.all([
+        this.change(phoneNumber, destination, (current) => (moves(current) ? afterSuccess(current, answer, now) : current)),
+        logged,
+      ]);
+      return { ok: true, outcome, before, after, notification, destination };
     }
     this.vouch(phoneNumber, destination, false);
     const failure = {
@@ -119,6 +134,8 @@ export class DestinationAttempts {
       before,
       after,
       failure: { phoneNumber, notificationId: notification.id, destination: labelOf(destination), ...failure, attempt, at: now },
+      notification,
+      destination,
     };
   }
 
@@ -148,18 +165,84 @@ export class DestinationAttempts {
     this.known.set(slot(phoneNumber, destination), { health, until: this.deps.now() + this.deps.knownHealthSeconds * 1000 });
   }
 
-  /** A failed attempt for people looking back, with its next attempt (none: the last); failing to write it must not fail the delivery. */
-  async record(attempted: Attempted, nextAttemptAt: number | undefined): Promise<void> {
+  /**
+   * A failed attempt for people looking back, with its next attempt (none: the last), and where its
+   * copy now stands in the delivery log; failing to write either must not fail the delivery.
+   */
+  async record(
+    attempted: Attempted,
+    nextAttemptAt: number | undefined,
+    status: DeliveryStatus = nextAttemptAt === undefined ? 'dead' : 'retrying',
+    payloadRef?: PayloadRef,
+  ): Promise<void> {
     if (!attempted.failure) return;
     const failure: FailedAttempt = { ...attempted.failure, ...(nextAttemptAt !== undefined && { nextAttemptAt }) };
     logger.warn('Delivery attempt failed', { ...failure, phoneNumber: maskPhone(failure.phoneNumber) });
-    await this.deps.recordFailure(failure).catch((error: unknown) =>
-      logger.error('Failed attempt not recorded', {
-        notificationId: failure.notificationId,
-        destination: failure.destination,
-        error: error instanceof Error ? error.name : 'unknown',
-      }),
-    );
+    const { outcome, notification, destination } = attempted;
+    await Promise.all([
+      this.deps.recordFailure(failure).catch((error: unknown) => notRecorded('Failed attempt not recorded', failure, error)),
+      this.logOutcome(
+        notification,
+        destination,
+        {
+          status,
+          attempts: failure.attempt,
+          ...(failure.status !== undefined && { lastStatus: failure.status }),
+          ...(failure.error !== undefined && { lastError: failure.error }),
+          lastLatencyMs: failure.latencyMs,
+          ...(nextAttemptAt !== undefined && { nextAttemptAt }),
+          ...(outcome.kind === 'answered' && outcome.bodyExcerpt && { responseExcerpt: excerptOf(outcome.bodyExcerpt) }),
+        },
+        // A copy's first failure keeps what a replay needs; its later ones find it kept.
+        failure.attempt === 1 ? payloadRef : undefined,
+        failure.attempt === 1,
+      ),
+    ]);
+  }
+
+  /**
+   * Where a copy stands in the delivery log when no attempt of it just failed: parked on arrival
+   * behind an open breaker (its first entry: the notification is kept too), or dead-lettered.
+   */
+  async logCopy(
+    copy: { notification: Notification; destination: DestinationRef; attempt: number; payloadRef?: PayloadRef },
+    status: DeliveryStatus,
+  ) {
+    const attempts = copy.attempt - 1;
+    await this.logOutcome(copy.notification, copy.destination, { status, attempts }, copy.payloadRef, attempts === 0);
+  }
+
+  private async logDelivered(notification: Notification, destination: DestinationRef, attempt: number, outcome: Outcome): Promise<void> {
+    if (outcome.kind !== 'answered') return;
+    await this.logOutcome(notification, destination, {
+      status: 'delivered',
+      attempts: attempt,
+      lastStatus: outcome.status,
+      lastLatencyMs: Math.round(outcome.latencyMs),
+      ...(outcome.bodyExcerpt && { responseExcerpt: excerptOf(outcome.bodyExcerpt) }),
+    });
+  }
+
+  private async logOutcome(
+    notification: Notification,
+    destination: DestinationRef,
+    outcome: Pick<
+      DeliveryOutcome,
+      'status' | 'attempts' | 'lastStatus' | 'lastError' | 'lastLatencyMs' | 'nextAttemptAt' | 'responseExcerpt'
+    >,
+    payloadRef?: PayloadRef,
+    keep = false,
+  ): Promise<void> {
+    const log = this.deps.deliveryLog;
+    if (!log) return;
+    const { id, phoneNumber, receivedAt, signature, payload } = notification;
+    const kept = keep
+      ? { id, phoneNumber, receivedAt, ...(signature && { signature }), ...(payloadRef ? { payloadRef } : { payload }) }
+      : undefined;
+    const entry = { phoneNumber, notificationId: id, receivedAt, destination, ...outcome, at: this.deps.now() };
+    await log
+      .record(entry, kept)
+      .catch((error: unknown) => notRecorded('Delivery log not updated', { notificationId: id, destination: labelOf(destination) }, error));
   }
 
   private async send(destination: DestinationRef, target: WebhookTarget, notification: Notification): Promise<Outcome> {
@@ -190,6 +273,14 @@ export class DestinationAttempts {
     const now = this.deps.now();
     for (const [key, entry] of this.known) if (entry.until <= now) this.known.delete(key);
   }
+}
+
+function notRecorded(message: string, what: { notificationId: string; destination: string }, error: unknown): void {
+  logger.error(message, {
+    notificationId: what.notificationId,
+    destination: what.destination,
+    error: error instanceof Error ? error.name : 'unknown',
+  });
 }
 
 /** A warm function serving very many numbers sheds expired entries past this size. */

@@ -16,7 +16,9 @@ export interface Notification {
 }
 
 const PhoneNumber = z.string().check(z.regex(PHONE_NUMBER_PATTERN, 'phoneNumber must be 6 to 15 digits.'));
-const NotificationId = z.string().check(z.regex(/^[\x21-\x7e]{1,128}$/, 'id must be 1 to 128 printable ASCII characters without spaces.'));
+/** A `webhook-id`: printable ASCII without spaces. */
+export const NOTIFICATION_ID_PATTERN = /^[\x21-\x7e]{1,128}$/;
+const NotificationId = z.string().check(z.regex(NOTIFICATION_ID_PATTERN, 'id must be 1 to 128 printable ASCII characters without spaces.'));
 const Signature = z.string().check(z.regex(/^sha256=[0-9a-f]{64}$/, 'signature must be sha256=<64 hex digits>.'));
 /** A payload too large for an SQS message waits in S3; the message points to it. */
 const PayloadRef = z.strictObject({ bucket: z.string().check(z.minLength(1)), key: z.string().check(z.minLength(1)) });

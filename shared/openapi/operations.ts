@@ -1,6 +1,8 @@
 // One OpenAPI operation per route of infra/routes.ts, keyed by its route key ("GET /health"). The
 // document adds what the route table already says: the summary, and the API key with its 401.
 import { MAX_ADDITIONAL_WEBHOOKS, MAX_MANAGEMENT_BODY_BYTES, MAX_NOTIFICATION_BYTES } from '../domain/limits.js';
+import { STATUS_FILTERS } from '../domain/delivery-log.js';
+import { DEFAULT_DELIVERY_PAGE, MAX_DELIVERY_PAGE } from '../domain/delivery-query.js';
 import type { JsonSchema } from './schemas.js';
 
 export interface MediaType {
@@ -38,6 +40,8 @@ const json = (description: string, name: string, example?: unknown): Response =>
 });
 const error = (description: string): Response => json(description, 'Error');
 const body = (name: string, example: unknown) => ({ required: true, content: { 'application/json': { schema: schema(name), example } } });
+
+const query = (name: string, description: string, schema: JsonSchema): Parameter => ({ name, in: 'query', description, schema });
 
 const KiB = 1024;
 const MANAGEMENT_BODY = `${MAX_MANAGEMENT_BODY_BYTES / KiB} KiB`;
@@ -206,6 +210,49 @@ export const operations: Record<string, Operation> = {
       403: error("The request is one of this service's own deliveries coming back (it carries the delivery marker): taking it would loop."),
       409: error('The same notification is being accepted at this moment; send it again.'),
       413: error(`The body is larger than ${MAX_NOTIFICATION_BYTES / KiB / KiB} MiB.`),
+    },
+  },
+  'GET /deliveries': {
+    operationId: 'listDeliveries',
+    tags: ['operations'],
+    description:
+      'The delivery log of the calling number, newest first: one entry per notification and destination that failed at least once ' +
+      '(and every delivered copy when the service records successes). Payloads are never returned.',
+    parameters: [
+      query('status', '`failed` is every copy not delivered (retrying, parked or dead).', { enum: [...STATUS_FILTERS] }),
+      query('destination', '`primary`, or the exact name of an additional webhook.', { type: 'string', minLength: 1 }),
+      query('from', 'Earliest receive time, inclusive (ISO 8601 with a zone).', { type: 'string', format: 'date-time' }),
+      query('to', 'Latest receive time, inclusive (ISO 8601 with a zone).', { type: 'string', format: 'date-time' }),
+      query('limit', `Entries per page (default ${DEFAULT_DELIVERY_PAGE}).`, { type: 'integer', minimum: 1, maximum: MAX_DELIVERY_PAGE }),
+      query('cursor', 'The `nextCursor` of the previous page, unchanged.', { type: 'string', minLength: 1 }),
+    ],
+    responses: {
+      200: json('A page of the delivery log; `nextCursor` is null on the last page.', 'DeliveryPage'),
+      400: error('An unknown or repeated query parameter, a bad status, time, limit or destination, or a cursor not from this number.'),
+      413: ANY_BODY_TOO_LARGE,
+    },
+  },
+  'GET /multi_webhook/status': {
+    operationId: 'getDestinationStatus',
+    tags: ['operations'],
+    description:
+      "Each destination's circuit breaker, last answer, parked copies and next probe: the primary first, then each additional webhook.",
+    responses: { 200: json('The destinations and their health.', 'DestinationStatus'), 400: ANY_BODY_BAD, 413: ANY_BODY_TOO_LARGE },
+  },
+  'POST /deliveries/{id}/retry': {
+    operationId: 'retryDelivery',
+    tags: ['operations'],
+    description:
+      'Sends a logged notification again, with the same `webhook-id`, to the destinations that did not receive it: the primary ' +
+      'when it has not answered 200 (its 200 then releases the clones), otherwise only the clones that missed it.',
+    responses: {
+      202: json('The retry is queued; `destinations` says where it goes.', 'RetryQueued'),
+      400: error('The id is not 1 to 128 printable ASCII characters, or a body was sent and is not JSON.'),
+      404: error('The delivery log of this number holds no notification with that id.'),
+      409: error(
+        'Nothing to retry: every destination has it, what is missing is parked behind an open breaker, a retry is already queued, or the webhooks that missed it are gone.',
+      ),
+      413: ANY_BODY_TOO_LARGE,
     },
   },
   'GET /openapi.json': {

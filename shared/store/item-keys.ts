@@ -58,3 +58,34 @@ export function wabaOfPartition(phoneNumber: string): string {
 }
 
 export const WABA_OF_SORT_KEY = 'waba';
+
+/**
+ * A number's delivery log: one record per notification and destination, sorted by the
+ * notification's receive time (so newest first is a reverse Query and a time range is a key range),
+ * and one item per notification, found by its id alone, with what a replay needs.
+ */
+export function deliveriesPartition(phoneNumber: string): string {
+  return `deliveries#${phoneNumber}`;
+}
+
+/** Every delivery record starts with this; the notification items never do. */
+export const DELIVERY_RECORD_PREFIX = 't#';
+
+/** The receive time as it sorts in a record's key (zero-padded epoch ms). */
+export function deliveryTimeKey(receivedAt: number): string {
+  return `${DELIVERY_RECORD_PREFIX}${String(receivedAt).padStart(15, '0')}#`;
+}
+
+/** The records of one notification: its receive time and id, then the destination ('p' for the primary, 'c:<name>' for a clone). */
+export function deliveryNotificationPrefix(receivedAt: number, id: string): string {
+  return `${deliveryTimeKey(receivedAt)}${id}#`;
+}
+
+export function deliveryRecordSortKey(receivedAt: number, id: string, destinationKey: string): string {
+  return `${deliveryNotificationPrefix(receivedAt, id)}${destinationKey === '' ? 'p' : `c:${destinationKey}`}`;
+}
+
+/** The notification item of the log: its receive time, signature and payload (or payloadRef), kept once for all its destinations. */
+export function deliveryNotificationSortKey(id: string): string {
+  return `n#${id}`;
+}

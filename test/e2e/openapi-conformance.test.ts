@@ -38,6 +38,8 @@ const NOT_PROVOKED: Record<string, string[]> = {
   'DELETE /multi_webhook': ['409'],
   // The same notification being accepted at this very moment by another request.
   'POST /webhooks/whatsapp': ['409'],
+  // A retry needs a failed delivery first: test/e2e/delivery-log.test.ts checks those answers against the document.
+  'POST /deliveries/{id}/retry': ['202', '409'],
 };
 
 let stack: TestStack;
@@ -113,6 +115,8 @@ function extraProbes(key: string): Probe[] {
       return [{ ...at, what: 'a number without a primary', caller: 'unconfigured' }];
     case 'GET /multi_webhook':
       return [{ ...at, what: 'a number never configured', caller: 'unconfigured' }];
+    case 'POST /deliveries/{id}/retry':
+      return [{ ...at, path: '/deliveries/never-logged/retry', what: 'an id the log does not hold', caller: 'new enabled' }];
     case 'PATCH /multi_webhook':
       return [
         { ...at, what: 'clones disabled', body: JSON.stringify({ name: EXISTING, url: 'https://x.example.com/h' }), caller: 'disabled' },
@@ -185,7 +189,8 @@ describe('answers against the OpenAPI document', () => {
       (status) => status !== '500' && !NOT_PROVOKED[key]?.includes(status),
     );
     expect(declared.filter((status) => !seen.has(status))).toEqual([]);
-    expect(seen.has('200')).toBe(true);
+    // Every operation's success is seen here, or (listed in NOT_PROVOKED) by the test that can provoke it.
+    expect([...seen, ...(NOT_PROVOKED[key] ?? [])].some((status) => status.startsWith('2'))).toBe(true);
   });
 
   it('serves the document itself at GET /openapi.json, without a key', async () => {

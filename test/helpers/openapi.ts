@@ -1,5 +1,6 @@
 // Checks requests and answers against the OpenAPI document with Ajv (JSON Schema 2020-12, OpenAPI 3.1's dialect).
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { openApiDocument } from '../../shared/openapi/document.js';
 
 type Document = ReturnType<typeof openApiDocument>;
@@ -23,6 +24,8 @@ export class OpenApiChecker {
   private readonly ajv = new Ajv2020({ allErrors: true, strict: true });
 
   constructor(readonly document: Document = openApiDocument()) {
+    // date-time and the other formats the document uses are checked, not only named.
+    addFormats.default(this.ajv);
     // The document's own members are not schema keywords; the schemas inside are reached by pointer.
     this.ajv.addKeyword({ keyword: 'paths' });
     this.ajv.addKeyword({ keyword: 'components' });

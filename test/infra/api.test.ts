@@ -135,6 +135,9 @@ describe('throttles and concurrency', () => {
       'PATCH /multi_webhook': limits(25, 50),
       'DELETE /multi_webhook': limits(25, 50),
       'GET /openapi.json': limits(5, 10),
+      'GET /deliveries': limits(25, 50),
+      'GET /multi_webhook/status': limits(25, 50),
+      'POST /deliveries/{id}/retry': limits(25, 50),
     });
     // Anything without a setting of its own (none today) gets the smallest.
     expect(stage.Properties.DefaultRouteSettings).toEqual(limits(5, 10));

@@ -106,7 +106,10 @@ function itemCalls(commandName: string, input: Record<string, unknown>): Recorde
 /** The partition family a grant names: 'phone-number' for the digits, else the key's prefix up to its '#'. */
 const familyOf = (key: string) => (key.includes('#') ? key.slice(0, key.indexOf('#') + 1) : 'phone-number');
 
-async function invokeRoute(route: Route, request: { key?: string; body?: unknown; query?: string }): Promise<number> {
+async function invokeRoute(
+  route: Route,
+  request: { key?: string; body?: unknown; query?: string; pathParameters?: Record<string, string> },
+): Promise<number> {
   const body =
     request.body === undefined ? undefined : Buffer.from(typeof request.body === 'string' ? request.body : JSON.stringify(request.body));
   // The host the local server is reached on, as its own events carry it (the loop guard compares destinations with it).
@@ -115,7 +118,14 @@ async function invokeRoute(route: Route, request: { key?: string; body?: unknown
     'content-type': 'application/json',
     ...(request.key && { 'd360-api-key': request.key }),
   };
-  const event: APIGatewayProxyEventV2 = apiGatewayEvent({ method: route.method, path: route.path, headers, rawQuery: request.query, body });
+  const event: APIGatewayProxyEventV2 = apiGatewayEvent({
+    method: route.method,
+    path: route.path,
+    headers,
+    rawQuery: request.query,
+    body,
+    pathParameters: request.pathParameters,
+  });
   if (route.auth === 'api-key') {
     const authorizer = handlers.get(authorizerFunction.handler)!;
     const decision = (await caller.run(authorizerFunction.handler, () =>
@@ -190,6 +200,28 @@ async function runScenario(): Promise<void> {
   sink.answerAlways(phoneNumber, 'primary', undefined);
   await queuesSettled(stack, 60_000);
   await waitFor(async () => (await stack.services.health.read(phoneNumber, PRIMARY)).parked === 0, { timeoutMs: 30_000 });
+
+  // The delivery log: a clone that fails is listed, its destination's status read, and it is replayed.
+  sink.answerAlways(phoneNumber, 'b', { status: 503 });
+  await postToIngest(notification('clone fails'));
+  let failedId: string | undefined;
+  await waitFor(async () => {
+    const { records } = await stack.services.deliveryLog.list(phoneNumber, {
+      status: 'retrying',
+      destination: { role: 'clone', name: 'b' },
+      limit: 5,
+    });
+    failedId = records[0]?.notificationId;
+    return failedId !== undefined;
+  });
+  sink.answerAlways(phoneNumber, 'b', undefined);
+  const logStatuses = [
+    await invokeRoute(route('GET /deliveries'), { key, query: 'status=failed&limit=5' }),
+    await invokeRoute(route('GET /multi_webhook/status'), { key }),
+    await invokeRoute(route('POST /deliveries/{id}/retry'), { key, pathParameters: { id: failedId! } }),
+  ];
+  expect(logStatuses).toEqual([200, 200, 202]);
+  await queuesSettled(stack, 60_000);
 }
 
 async function postToIngest(body: Buffer): Promise<void> {

@@ -91,6 +91,16 @@ const EXPECTED: Record<string, string[]> = {
   ],
   authorizer: [...COMMON, under('api-key#', 'dynamodb:GetItem')],
   openapi: [...COMMON, NO_API_KEY_ITEMS],
+  'deliveries-list': [...COMMON, under('deliveries#', 'dynamodb:Query'), NO_API_KEY_ITEMS],
+  'multi-webhook-status': [...COMMON, ownNumber('dynamodb:Query'), NO_API_KEY_ITEMS],
+  'deliveries-retry': [
+    ...COMMON,
+    under('deliveries#', 'dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem'),
+    ownNumber('dynamodb:Query'),
+    NO_API_KEY_ITEMS,
+    // Replays go out as retries-queue messages; the payload stays where it is (the message points to it).
+    'Allow sqs:SendMessage on retries',
+  ],
   delivery: [
     ...COMMON,
     // The two event source mappings: what Lambda's poller uses on the function's behalf (CDK's SqsEventSource grant).
@@ -99,6 +109,7 @@ const EXPECTED: Record<string, string[]> = {
     ownNumber('dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem'),
     under('parked#', 'dynamodb:DeleteItem,dynamodb:PutItem,dynamodb:Query,dynamodb:UpdateItem'),
     under('attempts#', 'dynamodb:PutItem'),
+    under('deliveries#', 'dynamodb:PutItem,dynamodb:UpdateItem'),
     // Producers' ids on the queue door, in the de-duplication table.
     'Allow dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem on DataDeduplication62185956',
     NO_API_KEY_ITEMS,
@@ -129,6 +140,7 @@ const PARTITIONS = {
   apiKey: itemKeys.apiKeyPartition('5f0c0ffee'),
   parked: itemKeys.parkedPartition(NUMBER),
   attempts: itemKeys.attemptsPartition(NUMBER),
+  deliveries: itemKeys.deliveriesPartition(NUMBER),
 };
 
 /** The actions the function may perform on items whose partition key is `key`. */
@@ -190,12 +202,21 @@ describe('permissions per function', () => {
     }
   });
 
-  it("keeps the management functions to their number's own partition", () => {
+  it("keeps the management functions to their number's own partitions: its configuration, and its delivery log for the delivery routes", () => {
     for (const route of routeTable.filter((r) => r.auth === 'api-key')) {
       for (const key of [PARTITIONS.parked, PARTITIONS.attempts, PARTITIONS.apiKey])
         expect(allowedOn(route.handler, key), `${route.handler} ${key}`).toEqual([]);
-      expect(allowedOn(route.handler, NUMBER).length, route.handler).toBeGreaterThan(0);
+      const own = [...allowedOn(route.handler, NUMBER), ...allowedOn(route.handler, PARTITIONS.deliveries)];
+      expect(own.length, route.handler).toBeGreaterThan(0);
+      if (!route.path.startsWith('/deliveries')) expect(allowedOn(route.handler, PARTITIONS.deliveries), route.handler).toEqual([]);
     }
+  });
+
+  it('lets the delivery log be read and marked for replay only by the delivery routes, and written only by delivery', () => {
+    expect(allowedOn('deliveries-list', PARTITIONS.deliveries)).toEqual(['dynamodb:Query']);
+    expect(allowedOn('deliveries-retry', PARTITIONS.deliveries)).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(allowedOn('delivery', PARTITIONS.deliveries)).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(allowedOn('deliveries-list', NUMBER)).toEqual([]);
   });
 
   it("lets delivery change a number's partition only by updating its breakers, park and record in its own partitions, and nothing else", () => {

@@ -54,4 +54,11 @@ describe('parseConfig', () => {
     const problems = problemsOf({ WHATSAPP_APP_SECRET: 42 as unknown as string });
     expect(problems).toEqual(['WHATSAPP_APP_SECRET (value hidden) is not allowed: use a string']);
   });
+
+  it('logs first-try successes only when DELIVERY_LOG_SUCCESSES is exactly true, and names any other value', () => {
+    expect(parseConfig({}).DELIVERY_LOG_SUCCESSES).toBe(false);
+    expect(parseConfig({ DELIVERY_LOG_SUCCESSES: 'true' }).DELIVERY_LOG_SUCCESSES).toBe(true);
+    expect(parseConfig({ DELIVERY_LOG_SUCCESSES: 'false' }).DELIVERY_LOG_SUCCESSES).toBe(false);
+    expect(problemsOf({ DELIVERY_LOG_SUCCESSES: 'yes' })).toEqual(['DELIVERY_LOG_SUCCESSES="yes" is not allowed: use true or false']);
+  });
 });

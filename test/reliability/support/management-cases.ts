@@ -19,6 +19,8 @@ export interface BadInput {
   body?: Body;
   status: 400 | 404 | 409 | 413;
   subject: SubjectState;
+  /** The route's path template, when the path fills in its parameters ("/deliveries/{id}/retry"). */
+  route?: string;
 }
 
 /** The one webhook each prepared number has; PATCH and DELETE cases aim at it so a wrong acceptance shows. */
@@ -286,8 +288,15 @@ export function managementCases(policy: DestinationPolicy): BadInput[] {
     cases.push({ method: 'DELETE', path: `/multi_webhook?name=${value}`, what, status: 400, subject: 'enabled' });
   const subjects: Record<string, SubjectState> = { 'POST /multi_webhook': 'disabled' };
   for (const mistake of fieldMistakes()) cases.push({ ...mistake, subject: subjects[`${mistake.method} ${mistake.path}`] ?? 'enabled' });
+  for (const [query, what] of DELIVERY_QUERY_MISTAKES)
+    cases.push({ method: 'GET', path: `/deliveries?${query}`, what, status: 400, subject: 'enabled' });
+  const retry = (id: string, what: string, status: 400 | 404) =>
+    cases.push({ method: 'POST', path: `/deliveries/${id}/retry`, route: '/deliveries/{id}/retry', what, status, subject: 'enabled' });
+  retry('no%20such', 'a notification id with a space', 400);
+  retry('x'.repeat(129), 'a notification id of 129 characters', 400);
+  retry('never-received', 'a notification the log does not hold', 404);
   // GET routes parse a body too, when one is sent.
-  for (const path of ['/v1/configs/webhook', '/multi_webhook']) {
+  for (const path of ['/v1/configs/webhook', '/multi_webhook', '/deliveries', '/multi_webhook/status']) {
     cases.push({ method: 'GET', path, what: 'a GET with a malformed JSON body', body: { raw: '{' }, status: 400, subject: 'enabled' });
     cases.push({
       method: 'GET',
@@ -308,6 +317,28 @@ export function managementCases(policy: DestinationPolicy): BadInput[] {
   });
   return cases;
 }
+
+/** GET /deliveries query strings that are mistakes, and what is wrong with each. */
+const DELIVERY_QUERY_MISTAKES: [string, string][] = [
+  ['status=lost', 'an unknown status'],
+  ['status=Failed', 'a status in the wrong case'],
+  ['status=failed&status=dead', 'two statuses'],
+  ['destination=', 'an empty destination'],
+  ['destination=a%07b', 'a destination with a control character'],
+  ['from=yesterday', 'a from that is not a date and time'],
+  ['to=2026-12-01', 'a to without a time and zone'],
+  ['from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', 'a from later than its to'],
+  ['limit=0', 'a limit of 0'],
+  ['limit=101', 'a limit over 100'],
+  ['limit=1.5', 'a fractional limit'],
+  ['cursor=', 'an empty cursor'],
+  ['cursor=not-a-cursor', 'a cursor the API never gave'],
+  [
+    `cursor=${Buffer.from(JSON.stringify({ p: '15550000000', k: 't#000000000000001#x#p' })).toString('base64url')}`,
+    "another number's cursor",
+  ],
+  ['page=2', 'an unknown parameter'],
+];
 
 export interface ControlRequest {
   what: string;

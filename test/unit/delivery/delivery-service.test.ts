@@ -3,6 +3,7 @@ import { DeliveryService } from '../../../shared/delivery/delivery-service.js';
 import { DestinationAttempts } from '../../../shared/delivery/destination-attempts.js';
 import type { Delivery, Outcome } from '../../../shared/delivery/http-sender.js';
 import type { FailedAttempt } from '../../../shared/domain/delivery-attempt.js';
+import type { DeliveryOutcome, KeptNotification } from '../../../shared/domain/delivery-log.js';
 import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE, HEALTHY } from '../../../shared/domain/destination-health.js';
 import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
@@ -30,6 +31,7 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
   const later: { message: RetriesMessage; delaySeconds: number }[] = [];
   const deadLetters: { source: string; body: any; reason: string }[] = [];
   const failures: FailedAttempt[] = [];
+  const logged: { outcome: DeliveryOutcome; kept?: KeptNotification }[] = [];
   const health = new MemoryHealthStore();
   const policy = { baseSeconds: 5, maxAgeSeconds: 3600 };
   // The configuration read brings the number's breakers along, as the store's query does.
@@ -63,6 +65,7 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     },
     health,
     recordFailure: async (attempt) => void failures.push(attempt),
+    deliveryLog: { record: async (outcome, kept) => void logged.push({ outcome, ...(kept && { kept }) }) },
     policy,
     knownHealthSeconds: 0,
     now: deps.now,
@@ -94,7 +97,7 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     if (isTimer(message)) clock.now = Math.max(clock.now, message.at);
     await service.handleRetry(message);
   };
-  return { service, health, sent, hosts, later, deadLetters, failures, clock, answers, runTimers, runNextTimer };
+  return { service, health, sent, hosts, later, deadLetters, failures, logged, clock, answers, runTimers, runNextTimer };
 }
 
 /**
@@ -310,5 +313,47 @@ describe('DeliveryService: breakers, parking and the drain', () => {
     );
     expect(h.sent).toEqual([]);
     expect(h.later).toEqual([{ message: expect.objectContaining({ notBefore: START + 3600_000 }), delaySeconds: 900 }]);
+  });
+});
+
+describe('DeliveryService: the delivery log', () => {
+  const statuses = (h: ReturnType<typeof harness>) =>
+    h.logged.map(({ outcome, kept }) => [
+      outcome.destination.role === 'primary' ? 'primary' : outcome.destination.name,
+      outcome.status,
+      outcome.attempts,
+      kept !== undefined,
+    ]);
+
+  it('logs nothing when every copy answers 200 at the first try', async () => {
+    const h = harness(configured());
+    await h.service.deliverNotification(notification);
+    expect(h.logged).toEqual([]);
+  });
+
+  it("logs a failing clone as retrying with the notification kept once, and as delivered on its retry's 200", async () => {
+    const h = harness(configured(), { b: { kind: 'answered', status: 503, latencyMs: 4, bodyExcerpt: 'busy' } });
+    await h.service.deliverNotification(notification);
+    expect(statuses(h)).toEqual([['b', 'retrying', 1, true]]);
+    expect(h.logged[0]!.outcome).toMatchObject({ lastStatus: 503, responseExcerpt: 'busy', nextAttemptAt: expect.any(Number) });
+    expect(h.logged[0]!.kept).toEqual({
+      id: notification.id,
+      phoneNumber: PHONE,
+      receivedAt: notification.receivedAt,
+      payload: notification.payload,
+    });
+    h.answers.b = answered(200);
+    await h.runTimers();
+    expect(statuses(h)).toEqual([
+      ['b', 'retrying', 1, true],
+      ['b', 'delivered', 2, false],
+    ]);
+  });
+
+  it('logs a copy parked behind an open breaker before any attempt, keeping the notification for a replay', async () => {
+    const h = await withOpenPrimary();
+    h.logged.length = 0;
+    await h.service.deliverNotification(notificationAt(START, 'late'));
+    expect(statuses(h)).toEqual([['primary', 'parked', 0, true]]);
   });
 });

@@ -1,0 +1,279 @@
+// The delivery log on DynamoDB: partition deliveries#<number>, one record per notification and
+// destination keyed by receive time (newest first is a reverse Query, a time range a key range), and
+// one item per notification keyed by its id (replay finds it without reading the rest). Every item
+// expires by TTL after the longest life a notification can have.
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { keyOf, labelOf, refOf, type DestinationRef } from '../domain/destination.js';
+import {
+  statusesOf,
+  type DeliveryLog,
+  type DeliveryOutcome,
+  type DeliveryPage,
+  type DeliveryQuery,
+  type DeliveryRecord,
+  type KeptNotification,
+} from '../domain/delivery-log.js';
+import { Invalid } from '../domain/errors.js';
+import { QUEUE_RETENTION_SECONDS } from '../queue/queue-definitions.js';
+import {
+  DELIVERY_RECORD_PREFIX,
+  deliveriesPartition,
+  deliveryNotificationPrefix,
+  deliveryNotificationSortKey,
+  deliveryRecordSortKey,
+  deliveryTimeKey,
+} from './item-keys.js';
+import { tableDefinition } from './table-definition.js';
+
+const DAY_SECONDS = 24 * 60 * 60;
+/** A filtered list reads at most this many pages per request, then hands the client a cursor. */
+const MAX_PAGES_PER_LIST = 10;
+/** The highest receive time a key can hold (15 digits). */
+const LATEST = 999_999_999_999_999;
+
+/**
+ * How long the log keeps a notification, from its receive time: the primary's retry window, then a
+ * clone's own window (it starts at the clone's first failure), then the dead-letter queue's
+ * retention, and two days to spare. 30 days with the defaults (7 + 7 + 14 + 2).
+ */
+export function deliveryRetentionSeconds(retryMaxAgeSeconds: number): number {
+  return 2 * retryMaxAgeSeconds + QUEUE_RETENTION_SECONDS + 2 * DAY_SECONDS;
+}
+
+/** The record fields an outcome writes; the rest of the item is its key, its TTL and what replay marks. */
+const OUTCOME_FIELDS = ['status', 'attempts', 'lastStatus', 'lastError', 'lastLatencyMs', 'nextAttemptAt', 'responseExcerpt'] as const;
+/** The last answer: replaced together by an outcome that had one, kept by one that had none (a copy parked or dead-lettered unattempted). */
+const ANSWER_FIELDS: readonly string[] = ['lastStatus', 'lastError', 'lastLatencyMs', 'responseExcerpt'];
+
+export class DynamoDeliveryLog implements DeliveryLog {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly retentionSeconds: number,
+  ) {}
+
+  async record(outcome: DeliveryOutcome, notification?: KeptNotification): Promise<void> {
+    const { phoneNumber, notificationId, receivedAt, destination } = outcome;
+    const set: string[] = [];
+    const remove = ['replayPending'];
+    const values: Record<string, unknown> = {};
+    const names: Record<string, string> = {};
+    const assign = (name: string, value: unknown) => {
+      names[`#${name}`] = name;
+      if (value === undefined) return void remove.push(`#${name}`);
+      values[`:${name}`] = value;
+      set.push(`#${name} = :${name}`);
+    };
+    const answered = ANSWER_FIELDS.some((field) => outcome[field as keyof DeliveryOutcome] !== undefined);
+    for (const field of OUTCOME_FIELDS) if (answered || !ANSWER_FIELDS.includes(field)) assign(field, outcome[field]);
+    for (const [field, value] of Object.entries(this.identity(phoneNumber, notificationId, receivedAt, destination))) assign(field, value);
+    assign('updatedAt', outcome.at);
+    // The notification first: a record that can be seen can always be replayed.
+    if (notification) {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: deliveriesPartition(phoneNumber),
+            sk: deliveryNotificationSortKey(notification.id),
+            ...notification,
+            [tableDefinition.timeToLiveAttribute]: this.expiresAt(receivedAt),
+          },
+        }),
+      );
+    }
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: deliveriesPartition(phoneNumber), sk: deliveryRecordSortKey(receivedAt, notificationId, keyOf(destination)) },
+        UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+  }
+
+  async list(phoneNumber: string, query: DeliveryQuery): Promise<DeliveryPage> {
+    const low = deliveryTimeKey(query.from ?? 0);
+    // '~' sorts after '#': every record of the last millisecond is inside the range.
+    const high = `${deliveryTimeKey(query.to ?? LATEST).slice(0, -1)}~`;
+    let startAfter = query.cursor === undefined ? undefined : readCursor(query.cursor, phoneNumber, low, high);
+    const filter = filterOf(query);
+    const records: DeliveryRecord[] = [];
+    for (let page = 0; page < MAX_PAGES_PER_LIST; page++) {
+      const { Items = [], LastEvaluatedKey } = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :low AND :high',
+          ...(filter && { FilterExpression: filter.expression, ExpressionAttributeNames: filter.names }),
+          ExpressionAttributeValues: { ':pk': deliveriesPartition(phoneNumber), ':low': low, ':high': high, ...filter?.values },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ...(startAfter !== undefined && { ExclusiveStartKey: { pk: deliveriesPartition(phoneNumber), sk: startAfter } }),
+        }),
+      );
+      for (const item of Items) {
+        records.push(recordOf(item));
+        // Full: the next page starts after the last record given, wherever in this page it was.
+        if (records.length === query.limit) {
+          const more = LastEvaluatedKey !== undefined || item !== Items.at(-1);
+          return { records, ...(more && { cursor: writeCursor(phoneNumber, item.sk as string) }) };
+        }
+      }
+      if (LastEvaluatedKey === undefined) return { records };
+      startAfter = LastEvaluatedKey.sk as string;
+    }
+    return { records, cursor: writeCursor(phoneNumber, startAfter!) };
+  }
+
+  async find(phoneNumber: string, id: string) {
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: deliveriesPartition(phoneNumber), sk: deliveryNotificationSortKey(id) },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, [tableDefinition.timeToLiveAttribute]: _ttl, ...kept } = Item;
+    const notification = kept as KeptNotification;
+    const { Items = [] } = await this.db.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: {
+          ':pk': deliveriesPartition(phoneNumber),
+          ':prefix': deliveryNotificationPrefix(notification.receivedAt, id),
+        },
+        ConsistentRead: true,
+      }),
+    );
+    // An id that is another's prefix ("a" and "a#b") shares the key prefix: keep this id's own.
+    const records = Items.map(recordOf).filter((record) => record.notificationId === id);
+    return { notification, records };
+  }
+
+  async markReplayed(records: readonly DeliveryRecord[], now: number): Promise<boolean> {
+    const marked: DeliveryRecord[] = [];
+    try {
+      for (const record of records) {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.keyOf(record),
+            UpdateExpression: 'SET #status = :retrying, nextAttemptAt = :now, replayPending = :true',
+            // Unchanged since it was read, and no replay of it already queued.
+            ConditionExpression: 'updatedAt = :updatedAt AND attribute_not_exists(replayPending)',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':retrying': 'retrying', ':now': now, ':true': true, ':updatedAt': record.updatedAt },
+          }),
+        );
+        marked.push(record);
+      }
+      return true;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await this.clearReplayed(marked);
+      return false;
+    }
+  }
+
+  async clearReplayed(records: readonly DeliveryRecord[]): Promise<void> {
+    await Promise.all(
+      records.map((record) =>
+        this.db.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: this.keyOf(record),
+            UpdateExpression: 'SET #status = :status REMOVE replayPending, nextAttemptAt',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':status': record.status },
+          }),
+        ),
+      ),
+    );
+  }
+
+  private keyOf(record: DeliveryRecord) {
+    return {
+      pk: deliveriesPartition(record.phoneNumber),
+      sk: deliveryRecordSortKey(record.receivedAt, record.notificationId, keyOf(record.destination)),
+    };
+  }
+
+  private identity(phoneNumber: string, notificationId: string, receivedAt: number, destination: DestinationRef) {
+    return {
+      phoneNumber,
+      notificationId,
+      receivedAt,
+      destination: labelOf(destination),
+      role: destination.role,
+      [tableDefinition.timeToLiveAttribute]: this.expiresAt(receivedAt),
+    };
+  }
+
+  private expiresAt(receivedAt: number): number {
+    return Math.floor(receivedAt / 1000) + this.retentionSeconds;
+  }
+}
+
+function recordOf(item: Record<string, unknown>): DeliveryRecord {
+  const destination: DestinationRef = item.role === 'primary' ? refOf(undefined) : refOf(item.destination as string);
+  const record: Record<string, unknown> = {
+    phoneNumber: item.phoneNumber,
+    notificationId: item.notificationId,
+    receivedAt: item.receivedAt,
+    destination,
+    updatedAt: item.updatedAt,
+  };
+  for (const field of [...OUTCOME_FIELDS, 'replayPending'] as const) if (item[field] !== undefined) record[field] = item[field];
+  return record as unknown as DeliveryRecord;
+}
+
+function filterOf(query: DeliveryQuery) {
+  const parts: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  if (query.status) {
+    const statuses = statusesOf(query.status);
+    names['#status'] = 'status';
+    statuses.forEach((status, index) => (values[`:status${index}`] = status));
+    parts.push(`#status IN (${statuses.map((_, index) => `:status${index}`).join(', ')})`);
+  }
+  if (query.destination) {
+    names['#role'] = 'role';
+    values[':role'] = query.destination.role;
+    parts.push('#role = :role');
+    if (query.destination.role === 'clone') {
+      names['#destination'] = 'destination';
+      values[':destination'] = query.destination.name;
+      parts.push('#destination = :destination');
+    }
+  }
+  return parts.length === 0 ? undefined : { expression: parts.join(' AND '), names, values };
+}
+
+/**
+ * The cursor names the number it was given to and where its page ended. Opaque to clients, and
+ * checked: another number's cursor, or one outside this query's time range, is refused, so a cursor
+ * can never move a Query out of the caller's own partition (which comes from the API key anyway).
+ */
+function writeCursor(phoneNumber: string, sortKey: string): string {
+  return Buffer.from(JSON.stringify({ p: phoneNumber, k: sortKey }), 'utf8').toString('base64url');
+}
+
+function readCursor(cursor: string, phoneNumber: string, low: string, high: string): string {
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    decoded = undefined;
+  }
+  const { p, k } = (typeof decoded === 'object' && decoded !== null ? decoded : {}) as { p?: unknown; k?: unknown };
+  if (typeof p !== 'string' || typeof k !== 'string' || !k.startsWith(DELIVERY_RECORD_PREFIX))
+    throw new Invalid('cursor is not one this API gave: pass the "cursor" of the previous page unchanged.');
+  if (p !== phoneNumber) throw new Invalid("cursor belongs to another phone number's deliveries.");
+  if (k < low || k > high) throw new Invalid('cursor lies outside the from/to range: keep the filters of the page it came from.');
+  return k;
+}

@@ -1,0 +1,185 @@
+// The delivery log on DynamoDB Local: records updated in place, newest first with cursors and filters,
+// the TTL attribute, replay's lookup by id, and a cursor that never leaves its own number.
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { DeliveryOutcome, DeliveryQuery } from '../../../shared/domain/delivery-log.js';
+import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
+import { Invalid } from '../../../shared/domain/errors.js';
+import { DynamoDeliveryLog, deliveryRetentionSeconds } from '../../../shared/store/delivery-log-store.js';
+import { deliveriesPartition, deliveryNotificationSortKey } from '../../../shared/store/item-keys.js';
+import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
+
+let log: DynamoDeliveryLog;
+let table: Awaited<ReturnType<typeof freshTable>>;
+const RETENTION = deliveryRetentionSeconds(7 * 24 * 60 * 60);
+const T0 = Date.UTC(2026, 11, 1, 12);
+
+beforeAll(async () => {
+  table = await freshTable();
+  log = new DynamoDeliveryLog(table.db, table.tableName, RETENTION);
+});
+
+function outcome(phoneNumber: string, index: number, overrides: Partial<DeliveryOutcome> = {}): DeliveryOutcome {
+  return {
+    phoneNumber,
+    notificationId: `n${index}`,
+    receivedAt: T0 + index * 1000,
+    destination: PRIMARY,
+    status: 'retrying',
+    attempts: 1,
+    lastStatus: 503,
+    lastLatencyMs: 12,
+    nextAttemptAt: T0 + index * 1000 + 5000,
+    at: T0 + index * 1000 + 10,
+    ...overrides,
+  };
+}
+
+/** Every page of a query, following the cursors. */
+async function allPages(phoneNumber: string, query: Omit<DeliveryQuery, 'cursor'>) {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await log.list(phoneNumber, { ...query, ...(cursor && { cursor }) });
+    pages.push(
+      page.records.map(
+        (record) => `${record.notificationId}:${record.destination.role === 'primary' ? 'primary' : record.destination.name}`,
+      ),
+    );
+    cursor = page.cursor;
+  } while (cursor);
+  return pages;
+}
+
+describe('DynamoDeliveryLog', () => {
+  it('keeps one record per notification and destination, updated in place by each outcome', async () => {
+    const phone = freshPhoneNumber();
+    await log.record(outcome(phone, 1, { destination: cloneRef('crm') }));
+    await log.record(outcome(phone, 1, { destination: cloneRef('crm'), attempts: 2, lastStatus: undefined, lastError: 'timeout' }));
+    await log.record(
+      outcome(phone, 1, { destination: cloneRef('crm'), status: 'delivered', attempts: 3, lastStatus: 200, nextAttemptAt: undefined }),
+    );
+    const { records } = await log.list(phone, { limit: 10 });
+    expect(records).toEqual([
+      expect.objectContaining({ notificationId: 'n1', destination: cloneRef('crm'), status: 'delivered', attempts: 3, lastStatus: 200 }),
+    ]);
+    expect(records[0]).not.toHaveProperty('lastError');
+    expect(records[0]).not.toHaveProperty('nextAttemptAt');
+  });
+
+  it('keeps the last answer when a copy is parked or dead-lettered without an attempt', async () => {
+    const phone = freshPhoneNumber();
+    await log.record(outcome(phone, 1, { lastStatus: 502, responseExcerpt: 'bad gateway' }));
+    await log.record({
+      ...outcome(phone, 1),
+      status: 'parked',
+      attempts: 1,
+      lastStatus: undefined,
+      lastLatencyMs: undefined,
+      nextAttemptAt: undefined,
+    });
+    const [record] = (await log.list(phone, { limit: 1 })).records;
+    expect(record).toMatchObject({ status: 'parked', lastStatus: 502, lastLatencyMs: 12, responseExcerpt: 'bad gateway' });
+    expect(record).not.toHaveProperty('nextAttemptAt');
+  });
+
+  it('lists newest first in pages whose cursors cover every record exactly once', async () => {
+    const phone = freshPhoneNumber();
+    for (let i = 1; i <= 7; i++) await log.record(outcome(phone, i));
+    expect(await allPages(phone, { limit: 3 })).toEqual([
+      ['n7:primary', 'n6:primary', 'n5:primary'],
+      ['n4:primary', 'n3:primary', 'n2:primary'],
+      ['n1:primary'],
+    ]);
+  });
+
+  it('filters by status (failed meaning retrying, parked or dead), by destination and by a time range, across pages', async () => {
+    const phone = freshPhoneNumber();
+    const statuses = ['retrying', 'delivered', 'parked', 'dead', 'delivered', 'retrying'] as const;
+    for (const [i, status] of statuses.entries()) {
+      await log.record(outcome(phone, i, { status }));
+      await log.record(outcome(phone, i, { status: 'dead', destination: cloneRef(i % 2 ? 'a' : 'primary') }));
+    }
+    const ids = (pages: string[][]) => pages.flat();
+    expect(ids(await allPages(phone, { status: 'delivered', destination: PRIMARY, limit: 1 }))).toEqual(['n4:primary', 'n1:primary']);
+    expect(ids(await allPages(phone, { status: 'failed', destination: PRIMARY, limit: 2 }))).toEqual([
+      'n5:primary',
+      'n3:primary',
+      'n2:primary',
+      'n0:primary',
+    ]);
+    // A clone named "primary" is a clone: the primary filter never shows it, its own name does.
+    expect(ids(await allPages(phone, { destination: cloneRef('primary'), limit: 10 }))).toEqual(['n4:primary', 'n2:primary', 'n0:primary']);
+    expect(ids(await allPages(phone, { destination: cloneRef('a'), from: T0 + 1000, to: T0 + 3000, limit: 10 }))).toEqual(['n3:a', 'n1:a']);
+    expect(ids(await allPages(phone, { from: T0 + 5000, limit: 10 }))).toEqual(['n5:primary', 'n5:a']);
+  });
+
+  it('gives every item a TTL of the retention after the receive time, and keeps the notification once for replay', async () => {
+    const phone = freshPhoneNumber();
+    const notification = { phoneNumber: phone, id: 'n1', receivedAt: T0 + 1000, payload: '{"entry":[]}' };
+    await log.record(outcome(phone, 1), notification);
+    await log.record(outcome(phone, 1, { destination: cloneRef('a') }));
+    const { Items = [] } = await table.db.send(
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': deliveriesPartition(phone) },
+      }),
+    );
+    expect(Items).toHaveLength(3);
+    for (const item of Items) expect(item.expiresAt).toBe(Math.floor((T0 + 1000) / 1000) + RETENTION);
+    expect(RETENTION).toBe(30 * 24 * 60 * 60);
+    const { Item } = await table.db.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: deliveriesPartition(phone), sk: deliveryNotificationSortKey('n1') } }),
+    );
+    expect(Item).toMatchObject(notification);
+
+    const found = await log.find(phone, 'n1');
+    expect(found?.notification).toEqual(notification);
+    expect(found?.records.map((record) => record.destination)).toEqual([cloneRef('a'), PRIMARY]);
+    // The list never returns a payload.
+    expect(JSON.stringify((await log.list(phone, { limit: 10 })).records)).not.toContain('entry');
+  });
+
+  it("finds a notification by id without mixing in another id that shares its prefix, and nothing for another number's id", async () => {
+    const phone = freshPhoneNumber();
+    const kept = (id: string) => ({ phoneNumber: phone, id, receivedAt: T0, payload: '{}' });
+    await log.record(outcome(phone, 0, { notificationId: 'a', receivedAt: T0 }), kept('a'));
+    await log.record(outcome(phone, 0, { notificationId: 'a#b', receivedAt: T0 }), kept('a#b'));
+    expect((await log.find(phone, 'a'))?.records.map((record) => record.notificationId)).toEqual(['a']);
+    expect(await log.find(freshPhoneNumber(), 'a')).toBeUndefined();
+  });
+
+  it("refuses another number's cursor, a forged one and one outside the query's range, and never reads the other number", async () => {
+    const one = freshPhoneNumber();
+    const other = freshPhoneNumber();
+    for (let i = 1; i <= 3; i++) {
+      await log.record(outcome(one, i));
+      await log.record(outcome(other, i));
+    }
+    const { cursor } = await log.list(one, { limit: 1 });
+    expect(cursor).toBeDefined();
+    await expect(log.list(other, { limit: 1, cursor: cursor! })).rejects.toThrow(Invalid);
+    await expect(log.list(one, { limit: 1, cursor: 'eyJub3QiOiJvdXJzIn0' })).rejects.toThrow(Invalid);
+    await expect(log.list(one, { limit: 1, to: T0 + 1000, cursor: cursor! })).rejects.toThrow(Invalid);
+    const forged = Buffer.from(JSON.stringify({ p: one, k: 't#~' })).toString('base64url');
+    await expect(log.list(one, { limit: 1, cursor: forged })).rejects.toThrow(Invalid);
+    // The same cursor, on its own number, goes on where it stopped.
+    expect((await log.list(one, { limit: 5, cursor: cursor! })).records.map((record) => record.phoneNumber)).toEqual([one, one]);
+  });
+
+  it('marks records replayed only if unchanged since read, once, and an outcome clears the mark', async () => {
+    const phone = freshPhoneNumber();
+    await log.record(outcome(phone, 1, { status: 'dead' }));
+    const [record] = (await log.list(phone, { limit: 1 })).records;
+    expect(await log.markReplayed([record!], T0 + 99_000)).toBe(true);
+    expect((await log.list(phone, { limit: 1 })).records[0]).toMatchObject({
+      status: 'retrying',
+      nextAttemptAt: T0 + 99_000,
+      replayPending: true,
+    });
+    expect(await log.markReplayed([record!], T0 + 99_000)).toBe(false);
+    await log.record(outcome(phone, 1, { status: 'delivered', attempts: 2, lastStatus: 200, nextAttemptAt: undefined, at: T0 + 100_000 }));
+    expect((await log.list(phone, { limit: 1 })).records[0]).not.toHaveProperty('replayPending');
+  });
+});
