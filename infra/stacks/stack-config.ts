@@ -2,7 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
+import { CONCURRENCY_DEFAULTS, SERVICE_DEFAULTS } from '../../shared/defaults.js';
 import type { ThrottleClass } from '../routes.js';
 
 /**
@@ -61,7 +61,7 @@ export const defaultStackConfig: StackConfig = {
   stackName: 'MultiWebhook',
   removalPolicy: RemovalPolicy.RETAIN,
   alarms: 'required',
-  deliveryMaxConcurrency: 50,
+  deliveryMaxConcurrency: CONCURRENCY_DEFAULTS.deliveryMaxConcurrency,
   whatsappAppSecretParameter: '/multi-webhook/whatsapp-app-secret',
   whatsappVerifyTokenParameter: '/multi-webhook/whatsapp-verify-token',
   logRetention: RetentionDays.ONE_MONTH,
@@ -71,7 +71,7 @@ export const defaultStackConfig: StackConfig = {
     management: { rateLimit: 25, burstLimit: 50 },
     checks: { rateLimit: 5, burstLimit: 10 },
   },
-  ingestReservedConcurrency: 50,
+  ingestReservedConcurrency: CONCURRENCY_DEFAULTS.ingestReservedConcurrency,
   deliveryTimeoutMs: SERVICE_DEFAULTS.deliveryTimeoutMs,
   retryBaseSeconds: SERVICE_DEFAULTS.retryBaseSeconds,
   retryMaxAgeSeconds: SERVICE_DEFAULTS.retryMaxAgeSeconds,
