@@ -6,19 +6,26 @@ import { UserError, type Target } from './target.js';
 
 type PreflightCommand = Extract<Command, { command: 'preflight' }>;
 
-export async function runPreflight(command: PreflightCommand, deployed: Target | undefined, account = readAccount): Promise<number> {
+export interface PreflightDependencies {
+  account(region: string | undefined): Promise<AccountConcurrency>;
+  out(line: string): void;
+}
+
+const lambdaAccount: PreflightDependencies = { account: readAccount, out: (line) => process.stdout.write(`${line}\n`) };
+
+export async function runPreflight(command: PreflightCommand, deployed: Target | undefined, deps = lambdaAccount): Promise<number> {
   const outputs = deployed?.outputs ?? {};
   const deployedReserved = Number(outputs.IngestReservedConcurrency ?? 0);
   const reserved =
     command.ingestReservedConcurrency ??
     (outputs.IngestReservedConcurrency ? deployedReserved : CONCURRENCY_DEFAULTS.ingestReservedConcurrency);
-  const findings = checkConcurrency(await account(process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION), {
+  const findings = checkConcurrency(await deps.account(process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION), {
     deliveryMaxConcurrency:
       command.deliveryMaxConcurrency ?? Number(outputs.DeliveryMaxConcurrency ?? CONCURRENCY_DEFAULTS.deliveryMaxConcurrency),
     ingestReservedConcurrency: reserved === 'off' || reserved === 0 ? undefined : reserved,
     alreadyReserved: deployedReserved,
   });
-  for (const { ok, line } of findings) process.stdout.write(`${ok ? 'ok  ' : 'FAIL'}  ${line}\n`);
+  for (const { ok, line } of findings) deps.out(`${ok ? 'ok  ' : 'FAIL'}  ${line}`);
   return findings.every((finding) => finding.ok) ? 0 : 1;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkConcurrency } from '../../../cli/concurrency-check.js';
+import { runPreflight } from '../../../cli/preflight.js';
 import { environmentFromOutputs } from '../../../cli/target.js';
 
 describe('the quota pre-check', () => {
@@ -73,5 +74,33 @@ describe('a deployed stack from its outputs', () => {
     const env = environmentFromOutputs(outputs, { NOTIFICATIONS_DLQ_URL: 'https://sqs/old-n-dlq', TABLE_NAME: 'ignored' });
     expect(env.NOTIFICATIONS_DLQ_URL).toBe('https://sqs/old-n-dlq');
     expect(env.TABLE_NAME).toBe('table');
+  });
+});
+
+describe('multi-webhook preflight', () => {
+  it("prints each finding and exits 1 on an account whose quota cannot hold the stack's defaults", async () => {
+    const lines: string[] = [];
+    const code = await runPreflight({ command: 'preflight' }, undefined, {
+      account: async () => ({ limit: 10, unreserved: 10 }),
+      out: (line) => lines.push(line),
+    });
+    expect(code).toBe(1);
+    expect(lines[0]).toBe('ok    Account: 10 concurrent executions, 10 unreserved today.');
+    expect(lines.filter((line) => line.startsWith('FAIL'))).toHaveLength(2);
+  });
+
+  it("takes the deployed stack's values from its outputs and counts its reservation back", async () => {
+    const deployed = {
+      kind: 'deployed' as const,
+      config: {} as never,
+      outputs: { DeliveryMaxConcurrency: '20', IngestReservedConcurrency: '50' },
+    };
+    const lines: string[] = [];
+    const code = await runPreflight({ command: 'preflight' }, deployed, {
+      account: async () => ({ limit: 200, unreserved: 100 }),
+      out: (line) => lines.push(line),
+    });
+    expect(code).toBe(0);
+    expect(lines).toContain("ok    Delivery's peak of 40 (2 queues x 20) fits in 100 unreserved.");
   });
 });
