@@ -58,7 +58,7 @@ export async function resolveTarget(stack: string | undefined, env: NodeJS.Proce
     return { kind: 'environment', config };
   }
   const found = await findLocalStack(stateDirectory(env.LOCAL_STATE_DIR));
-  const hint = 'Start it with `npm start`, or set TABLE_NAME for a deployed stack.';
+  const hint = 'Start it with `npm start`, or pass --stack <name> for a deployed stack.';
   if (found.state === 'absent') throw new UserError(`No local stack is running (there is no ${found.file}). ${hint}`);
   if (found.state === 'stale')
     throw new UserError(`No local stack is running: ${found.file} is left from one that did not stop cleanly (${found.reason}). ${hint}`);
