@@ -19,3 +19,14 @@ export const SERVICE_DEFAULTS = {
  * parallel, each attempt bounded by DELIVERY_TIMEOUT_MS (at most 20 s), plus S3 reads and parking.
  */
 export const DELIVERY_FUNCTION_TIMEOUT_SECONDS = 60;
+
+/**
+ * What the stack asks of the account's Lambda concurrency unless its context says otherwise; the
+ * stack's configuration and `npx multi-webhook preflight` both read them.
+ */
+export const CONCURRENCY_DEFAULTS = {
+  /** Maximum concurrent delivery invocations per queue (two queues feed delivery). */
+  deliveryMaxConcurrency: 50,
+  /** Concurrency reserved for the ingest function. */
+  ingestReservedConcurrency: 50,
+} as const;

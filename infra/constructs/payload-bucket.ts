@@ -10,6 +10,19 @@ export const PAYLOAD_OBJECTS = 'payloads/*';
 
 export interface PayloadBucketProps {
   readonly removalPolicy: RemovalPolicy;
+  /** The give-up age of a delivery (retryMaxAgeSeconds): how long a payload's objects must outlive it is derived from it. */
+  readonly retryMaxAgeSeconds: number;
+}
+
+/**
+ * Days an offloaded payload is kept: the longest life of a notification that points at it, which is
+ * the primary's retry window, then a clone's own window after the primary's 200, then the dead-letter
+ * queue's retention, then one more window for a redriven message; plus a day, as S3 counts whole
+ * days from midnight UTC.
+ */
+export function payloadExpiryDays(retryMaxAgeSeconds: number): number {
+  const longestLifeSeconds = retryMaxAgeSeconds + retryMaxAgeSeconds + QUEUE_RETENTION_SECONDS + retryMaxAgeSeconds;
+  return Math.ceil(longestLifeSeconds / 86_400) + 1;
 }
 
 export class PayloadBucket extends Construct {
@@ -22,11 +35,11 @@ export class PayloadBucket extends Construct {
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       enforceSSL: true,
-      // An object is useless once the message pointing at it has left the queue.
+      // An object is useless once no message can point at it any more.
       lifecycleRules: [
         {
-          id: 'expire-with-queue-retention',
-          expiration: Duration.seconds(QUEUE_RETENTION_SECONDS),
+          id: 'expire-after-longest-notification-life',
+          expiration: Duration.days(payloadExpiryDays(props.retryMaxAgeSeconds)),
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],
@@ -35,7 +48,7 @@ export class PayloadBucket extends Construct {
     Validations.of(this.bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'Transient objects (deleted by lifecycle after 14 days) written only by the ingest function and read only by the delivery function; object-level audit belongs to CloudTrail data events, enabled account-wide by the platform team, and a log bucket would itself need a log bucket.',
+        'Transient objects (deleted by lifecycle once no message can point at them) written only by the ingest function and read only by the delivery function; object-level audit belongs to CloudTrail data events, enabled account-wide by the platform team, and a log bucket would itself need a log bucket.',
     });
   }
 

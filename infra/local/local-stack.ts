@@ -8,6 +8,7 @@ import { startDynamoDbLocal } from './dynamodb-local.js';
 import type { SqsHandler } from './event-source-poller.js';
 import { loadFunction } from './function-modules.js';
 import { createLocalQueues, startSqsEmulator, type QueueEnvironment } from './sqs-emulator.js';
+import type { LocalStackTarget } from './state-file.js';
 import { ensureLocalDeduplicationTable, ensureLocalTable } from './tables.js';
 
 /** Local defaults for what the deployed stack would set; any of them can be overridden. */
@@ -103,6 +104,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     throw error;
   }
 }
+/** What the CLI needs to find a running stack, written to the state file by the process `pid` that runs it. */
+export function stateOf(stack: LocalStack, pid: number): LocalStackTarget {
+  return {
+    pid,
+    apiUrl: stack.apiUrl,
+    dynamodbEndpoint: stack.config.DYNAMODB_ENDPOINT!,
+    tableName: stack.config.TABLE_NAME,
+    sqsEndpoint: stack.sqsEndpoint,
+    region: stack.config.AWS_REGION,
+    queues: { ...stack.queues },
+    appSecret: stack.config.WHATSAPP_APP_SECRET ?? LOCAL_DEFAULTS.WHATSAPP_APP_SECRET,
+  };
+}
+
 /** Starts, in parallel, the emulators the options do not point at; each registers its stop once up. */
 async function startEmulators(
   options: LocalStackOptions,

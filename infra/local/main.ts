@@ -5,7 +5,7 @@ import { InvalidEnvironment, parseConfig } from '../../shared/config.js';
 import { INGEST_PATH } from '../routes.js';
 import { FALLBACK_PHONE, localBanner } from './banner.js';
 import { parseLocalEnvironment, type LocalEnvironment } from './local-environment.js';
-import { LOCAL_DEFAULTS, startLocalStack, type LocalStack } from './local-stack.js';
+import { LOCAL_DEFAULTS, startLocalStack, stateOf, type LocalStack } from './local-stack.js';
 import { chooseReceiverPort } from './receiver-port.js';
 import { writeSampleNotification } from './sample-notification.js';
 import { findLocalStack, PROJECT_ROOT, stateDirectory, writeLocalStackFile } from './state-file.js';
@@ -42,12 +42,7 @@ try {
   stack = await startLocalStack({ port: local.port, dbPath, env: process.env }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new Error(`port ${local.port} is in use; stop what uses it or set PORT=<another port>`) : error;
   });
-  forgetStateFile = writeLocalStackFile(local.stateDir, {
-    pid: process.pid,
-    apiUrl: stack.apiUrl,
-    dynamodbEndpoint: stack.config.DYNAMODB_ENDPOINT!,
-    tableName: stack.config.TABLE_NAME,
-  });
+  forgetStateFile = writeLocalStackFile(local.stateDir, stateOf(stack, process.pid));
   // A signal that came while the stack was starting stops it now that there is something to stop.
   if (stopRequested) await stopAndExit();
   console.log(await bannerFor(stack, local, dbPath));

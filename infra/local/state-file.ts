@@ -1,4 +1,4 @@
-// Where `npm start` leaves its pid and endpoints, so the keys CLI finds the running local stack from any folder.
+// Where `npm start` leaves its pid and endpoints, so the CLI finds the running local stack from any folder.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
@@ -10,6 +10,12 @@ export interface LocalStackTarget {
   apiUrl: string;
   dynamodbEndpoint: string;
   tableName: string;
+  /** The SQS/S3 emulator, the queue URLs and the bucket (`dlq`, `smoke`); absent in files written by older versions. */
+  sqsEndpoint?: string;
+  region?: string;
+  queues?: Record<string, string>;
+  /** The local app secret the stack verifies Meta's signature with (the banner prints it too), for `smoke`. */
+  appSecret?: string;
 }
 
 /** The project root, two folders above this file: the same from every working directory. */
@@ -29,7 +35,8 @@ export function localStackFile(stateDir: string): string {
 /** Writes the file and returns what removes it; the file is also removed if the process exits without calling that. */
 export function writeLocalStackFile(stateDir: string, target: LocalStackTarget): () => void {
   const file = localStackFile(stateDir);
-  writeFileSync(file, `${JSON.stringify(target, null, 2)}\n`);
+  // Owner-only: it holds the local app secret.
+  writeFileSync(file, `${JSON.stringify(target, null, 2)}\n`, { mode: 0o600 });
   const remove = () => {
     process.off('exit', remove);
     rmSync(file, { force: true });
@@ -66,7 +73,7 @@ export async function findLocalStack(stateDir: string): Promise<LocalStackStatus
   // A pid can be reused by an unrelated process after a crash; the endpoint tells.
   if (!(await answers(dynamodbEndpoint)))
     return { state: 'stale', file, reason: `nothing answers at its DynamoDB endpoint ${dynamodbEndpoint}` };
-  return { state: 'running', file, target: { pid, apiUrl, dynamodbEndpoint, tableName } };
+  return { state: 'running', file, target: { ...target, pid, apiUrl, dynamodbEndpoint, tableName } };
 }
 
 function isProcessAlive(pid: number): boolean {

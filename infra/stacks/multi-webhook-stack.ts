@@ -1,6 +1,7 @@
 // The whole service in one stack: data, messaging, API, delivery and operations, wired with least privilege.
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { ApiCustomDomain } from '../constructs/custom-domain.js';
 import { DeliveryWorker } from '../constructs/delivery-worker.js';
 import { KeysOperatorPolicy } from '../constructs/keys-operator-policy.js';
 import { NotificationQueues } from '../constructs/notification-queues.js';
@@ -42,10 +43,13 @@ export class MultiWebhookStack extends Stack {
     this.data = new WebhookTable(this, 'Data', { removalPolicy: config.removalPolicy });
     this.queues = new NotificationQueues(this, 'Messaging', {
       consumerTimeout: functionSizes.delivery.timeout,
-      // Queues hold at most 14 days of in-flight work; a retained orphan queue would only cost money.
-      removalPolicy: RemovalPolicy.DESTROY,
+      // A retained stage keeps its queues too: deleting them would lose undelivered and dead-lettered notifications.
+      removalPolicy: config.removalPolicy,
     });
-    this.payloads = new PayloadBucket(this, 'Payloads', { removalPolicy: config.removalPolicy });
+    this.payloads = new PayloadBucket(this, 'Payloads', {
+      removalPolicy: config.removalPolicy,
+      retryMaxAgeSeconds: config.retryMaxAgeSeconds,
+    });
     const secrets = new WhatsAppSecrets(this, 'WhatsAppSecrets', {
       appSecretParameter: config.whatsappAppSecretParameter,
       verifyTokenParameter: config.whatsappVerifyTokenParameter,
@@ -71,6 +75,8 @@ export class MultiWebhookStack extends Stack {
         RETRY_MAX_AGE_SECONDS: String(config.retryMaxAgeSeconds),
         CONFIG_CACHE_SECONDS: String(config.configCacheSeconds),
         ...secrets.environment,
+        // A request that came in on the execute-api host must still refuse a destination at the custom domain.
+        ...(config.customDomain && { SELF_HOSTS: config.customDomain.domainName }),
       },
     };
 
@@ -139,5 +145,37 @@ export class MultiWebhookStack extends Stack {
     });
     new CfnOutput(this, 'DashboardName', { value: dashboard.dashboard.dashboardName });
     if (this.alarms.topic) new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    this.addOperatorOutputs(config);
+  }
+
+  /** What `npx multi-webhook dlq|smoke|preflight --stack <name>` and the teardown steps read (docs/deploy.md). */
+  private addOperatorOutputs(config: StackConfig): void {
+    const { notifications, retries } = this.queues;
+    new CfnOutput(this, 'NotificationsDlqUrl', { value: notifications.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'NotificationsDlqArn', { value: notifications.deadLetterQueue.queueArn });
+    new CfnOutput(this, 'RetriesQueueUrl', { value: retries.queue.queueUrl });
+    new CfnOutput(this, 'RetriesDlqUrl', { value: retries.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'RetriesDlqArn', { value: retries.deadLetterQueue.queueArn });
+    new CfnOutput(this, 'PayloadBucketName', { value: this.payloads.bucket.bucketName });
+    new CfnOutput(this, 'DeduplicationTableName', { value: this.data.deduplication.tableName });
+    new CfnOutput(this, 'WhatsAppAppSecretParameter', {
+      value: config.whatsappAppSecretParameter,
+      description: 'SSM parameter the smoke test signs its notification with',
+    });
+    new CfnOutput(this, 'DeliveryMaxConcurrency', {
+      value: String(config.deliveryMaxConcurrency),
+      description: 'Per queue; `npx multi-webhook preflight` compares it with the account quota',
+    });
+    new CfnOutput(this, 'IngestReservedConcurrency', { value: String(config.ingestReservedConcurrency ?? 0) });
+    if (config.customDomain) {
+      const domain = new ApiCustomDomain(this, 'CustomDomain', { api: this.api.api, stage: this.api.stage, domain: config.customDomain });
+      new CfnOutput(this, 'CustomDomainUrl', { value: domain.url, description: 'The stable base URL: give this one to customers' });
+      new CfnOutput(this, 'CustomIngestUrl', { value: `${domain.url}${INGEST_PATH}`, description: 'The stable callback URL for Meta' });
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: domain.domainName.regionalDomainName,
+        description: 'Point a CNAME (or an alias record) for the custom domain here',
+      });
+      new CfnOutput(this, 'CustomDomainHostedZoneId', { value: domain.domainName.regionalHostedZoneId });
+    }
   }
 }

@@ -2,7 +2,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Node } from 'constructs';
-import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
+import { CONCURRENCY_DEFAULTS, SERVICE_DEFAULTS } from '../../shared/defaults.js';
 import type { ThrottleClass } from '../routes.js';
 
 /**
@@ -47,13 +47,21 @@ export interface StackConfig {
   readonly configCacheSeconds: number;
   /** Alarm when the oldest notification has waited this long. */
   readonly oldestNotificationAlarmSeconds: number;
+  /** A stable URL for Meta and the customers: a recreated API gets a new execute-api host, a custom domain stays. */
+  readonly customDomain?: CustomDomain;
+}
+
+export interface CustomDomain {
+  readonly domainName: string;
+  /** An ACM certificate for domainName in the stack's region (a regional API Gateway endpoint). */
+  readonly certificateArn: string;
 }
 
 export const defaultStackConfig: StackConfig = {
   stackName: 'MultiWebhook',
   removalPolicy: RemovalPolicy.RETAIN,
   alarms: 'required',
-  deliveryMaxConcurrency: 50,
+  deliveryMaxConcurrency: CONCURRENCY_DEFAULTS.deliveryMaxConcurrency,
   whatsappAppSecretParameter: '/multi-webhook/whatsapp-app-secret',
   whatsappVerifyTokenParameter: '/multi-webhook/whatsapp-verify-token',
   logRetention: RetentionDays.ONE_MONTH,
@@ -63,7 +71,7 @@ export const defaultStackConfig: StackConfig = {
     management: { rateLimit: 25, burstLimit: 50 },
     checks: { rateLimit: 5, burstLimit: 10 },
   },
-  ingestReservedConcurrency: 50,
+  ingestReservedConcurrency: CONCURRENCY_DEFAULTS.ingestReservedConcurrency,
   deliveryTimeoutMs: SERVICE_DEFAULTS.deliveryTimeoutMs,
   retryBaseSeconds: SERVICE_DEFAULTS.retryBaseSeconds,
   retryMaxAgeSeconds: SERVICE_DEFAULTS.retryMaxAgeSeconds,
@@ -126,6 +134,7 @@ export function readStackConfig(node: Node): StackConfig {
     retryMaxAgeSeconds: int('retryMaxAgeSeconds', d.retryMaxAgeSeconds, 60, 7 * 24 * 60 * 60),
     configCacheSeconds: int('configCacheSeconds', d.configCacheSeconds, 0, 3600),
     oldestNotificationAlarmSeconds: int('oldestNotificationAlarmSeconds', d.oldestNotificationAlarmSeconds, 60, 14 * 24 * 60 * 60),
+    customDomain: customDomain(text('domainName'), text('certificateArn')),
   };
   // Last, so a mistyped option is reported before the missing alarm target.
   return { ...config, alarms: alarmsMode(text('alarms'), removal, alarmEmail ?? alarmTopicArn) };
@@ -187,6 +196,20 @@ function reservedConcurrency(value: unknown, fallback: number | undefined): numb
     throw new Error(`context ingestReservedConcurrency: expected "off" or an integer from 1 to 10000, got ${JSON.stringify(value)}`);
   }
   return parsed;
+}
+
+function customDomain(domainName: string | undefined, certificateArn: string | undefined): CustomDomain | undefined {
+  if (domainName === undefined && certificateArn === undefined) return undefined;
+  if (domainName === undefined || certificateArn === undefined) {
+    throw new Error('context domainName and certificateArn go together: set both for a custom domain, or neither');
+  }
+  if (!/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(domainName)) {
+    throw new Error(`context domainName: "${domainName}" is not a lower-case host name such as api.example.com`);
+  }
+  if (!/^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new Error(`context certificateArn: "${certificateArn}" is not an ACM certificate ARN`);
+  }
+  return { domainName, certificateArn };
 }
 
 function logLevel(value: string): StackConfig['logLevel'] {

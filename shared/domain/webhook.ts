@@ -41,4 +41,6 @@ export interface WebhookStore {
   append(phoneNumber: string, destinations: readonly Destination[], requestToken?: string): Promise<void>;
   update(phoneNumber: string, name: string, change: DestinationChange, requestToken?: string): Promise<void>;
   remove(phoneNumber: string, name: string, requestToken?: string): Promise<void>;
+  /** Removes everything the number has configured (its primary, webhooks and breakers): the smoke test's cleanup. */
+  forget(phoneNumber: string): Promise<void>;
 }

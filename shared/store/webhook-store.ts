@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { MAX_ADDITIONAL_WEBHOOKS } from '../domain/limits.js';
 import type { Destination, DestinationChange, PhoneConfig, WebhookStore, WebhookTarget } from '../domain/webhook.js';
@@ -172,6 +172,16 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   /** One transaction: the conditional count update on the config item plus a conditional put per name. */
+  async forget(phoneNumber: string): Promise<void> {
+    const items = await queryAll(this.db, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': phoneNumber },
+      ProjectionExpression: 'pk, sk',
+    });
+    for (const { pk, sk } of items) await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk, sk } }));
+  }
+
   private async addDestinations(
     phoneNumber: string,
     destinations: readonly Destination[],

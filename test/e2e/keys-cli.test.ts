@@ -141,7 +141,7 @@ describe('multi-webhook keys against the local stack', () => {
 
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      `No local stack is running (there is no ${localStackFile(stateDir)}). Start it with \`npm start\`, or set TABLE_NAME for a deployed stack.\n`,
+      `No local stack is running (there is no ${localStackFile(stateDir)}). Start it with \`npm start\`, or pass --stack <name> for a deployed stack.\n`,
     );
   });
 });

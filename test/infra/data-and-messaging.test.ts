@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payloadExpiryDays } from '../../infra/constructs/payload-bucket.js';
+import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
 import { MAX_RECEIVE_COUNT, QUEUE_RETENTION_SECONDS } from '../../shared/queue/queue-definitions.js';
 import { buildStack, functionIds, type StackFixture } from './support/stack-fixture.js';
 import { logicalId, refersTo, resource, resources } from './support/template-queries.js';
@@ -126,7 +128,7 @@ describe('delivery event sources', () => {
 });
 
 describe('payload bucket', () => {
-  it('is encrypted, private, TLS-only and expires objects after 14 days', () => {
+  it('is encrypted, private, TLS-only and expires objects once no message can point at them', () => {
     const bucketId = logicalId(fixture.stack.payloads.bucket);
     const bucket = resource(fixture.template, bucketId).Properties;
     expect(bucket.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
@@ -136,7 +138,9 @@ describe('payload bucket', () => {
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     });
-    expect(bucket.LifecycleConfiguration.Rules).toContainEqual(expect.objectContaining({ ExpirationInDays: 14, Status: 'Enabled' }));
+    expect(bucket.LifecycleConfiguration.Rules).toContainEqual(
+      expect.objectContaining({ ExpirationInDays: payloadExpiryDays(SERVICE_DEFAULTS.retryMaxAgeSeconds), Status: 'Enabled' }),
+    );
     const [policy] = Object.values(resources(fixture.template, 'AWS::S3::BucketPolicy'));
     expect(refersTo(policy!.Properties.Bucket, bucketId)).toBe(true);
     expect(policy!.Properties.PolicyDocument.Statement).toContainEqual(

@@ -115,4 +115,23 @@ describe('stack configuration from CDK context', () => {
     expect(configWith({ logLevel: 'debug' }).logLevel).toBe('DEBUG');
     expect(() => configWith({ logLevel: 'verbose' })).toThrow(/logLevel/);
   });
+
+  it('takes a custom domain as a domain name and an ACM certificate ARN, both or neither', () => {
+    const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-0000-4000-8000-000000000000';
+    expect(configWith({}).customDomain).toBeUndefined();
+    expect(configWith({ domainName: 'hooks.example.com', certificateArn }).customDomain).toEqual({
+      domainName: 'hooks.example.com',
+      certificateArn,
+    });
+    expect(() => configWith({ domainName: 'hooks.example.com' })).toThrow(/domainName and certificateArn go together/);
+    expect(() => configWith({ certificateArn })).toThrow(/domainName and certificateArn go together/);
+  });
+
+  it('refuses a domain name that is not a host name and a certificate that is not an ACM ARN', () => {
+    const certificateArn = 'arn:aws:acm:eu-west-1:123456789012:certificate/abc';
+    expect(() => configWith({ domainName: 'https://hooks.example.com', certificateArn })).toThrow(/context domainName/);
+    expect(() => configWith({ domainName: 'hooks.example.com', certificateArn: 'arn:aws:iam::123456789012:role/x' })).toThrow(
+      /context certificateArn/,
+    );
+  });
 });
