@@ -54,6 +54,8 @@ const EnvironmentSchema = z.object({
    * comma-separated: webhooks pointing at them are refused, so deliveries cannot loop.
    */
   SELF_HOSTS: z._default(z.string(), ''),
+  /** The deployment's name, the Stage dimension of every metric the functions publish (the stack sets its stack name). */
+  METRICS_STAGE: z._default(z.string().check(z.minLength(1)), 'local'),
 });
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;

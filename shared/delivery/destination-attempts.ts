@@ -2,6 +2,7 @@
 // process (for the lanes), the breaker transitions it causes (logged, written, timers armed), and the
 // failed-attempt record people look back at.
 import type { FailedAttempt } from '../domain/delivery-attempt.js';
+import { NO_METRICS, type DeliveryMetrics } from '../domain/delivery-metrics.js';
 import { PROVEN_SECONDS, SLOW_ATTEMPT_MS, STALLED_ATTEMPT_MS, successWorthRecording, type InFlight } from '../domain/delivery-lanes.js';
 import { afterFailure, afterSuccess, HEALTHY, transition, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, labelOf, type DestinationRef } from '../domain/destination.js';
@@ -22,6 +23,8 @@ export interface AttemptDependencies {
   knownHealthSeconds: number;
   now(): number;
   random(): number;
+  /** What the attempts and their breakers count (default: nothing). */
+  metrics?: DeliveryMetrics;
 }
 
 export interface Attempted {
@@ -58,6 +61,11 @@ export class DestinationAttempts {
 
   constructor(private readonly deps: AttemptDependencies) {}
 
+  /** Where the delivery service counts retries, parks, drains and dead letters too. */
+  get metrics(): DeliveryMetrics {
+    return this.deps.metrics ?? NO_METRICS;
+  }
+
   /** The destination's breaker: what this process learned lately, else the configuration's copy. */
   healthOf(phoneNumber: string, config: PhoneConfig, destination: DestinationRef): DestinationHealth {
     return this.learned(phoneNumber, destination) ?? config.health?.[keyOf(destination)] ?? HEALTHY;
@@ -89,6 +97,7 @@ export class DestinationAttempts {
     kind: AttemptKind = 'regular',
   ): Promise<Attempted> {
     const outcome = await this.send(destination, target, notification);
+    this.metrics.attempted(destination.role, isDelivered(outcome), outcome.latencyMs);
     const { phoneNumber } = notification;
     const moves = (current: DestinationHealth) => current.state === MOVES[kind];
     const now = this.deps.now();
@@ -128,6 +137,7 @@ export class DestinationAttempts {
     this.remember(phoneNumber, destination, result.after);
     const moved = transition(result.before, result.after);
     if (moved) {
+      this.metrics.breakerMoved(destination.role, result.before.state, result.after.state);
       logger.warn('Destination breaker changed', {
         phone: maskPhone(phoneNumber),
         destination: labelOf(destination),
