@@ -6,6 +6,7 @@ import { KeysOperatorPolicy } from '../constructs/keys-operator-policy.js';
 import { NotificationQueues } from '../constructs/notification-queues.js';
 import { OperationsAlarms } from '../constructs/operations-alarms.js';
 import { OperationsDashboard } from '../constructs/operations-dashboard.js';
+import { metricsStageOf } from '../constructs/delivery-metrics.js';
 import { PayloadBucket } from '../constructs/payload-bucket.js';
 import { functionSizes } from '../constructs/function-sizing.js';
 import { repositorySources, type FunctionDefaults, type FunctionSources } from '../constructs/service-function.js';
@@ -71,6 +72,7 @@ export class MultiWebhookStack extends Stack {
         RETRY_MAX_AGE_SECONDS: String(config.retryMaxAgeSeconds),
         CONFIG_CACHE_SECONDS: String(config.configCacheSeconds),
         ...secrets.environment,
+        METRICS_STAGE: metricsStageOf(this),
       },
     };
 
@@ -101,7 +103,6 @@ export class MultiWebhookStack extends Stack {
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       queues: this.queues,
       delivery: this.delivery.worker.function,
-      deliveryLogs: this.delivery.worker.logGroup,
       api: this.api.api,
       accessLogs: this.api.accessLogs,
       ingestRouteKey: routeKey(ingestRoute),

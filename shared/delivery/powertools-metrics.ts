@@ -1,7 +1,7 @@
 // Delivery's metrics as CloudWatch embedded metric format, through Powertools Metrics: one JSON line
 // per dimension set and invocation on stdout, which CloudWatch turns into metrics (no API calls).
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { METRIC, METRICS_NAMESPACE, type DeliveryMetrics, type Role } from '../domain/delivery-metrics.js';
+import { METRIC, METRICS_NAMESPACE, METRICS_SERVICE, type DeliveryMetrics, type Role } from '../domain/delivery-metrics.js';
 import { logger } from '../logger.js';
 
 /**
@@ -17,7 +17,7 @@ export class PowertoolsDeliveryMetrics implements DeliveryMetrics {
     const withDimensions = (dimensions: Record<string, string>) =>
       new Metrics({
         namespace: METRICS_NAMESPACE,
-        serviceName: 'multi-webhook',
+        serviceName: METRICS_SERVICE,
         defaultDimensions: { Stage: stage, ...dimensions },
         logger,
       });

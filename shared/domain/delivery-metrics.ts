@@ -8,6 +8,9 @@ export type Role = DestinationRef['role'];
 /** The CloudWatch namespace of every metric the stack publishes or reads from its logs. */
 export const METRICS_NAMESPACE = 'MultiWebhook';
 
+/** The `service` dimension Powertools puts on every metric. */
+export const METRICS_SERVICE = 'multi-webhook';
+
 /** Metric names, one place for the functions, the alarms, the dashboard and docs/metrics.md. */
 export const METRIC = {
   /** An attempt answered exactly 200 (dimension Role). */
