@@ -43,7 +43,7 @@ export class IdempotentDeduplication implements Deduplication {
     }
   }
 
-  /** The library loads on first use: only ingest de-duplicates, and every other function would pay for it at start. */
+  /** The library loads on first use: only ingest and delivery de-duplicate, and every other function would pay for it at start. */
   private async load(): Promise<Idempotent> {
     const [{ IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent }, { DynamoDBPersistenceLayer }] = await Promise.all([
       import('@aws-lambda-powertools/idempotency'),
