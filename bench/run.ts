@@ -57,13 +57,13 @@ try {
     Object.assign(measured, await runIsolated(name, context));
     console.error(`  ${name} took ${Math.round((performance.now() - began) / 1000)} s`);
   }
+  if (only) {
+    console.log(JSON.stringify(measured, null, 2));
+    await dynamodb.stop();
+    process.exit(0);
+  }
 } finally {
   await dynamodb.stop();
-}
-
-if (only) {
-  console.log(JSON.stringify(measured, null, 2));
-  process.exit(0);
 }
 
 const calls = measured.aws_calls as { records_per_batch: number; log_bytes_per_notification: number };
