@@ -151,7 +151,7 @@ export class DeliveryService {
         phone: maskPhone(notification.phoneNumber),
         notificationId: notification.id,
         destination: labelOf(copy.destination),
-        // How long the line has been waiting, about (since the breaker opened): the stack alarms on it.
+        // How long the line has been waiting, about (since the breaker opened); the alarm reads the metric of it.
         ...(health?.openedAt !== undefined && { oldestParkedAgeSeconds: Math.round((this.deps.now() - health.openedAt) / 1000) }),
       });
     }

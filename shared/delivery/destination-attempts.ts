@@ -142,7 +142,7 @@ export class DestinationAttempts {
         phone: maskPhone(phoneNumber),
         destination: labelOf(destination),
         transition: moved,
-        // For the stack's metric filters (the arrow in `transition` is for people).
+        // For log queries (the arrow in `transition` is for people); the alarms count BreakerOpened (docs/metrics.md).
         from: result.before.state,
         to: result.after.state,
         consecutiveFailures: result.after.consecutiveFailures,
