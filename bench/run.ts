@@ -1,5 +1,7 @@
 // `npm run bench [-- --smoke] [-- --out=<file>]`: runs every benchmark, prints the table, writes bench/results.json
 // (keeping the `sim_*` figures `npm run simulate` merged into the file it replaces).
+// `npm run bench -- --only=bundles[,aws-calls]`: runs just those and prints their figures; writes nothing,
+// since results.json holds one whole run.
 import './lib/quiet-sdk-notice.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -40,6 +42,16 @@ const smoke = args.includes('--smoke');
 const out = resolve(
   args.find((arg) => arg.startsWith('--out='))?.slice('--out='.length) ?? fileURLToPath(new URL('./results.json', import.meta.url)),
 );
+const only = args
+  .find((arg) => arg.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',')
+  .filter(Boolean);
+const unknown = only?.filter((name) => !BENCHMARKS.includes(name)) ?? [];
+if (unknown.length > 0) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${BENCHMARKS.join(', ')}`);
+  process.exit(2);
+}
 const startedAt = performance.now();
 const date = new Date().toISOString();
 const machine = machineInfo();
@@ -48,11 +60,16 @@ const dynamodb = await startDynamoDbLocal();
 const measured: Record<string, unknown> = {};
 try {
   const context: BenchContext = { smoke, dynamodbEndpoint: dynamodb.endpoint };
-  for (const name of BENCHMARKS) {
+  for (const name of only ?? BENCHMARKS) {
     const began = performance.now();
     console.error(`${name}...`);
     Object.assign(measured, await runIsolated(name, context));
     console.error(`  ${name} took ${Math.round((performance.now() - began) / 1000)} s`);
+  }
+  if (only) {
+    console.log(JSON.stringify(measured, null, 2));
+    await dynamodb.stop();
+    process.exit(0);
   }
 } finally {
   await dynamodb.stop();

@@ -65,6 +65,8 @@ const EnvironmentSchema = z.object({
     ),
     false,
   ),
+  /** The deployment's name, the Stage dimension of every metric the functions publish (the stack sets its stack name). */
+  METRICS_STAGE: z._default(z.string().check(z.minLength(1)), 'local'),
 });
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;

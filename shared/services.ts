@@ -4,14 +4,17 @@
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDynamoBaseClient, createSqsClient, documentClientOf, lazyS3Client } from './aws/clients.js';
+import type { Tracing } from './aws/tracing.js';
 import { deduplicationTableName, type Config } from './config.js';
 import { cachedConfigReader } from './delivery/config-cache.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { DestinationAttempts } from './delivery/destination-attempts.js';
 import type { HttpSender, SenderOptions } from './delivery/http-sender.js';
+import { tracedSender } from './delivery/traced-sender.js';
 import { createRecordHandler, type RecordHandler } from './delivery/sqs-record-handler.js';
 import type { ApiKeyStore } from './domain/api-key.js';
 import type { Deduplication } from './domain/deduplication.js';
+import { NO_METRICS, type DeliveryMetrics } from './domain/delivery-metrics.js';
 import type { AttemptStore } from './domain/delivery-attempt.js';
 import type { DeliveryLog } from './domain/delivery-log.js';
 import type { HealthStore } from './domain/parking.js';
@@ -40,6 +43,10 @@ export interface Adapters {
   sender: HttpSender;
   now: () => number;
   random: () => number;
+  /** What delivery counts: CloudWatch metrics in the delivery function, counters locally; nothing by default. */
+  metrics: DeliveryMetrics;
+  /** Captures the SDK clients and each delivery attempt; untraced by default. */
+  tracing: Tracing;
 }
 
 export interface Services {
@@ -69,16 +76,19 @@ export interface Services {
   close(): Promise<void>;
   /** Where each copy that failed stands (GET /deliveries, replay). */
   readonly deliveryLog: DeliveryLog;
+  /** What delivery counts; the Lambda entry publishes it after each invocation. */
+  readonly metrics: DeliveryMetrics;
 }
 
 export function createServices(config: Config, overrides: Partial<Adapters> = {}): Services {
   const target = { region: config.AWS_REGION };
+  const capture = <T>(client: T): T => overrides.tracing?.captureClient(client) ?? client;
   // One DynamoDB client for the stores and the de-duplication library alike (one middleware stack).
-  const dynamoBase = createDynamoBaseClient({ ...target, endpoint: config.DYNAMODB_ENDPOINT });
+  const dynamoBase = capture(createDynamoBaseClient({ ...target, endpoint: config.DYNAMODB_ENDPOINT }));
   const dynamo = overrides.dynamo ?? documentClientOf(dynamoBase);
-  const sqs = overrides.sqs ?? createSqsClient({ ...target, endpoint: config.SQS_ENDPOINT });
+  const sqs = overrides.sqs ?? capture(createSqsClient({ ...target, endpoint: config.SQS_ENDPOINT }));
   const payloads =
-    overrides.payloads ?? new S3PayloadStore(lazyS3Client({ ...target, endpoint: config.SQS_ENDPOINT }), config.PAYLOAD_BUCKET);
+    overrides.payloads ?? new S3PayloadStore(lazyS3Client({ ...target, endpoint: config.SQS_ENDPOINT }, capture), config.PAYLOAD_BUCKET);
   const releases: (() => Promise<void>)[] = [];
   const webhooks = new DynamoWebhookStore(dynamo, config.TABLE_NAME);
   const attempts = new DynamoAttemptStore(dynamo, config.TABLE_NAME);
@@ -106,7 +116,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
     health: new DynamoHealthStore(dynamo, config.TABLE_NAME),
     wabas: new DynamoWabaStore(dynamo, config.TABLE_NAME),
     schemas: requestSchemas(config.DESTINATION_POLICY),
-    secrets: createWhatsAppSecrets(config),
+    secrets: createWhatsAppSecrets(config, capture),
     payloads,
     get notifications() {
       return notifications();
@@ -125,6 +135,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
       if (!overrides.sqs) sqs.destroy();
     },
     deliveryLog,
+    metrics: overrides.metrics ?? NO_METRICS,
   };
 }
 
@@ -141,6 +152,7 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
     services.onClose(() => own.close());
     sender = own;
   }
+  if (overrides.tracing) sender = tracedSender(sender, overrides.tracing);
   const now = overrides.now ?? Date.now;
   const random = overrides.random ?? Math.random;
   const policy = { baseSeconds: config.RETRY_BASE_SECONDS, maxAgeSeconds: config.RETRY_MAX_AGE_SECONDS };
@@ -158,6 +170,7 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
       random,
       deliveryLog: services.deliveryLog,
       logSuccesses: config.DELIVERY_LOG_SUCCESSES,
+      metrics: services.metrics,
     }),
     health,
     queue,

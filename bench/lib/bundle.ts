@@ -42,6 +42,12 @@ export async function bundleFunctionWithServices(name: string): Promise<{ file: 
   return { file };
 }
 
+/** A bundle of `contents` (TypeScript, resolved from the project root) built like a function's. */
+export async function bundleSource(name: string, contents: string): Promise<{ file: string; bytes: number; mapBytes: number }> {
+  const file = join(bundleRoot, name, 'index.mjs');
+  return bundleEntry(file, { stdin: { contents, resolveDir: projectRoot, sourcefile: `${name}.ts`, loader: 'ts' } });
+}
+
 async function bundleEntry(
   file: string,
   entry: Pick<BuildOptions, 'entryPoints' | 'stdin'>,

@@ -78,4 +78,6 @@ export function printTable(results: Results): void {
     console.log(line([row.key, row.value, row.goal, met]));
   }
   console.log(`\ninit_ms_by_function: ${show(results.init_ms_by_function)}`);
+  const { metrics_and_tracer: added } = (results.bundles ?? {}) as { metrics_and_tracer?: Record<string, number> };
+  if (added) console.log(`Powertools Metrics + Tracer add to a bundle: ${show(added)}`);
 }

@@ -9,14 +9,14 @@ import { FilterPattern, MetricFilter, type IFilterPattern, type ILogGroup } from
 import { Topic, type ITopic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { METRIC, METRICS_NAMESPACE } from '../../shared/domain/delivery-metrics.js';
 import { ALARMS_NEED_A_TARGET } from '../stacks/stack-config.js';
+import { bothRoles, deliveryMetric } from './delivery-metrics.js';
 import type { NotificationQueues } from './notification-queues.js';
 
 export interface OperationsAlarmsProps {
   readonly queues: NotificationQueues;
   readonly delivery: IFunction;
-  /** The delivery function's structured logs: the breakers' metrics are read from them. */
-  readonly deliveryLogs: ILogGroup;
   readonly api: HttpApi;
   /** The API's access log (JSON lines with apiId, routeKey and status): ingest's refusals are counted from it. */
   readonly accessLogs: ILogGroup;
@@ -44,8 +44,8 @@ export const IN_FLIGHT_ALARM_THRESHOLD = 60_000;
 /** A parked copy older than this pages someone: a destination has been down for an hour. */
 export const PARKED_AGE_ALARM_SECONDS = 60 * 60;
 
-/** The metric namespace of what the stack reads from its functions' logs. */
-export const METRIC_NAMESPACE = 'MultiWebhook';
+/** The metric namespace of what the functions publish and the stack reads from its logs. */
+export const METRIC_NAMESPACE = METRICS_NAMESPACE;
 
 /** Percent of API requests answered 5xx that raises the alarm. */
 export const API_5XX_RATE_THRESHOLD_PERCENT = 5;
@@ -69,23 +69,9 @@ export class OperationsAlarms extends Construct {
     const oneMinute = Duration.minutes(1);
     const fiveMinutes = Duration.minutes(5);
 
-    const breakerOpened = new MetricFilter(this, 'BreakerOpenedFilter', {
-      logGroup: props.deliveryLogs,
-      filterPattern: FilterPattern.all(
-        FilterPattern.stringValue('$.message', '=', 'Destination breaker changed'),
-        FilterPattern.stringValue('$.to', '=', 'open'),
-      ),
-      metricNamespace: METRIC_NAMESPACE,
-      metricName: 'BreakersOpened',
-      metricValue: '1',
-    }).metric({ period: fiveMinutes, statistic: 'Sum' });
-    const oldestParked = new MetricFilter(this, 'OldestParkedAgeFilter', {
-      logGroup: props.deliveryLogs,
-      filterPattern: FilterPattern.exists('$.oldestParkedAgeSeconds'),
-      metricNamespace: METRIC_NAMESPACE,
-      metricName: 'OldestParkedAgeSeconds',
-      metricValue: '$.oldestParkedAgeSeconds',
-    }).metric({ period: fiveMinutes, statistic: 'Maximum' });
+    // The delivery function's own metrics (docs/metrics.md), on this stack's Stage: two stages in one account stay apart.
+    const breakerOpened = bothRoles(this, METRIC.breakerOpened, { period: fiveMinutes, statistic: 'Sum', label: 'breakers opened' });
+    const oldestParked = deliveryMetric(this, METRIC.oldestParkedAge, undefined, { period: fiveMinutes, statistic: 'Maximum' });
     const ingest = this.ingestMetrics(props, fiveMinutes);
 
     const alarms = [

@@ -4,6 +4,8 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AlarmStatusWidget, Dashboard, GraphWidget, type Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { METRIC } from '../../shared/domain/delivery-metrics.js';
+import { bothRoles, deliveryMetric } from './delivery-metrics.js';
 import type { NotificationQueues } from './notification-queues.js';
 
 export interface OperationsDashboardProps {
@@ -75,6 +77,57 @@ export class OperationsDashboard extends Construct {
         title: 'Delivery duration (ms) and concurrency',
         left: [delivery.metricDuration({ period, statistic: 'p50' }), delivery.metricDuration({ period, statistic: 'p99' })],
         right: [delivery.metric('ConcurrentExecutions', { ...max, label: 'concurrent executions' })],
+        width: 12,
+      }),
+    );
+    this.addDeliveryMetrics(period);
+  }
+
+  /** The delivery function's own metrics (docs/metrics.md): outcomes by role, latency, the retry and parking paths, breakers. */
+  private addDeliveryMetrics(period: Duration): void {
+    const sum = { period, statistic: 'Sum' };
+    const roles = ['primary', 'clone'] as const;
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Deliveries by role (attempts)',
+        left: roles.flatMap((role) => [
+          deliveryMetric(this, METRIC.delivered, role, { ...sum, label: `${role} succeeded` }),
+          deliveryMetric(this, METRIC.failed, role, { ...sum, label: `${role} failed` }),
+        ]),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Attempt latency (ms)',
+        left: roles.flatMap((role) =>
+          ['p50', 'p99'].map((statistic) =>
+            deliveryMetric(this, METRIC.attemptLatency, role, { period, statistic, label: `${role} ${statistic}` }),
+          ),
+        ),
+        width: 8,
+      }),
+      new GraphWidget({
+        title: 'Retries, parks, drains, dead letters',
+        left: [
+          bothRoles(this, METRIC.retryScheduled, { ...sum, label: 'retries scheduled' }),
+          bothRoles(this, METRIC.parked, { ...sum, label: 'parked' }),
+          bothRoles(this, METRIC.drained, { ...sum, label: 'drained' }),
+          bothRoles(this, METRIC.deadLettered, { ...sum, label: 'dead-lettered' }),
+        ],
+        width: 8,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Breakers opened and closed',
+        left: [
+          bothRoles(this, METRIC.breakerOpened, { ...sum, label: 'opened' }),
+          bothRoles(this, METRIC.breakerClosed, { ...sum, label: 'closed' }),
+        ],
+        width: 12,
+      }),
+      new GraphWidget({
+        title: 'Oldest parked copy (s)',
+        left: [deliveryMetric(this, METRIC.oldestParkedAge, undefined, { period, statistic: 'Maximum', label: 'oldest parked age' })],
         width: 12,
       }),
     );

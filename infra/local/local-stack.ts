@@ -5,6 +5,7 @@ import { createServices, type Adapters, type Services } from '../../shared/servi
 import { startApiServer } from './api-server.js';
 import { startDeliveryPollers } from './delivery-pollers.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
+import { DeliveryCounts, liveSummary } from './live-summary.js';
 import type { SqsHandler } from './event-source-poller.js';
 import { loadFunction } from './function-modules.js';
 import { createLocalQueues, startSqsEmulator, type QueueEnvironment } from './sqs-emulator.js';
@@ -43,6 +44,8 @@ export interface LocalStackOptions {
   wrapDelivery?: (delivery: SqsHandler) => SqsHandler;
   /** Where the pollers report failed invocations and deletes (default console.error). */
   onPollerError?: (message: string, error?: unknown) => void;
+  /** Prints delivery's totals every few seconds while they change (`npm start`); off by default. */
+  liveSummary?: { print(line: string): void; intervalMs?: number };
 }
 
 export interface LocalStack {
@@ -80,8 +83,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const config = parseConfig(env);
     await ensureLocalTable(dynamodbEndpoint, config.TABLE_NAME, config.AWS_REGION);
     await ensureLocalDeduplicationTable(dynamodbEndpoint, deduplicationTableName(config), config.AWS_REGION);
-    const services = createServices(config, options.adapters);
+    const counts = options.liveSummary && !options.adapters?.metrics ? new DeliveryCounts() : undefined;
+    const services = createServices(config, { ...options.adapters, ...(counts && { metrics: counts }) });
     stops.unshift(() => services.close());
+    if (counts && options.liveSummary) {
+      const summary = liveSummary(counts, options.liveSummary.print, options.liveSummary.intervalMs);
+      stops.unshift(summary.stop);
+    }
 
     const apiKeys = parseApiKeys(env.LOCAL_API_KEYS ?? '');
     for (const { phoneNumber, key } of apiKeys) await services.apiKeys.register(phoneNumber, key);

@@ -39,7 +39,9 @@ try {
   await refuseSecondStack(local.stateDir);
   const dbPath = resolve(local.stateDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
-  stack = await startLocalStack({ port: local.port, dbPath, env: process.env }).catch((error: NodeJS.ErrnoException) => {
+  // While deliveries happen, a line of totals every few seconds; nothing while idle.
+  const liveSummary = { print: (line: string) => console.log(line) };
+  stack = await startLocalStack({ port: local.port, dbPath, env: process.env, liveSummary }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new Error(`port ${local.port} is in use; stop what uses it or set PORT=<another port>`) : error;
   });
   forgetStateFile = writeLocalStackFile(local.stateDir, stateOf(stack, process.pid));

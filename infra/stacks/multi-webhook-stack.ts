@@ -7,6 +7,7 @@ import { KeysOperatorPolicy } from '../constructs/keys-operator-policy.js';
 import { NotificationQueues } from '../constructs/notification-queues.js';
 import { OperationsAlarms } from '../constructs/operations-alarms.js';
 import { OperationsDashboard } from '../constructs/operations-dashboard.js';
+import { metricsStageOf } from '../constructs/delivery-metrics.js';
 import { PayloadBucket } from '../constructs/payload-bucket.js';
 import { functionSizes } from '../constructs/function-sizing.js';
 import { repositorySources, type FunctionDefaults, type FunctionSources } from '../constructs/service-function.js';
@@ -77,6 +78,7 @@ export class MultiWebhookStack extends Stack {
         ...secrets.environment,
         // A request that came in on the execute-api host must still refuse a destination at the custom domain.
         ...(config.customDomain && { SELF_HOSTS: config.customDomain.domainName }),
+        METRICS_STAGE: metricsStageOf(this),
       },
     };
 
@@ -108,7 +110,6 @@ export class MultiWebhookStack extends Stack {
     this.alarms = new OperationsAlarms(this, 'Alarms', {
       queues: this.queues,
       delivery: this.delivery.worker.function,
-      deliveryLogs: this.delivery.worker.logGroup,
       api: this.api.api,
       accessLogs: this.api.accessLogs,
       ingestRouteKey: routeKey(ingestRoute),

@@ -41,13 +41,13 @@ export interface S3 {
  * Loads the S3 client on first use: only payloads over the SQS limit need S3, and loading it at
  * start would add ~50 ms to every cold start of ingest and delivery (docs/performance.md).
  */
-export function lazyS3Client({ region, endpoint }: ClientTarget): () => Promise<S3> {
+export function lazyS3Client({ region, endpoint }: ClientTarget, capture: <T>(client: T) => T = (client) => client): () => Promise<S3> {
   let loading: Promise<S3> | undefined;
   return () => {
     loading ??= import('@aws-sdk/client-s3').then((sdk) => ({
       sdk,
       // The emulator serves S3 on the same endpoint as SQS, path-style.
-      client: new sdk.S3Client({ region, ...(endpoint && { endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS }) }),
+      client: capture(new sdk.S3Client({ region, ...(endpoint && { endpoint, forcePathStyle: true, credentials: LOCAL_CREDENTIALS }) })),
     }));
     return loading;
   };

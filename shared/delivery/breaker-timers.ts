@@ -68,6 +68,7 @@ export class BreakerTimers {
   ) {
     const [copy] = await this.liveParked(phoneNumber, destination, target, 1);
     if (copy) {
+      this.deps.attempts.metrics.oldestParkedAge((this.deps.now() - copy.copy.notification.receivedAt) / 1000);
       logger.info('Probing with the oldest parked copy', {
         phone: maskPhone(phoneNumber),
         destination: labelOf(destination),
@@ -142,6 +143,7 @@ export class BreakerTimers {
       return attempted;
     }
     await this.deps.health.unpark(item);
+    this.deps.attempts.metrics.drained(copy.destination.role);
     if (copy.destination.role === 'primary') await this.delivery.releaseClones(copy, config, 'slow');
     return attempted;
   }

@@ -148,11 +148,12 @@ export class DeliveryService {
         : undefined);
     const parked = await this.deps.health.park(parkedOf(copy, deadline, payloadRef));
     if (parked) {
+      this.deps.attempts.metrics.parked(copy.destination.role, health?.openedAt && (this.deps.now() - health.openedAt) / 1000);
       logger.info('Copy parked behind an open breaker', {
         phone: maskPhone(notification.phoneNumber),
         notificationId: notification.id,
         destination: labelOf(copy.destination),
-        // How long the line has been waiting, about (since the breaker opened): the stack alarms on it.
+        // How long the line has been waiting, about (since the breaker opened); the alarm reads the metric of it.
         ...(health?.openedAt !== undefined && { oldestParkedAgeSeconds: Math.round((this.deps.now() - health.openedAt) / 1000) }),
       });
     }
@@ -163,6 +164,7 @@ export class DeliveryService {
   async giveUp(copy: Copy, reason: string): Promise<void> {
     const { source, body } = deadLetterOf(copy);
     const why = `${labelOf(copy.destination)} ${reason}`;
+    this.deps.attempts.metrics.deadLettered(copy.destination.role);
     logger.error('Delivery given up: dead-lettered', {
       source,
       notificationId: copy.notification.id,
@@ -191,6 +193,7 @@ export class DeliveryService {
     const ageSeconds = (this.deps.now() - copy.windowStart) / 1000;
     const decision = decideRetry(copy.attempt, ageSeconds, this.deps.policy, this.deps.random());
     if (decision.kind === 'retry') {
+      this.deps.attempts.metrics.retryScheduled(copy.destination.role);
       await this.deps.attempts.record(attempted, this.deps.now() + decision.delaySeconds * 1000, 'retrying', copy.payloadRef);
       return this.later(retryMessageOf(next), decision.delaySeconds);
     }

@@ -3,6 +3,7 @@
 // failed-attempt record people look back at.
 import type { FailedAttempt } from '../domain/delivery-attempt.js';
 import { excerptOf, type DeliveryLog, type DeliveryOutcome, type DeliveryStatus } from '../domain/delivery-log.js';
+import { NO_METRICS, type DeliveryMetrics } from '../domain/delivery-metrics.js';
 import { PROVEN_SECONDS, SLOW_ATTEMPT_MS, STALLED_ATTEMPT_MS, successWorthRecording, type InFlight } from '../domain/delivery-lanes.js';
 import { afterFailure, afterSuccess, HEALTHY, transition, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, labelOf, type DestinationRef } from '../domain/destination.js';
@@ -28,6 +29,8 @@ export interface AttemptDependencies {
   deliveryLog?: Pick<DeliveryLog, 'record'>;
   /** DELIVERY_LOG_SUCCESSES: log first-try 200s too (one write per copy); else only copies that failed before. */
   logSuccesses?: boolean;
+  /** What the attempts and their breakers count (default: nothing). */
+  metrics?: DeliveryMetrics;
 }
 
 export interface Attempted {
@@ -66,6 +69,11 @@ export class DestinationAttempts {
 
   constructor(private readonly deps: AttemptDependencies) {}
 
+  /** Where the delivery service counts retries, parks, drains and dead letters too. */
+  get metrics(): DeliveryMetrics {
+    return this.deps.metrics ?? NO_METRICS;
+  }
+
   /** The destination's breaker: what this process learned lately, else the configuration's copy. */
   healthOf(phoneNumber: string, config: PhoneConfig, destination: DestinationRef): DestinationHealth {
     return this.learned(phoneNumber, destination) ?? config.health?.[keyOf(destination)] ?? HEALTHY;
@@ -97,6 +105,7 @@ export class DestinationAttempts {
     kind: AttemptKind = 'regular',
   ): Promise<Attempted> {
     const outcome = await this.send(destination, target, notification);
+    this.metrics.attempted(destination.role, isDelivered(outcome), outcome.latencyMs);
     const { phoneNumber } = notification;
     const moves = (current: DestinationHealth) => current.state === MOVES[kind];
     const now = this.deps.now();
@@ -145,11 +154,12 @@ export class DestinationAttempts {
     this.remember(phoneNumber, destination, result.after);
     const moved = transition(result.before, result.after);
     if (moved) {
+      this.metrics.breakerMoved(destination.role, result.before.state, result.after.state);
       logger.warn('Destination breaker changed', {
         phone: maskPhone(phoneNumber),
         destination: labelOf(destination),
         transition: moved,
-        // For the stack's metric filters (the arrow in `transition` is for people).
+        // For log queries (the arrow in `transition` is for people); the alarms count BreakerOpened (docs/metrics.md).
         from: result.before.state,
         to: result.after.state,
         consecutiveFailures: result.after.consecutiveFailures,

@@ -63,6 +63,7 @@ describe('functions', () => {
         RETRY_BASE_SECONDS: '5',
         RETRY_MAX_AGE_SECONDS: '604800',
         CONFIG_CACHE_SECONDS: '60',
+        METRICS_STAGE: 'MultiWebhook',
         WHATSAPP_APP_SECRET_PARAMETER: '/multi-webhook/whatsapp-app-secret',
         WHATSAPP_VERIFY_TOKEN_PARAMETER: '/multi-webhook/whatsapp-verify-token',
       });

@@ -1,4 +1,3 @@
-import type { CfnResource } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALARMS_NEED_A_TARGET } from '../../infra/stacks/stack-config.js';
 import { buildStack, functionIds, type StackFixture } from './support/stack-fixture.js';
@@ -11,6 +10,8 @@ beforeAll(() => {
 });
 afterAll(() => fixture.cleanup());
 
+/** Dimensions in one order, whatever order the template lists them in. */
+const byName = (dimensions: { Name: string }[]) => [...dimensions].sort((a, b) => a.Name.localeCompare(b.Name));
 const alarms = (f: StackFixture) => Object.values(resources(f.template, 'AWS::CloudWatch::Alarm')).map((a) => a.Properties);
 
 describe('alarms', () => {
@@ -50,24 +51,29 @@ describe('alarms', () => {
     }
   });
 
-  it("fire when a destination's breaker opens and when a copy has been parked for an hour, from the delivery function's logs", () => {
+  it("fire when a destination's breaker opens and when a copy has been parked for an hour, from the delivery function's own metrics on this stage", () => {
+    const stage = { Name: 'Stage', Value: fixture.stack.stackName };
+    const service = { Name: 'service', Value: 'multi-webhook' };
+    const opened = alarms(fixture).find((a) => JSON.stringify(a.Metrics ?? []).includes('"BreakerOpened"'))!;
+    expect(opened.Metrics.find((m: { Expression?: string }) => m.Expression)?.Expression).toBe(
+      'FILL(breakerOpenedPrimary, 0) + FILL(breakerOpenedClone, 0)',
+    );
+    const byRole = opened.Metrics.filter((m: { MetricStat?: unknown }) => m.MetricStat);
+    expect(byRole.map((m: any) => byName(m.MetricStat.Metric.Dimensions))).toEqual([
+      byName([service, stage, { Name: 'Role', Value: 'primary' }]),
+      byName([service, stage, { Name: 'Role', Value: 'clone' }]),
+    ]);
+    for (const m of byRole) expect(m.MetricStat).toMatchObject({ Metric: { Namespace: 'MultiWebhook' }, Stat: 'Sum' });
+    expect(opened).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+
+    const parked = alarms(fixture).find((a) => a.MetricName === 'OldestParkedAgeSeconds');
+    expect(parked).toMatchObject({ Namespace: 'MultiWebhook', Threshold: 3600, Statistic: 'Maximum' });
+    expect(byName(parked!.Dimensions)).toEqual(byName([service, stage]));
+    // The log metric filters these replace are gone; the delivery function publishes on the same Stage.
     const filters = Object.values(resources(fixture.template, 'AWS::Logs::MetricFilter')).map((filter) => filter.Properties);
-    const opened = filters.find((filter) => filter.MetricTransformations[0].MetricName === 'BreakersOpened');
-    const parked = filters.find((filter) => filter.MetricTransformations[0].MetricName === 'OldestParkedAgeSeconds');
-    expect(opened!.FilterPattern).toBe('{ ($.message = "Destination breaker changed") && ($.to = "open") }');
-    expect(parked!.MetricTransformations[0].MetricValue).toBe('$.oldestParkedAgeSeconds');
-    const deliveryLogs = fixture.stack.getLogicalId(fixture.stack.delivery.worker.logGroup.node.defaultChild as CfnResource);
-    for (const filter of [opened, parked]) expect(filter!.LogGroupName).toEqual({ Ref: deliveryLogs });
-    expect(alarms(fixture).find((a) => a.MetricName === 'BreakersOpened')).toMatchObject({
-      Namespace: 'MultiWebhook',
-      Threshold: 1,
-      Statistic: 'Sum',
-    });
-    expect(alarms(fixture).find((a) => a.MetricName === 'OldestParkedAgeSeconds')).toMatchObject({
-      Namespace: 'MultiWebhook',
-      Threshold: 3600,
-      Statistic: 'Maximum',
-    });
+    expect(filters.map((filter) => filter.MetricTransformations[0].MetricName)).not.toContain('BreakersOpened');
+    const delivery = resources(fixture.template, 'AWS::Lambda::Function')[functionIds(fixture).get('delivery')!]!;
+    expect(delivery.Properties.Environment.Variables.METRICS_STAGE).toBe(fixture.stack.stackName);
   });
 
   it('fire on the rate of API 5xx answers, not their count', () => {
@@ -207,6 +213,26 @@ describe('dashboard and outputs', () => {
     for (const title of ['Alarms', 'API requests', 'Queued messages', 'Dead-letter queues', 'Delivery invocations']) {
       expect(body).toContain(title);
     }
+  });
+
+  it("shows the delivery function's own metrics: outcomes and latency by role, retries, parks, drains, dead letters, breakers and the oldest parked copy", () => {
+    const [dashboard] = Object.values(resources(fixture.template, 'AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(dashboard!.Properties.DashboardBody);
+    for (const metric of [
+      'DeliverySucceeded',
+      'DeliveryFailed',
+      'AttemptLatency',
+      'RetryScheduled',
+      'CopyParked',
+      'CopyDrained',
+      'DeadLettered',
+      'BreakerOpened',
+      'BreakerClosed',
+      'OldestParkedAgeSeconds',
+    ]) {
+      expect(body, metric).toContain(`\\"MultiWebhook\\",\\"${metric}\\"`);
+    }
+    expect(body).toContain(`\\"Stage\\",\\"${fixture.stack.stackName}\\"`);
   });
 
   it('outputs the API URL, the ingest URL, the notifications queue URL and the table name', () => {

@@ -9,6 +9,7 @@ import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
 import type { PhoneConfig } from '../../../shared/domain/webhook.js';
 import { MemoryHealthStore } from '../support/memory-health-store.js';
+import { RecordingMetrics } from '../support/recording-metrics.js';
 
 const START = 1_800_000_000_000;
 const PHONE = '15550001111';
@@ -33,6 +34,7 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
   const failures: FailedAttempt[] = [];
   const logged: { outcome: DeliveryOutcome; kept?: KeptNotification }[] = [];
   const health = new MemoryHealthStore();
+  const metrics = new RecordingMetrics();
   const policy = { baseSeconds: 5, maxAgeSeconds: 3600 };
   // The configuration read brings the number's breakers along, as the store's query does.
   const withHealth = (): PhoneConfig => ({
@@ -70,6 +72,7 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     knownHealthSeconds: 0,
     now: deps.now,
     random: deps.random,
+    metrics,
   });
   const service = new DeliveryService({ ...deps, attempts });
   const hosts = () => sent.map((request) => request.host);
@@ -97,7 +100,7 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     if (isTimer(message)) clock.now = Math.max(clock.now, message.at);
     await service.handleRetry(message);
   };
-  return { service, health, sent, hosts, later, deadLetters, failures, logged, clock, answers, runTimers, runNextTimer };
+  return { service, health, sent, hosts, later, deadLetters, failures, logged, clock, answers, runTimers, runNextTimer, metrics };
 }
 
 /**
@@ -355,5 +358,54 @@ describe('DeliveryService: the delivery log', () => {
     h.logged.length = 0;
     await h.service.deliverNotification(notificationAt(START, 'late'));
     expect(statuses(h)).toEqual([['primary', 'parked', 0, true]]);
+  });
+});
+
+describe('DeliveryService: what it counts', () => {
+  it('counts a delivered primary and each delivered clone by role, with each attempt latency', async () => {
+    const h = harness(configured());
+    await h.service.deliverNotification(notification);
+    expect(h.metrics.tally()).toEqual({ 'delivered primary': 1, 'delivered clone': 3 });
+    expect(h.metrics.latencies).toEqual([3, 3, 3, 3]);
+  });
+
+  it('counts a failed primary and the retry it schedules, and no clone', async () => {
+    const h = harness(configured(), { primary: answered(500) });
+    await h.service.deliverNotification(notification);
+    expect(h.metrics.tally()).toEqual({ 'failed primary': 1, 'retry primary': 1 });
+  });
+
+  it('counts a failing clone on its own role while the primary counts as delivered', async () => {
+    const h = harness(configured(), { b: timedOut });
+    await h.service.deliverNotification(notification);
+    expect(h.metrics.tally()).toEqual({ 'delivered primary': 1, 'delivered clone': 2, 'failed clone': 1, 'retry clone': 1 });
+  });
+
+  it('counts the breaker opening once and every copy parked behind it, with the age of the line', async () => {
+    const h = await withOpenPrimary();
+    h.clock.now += 60_000;
+    await h.service.deliverNotification(notificationAt(START + 100, 'later'));
+    const tally = h.metrics.tally();
+    expect(tally['breaker primary closed->open']).toBe(1);
+    // The copy whose failure opened the breaker and the one that came after it.
+    expect(tally['parked primary']).toBe(2);
+    expect(tally['retry primary']).toBe(BREAKER_FAILURE_THRESHOLD - 1);
+    expect(h.metrics.ages.at(-1)).toBe(60);
+  });
+
+  it('counts each parked copy the drain delivers, and the breaker closing after it', async () => {
+    const h = await withOpenPrimary();
+    h.answers.primary = answered(200);
+    await h.runTimers();
+    const tally = h.metrics.tally();
+    expect(tally['drained primary']).toBe(BREAKER_FAILURE_THRESHOLD);
+    expect(tally['breaker primary draining->closed']).toBe(1);
+  });
+
+  it('counts a copy dead-lettered at the end of its window', async () => {
+    const h = await withOpenPrimary();
+    h.clock.now = START + 3600_000 + 1;
+    await h.runTimers();
+    expect(h.metrics.tally()['dead-lettered primary']).toBe(BREAKER_FAILURE_THRESHOLD);
   });
 });
