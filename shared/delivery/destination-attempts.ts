@@ -169,7 +169,11 @@ export class DestinationAttempts {
     starts.set(id, performance.now());
     this.running.set(key, starts);
     try {
-      return await this.deps.sender.send({ url: target.url, headers: deliveryHeaders(target, notification), body: notification.payload });
+      return await this.deps.sender.send({
+        url: target.url,
+        headers: deliveryHeaders(target, notification, this.deps.now()),
+        body: notification.payload,
+      });
     } finally {
       starts.delete(id);
       if (starts.size === 0) this.running.delete(key);
