@@ -10,10 +10,11 @@ import type { Services } from '../shared/services.js';
 export const create = (services: Services) =>
   httpHandler(
     async ({ event, body, phoneNumber, requestId }) => {
-      const { name, url, headers } = parseRequest(services.schemas.Update, body);
+      const { name, url, headers, signing } = parseRequest(services.schemas.Update, body);
       refuseOwnDestinations([url], ownHostsOf(event, services.config));
-      await services.webhooks.update(phoneNumber, name, { url, headers }, requestId);
-      return ok({ message: `Updated webhook "${name}".` });
+      const { change, secret } = await services.signing.changeFor(phoneNumber, name, signing);
+      const outcome = await services.webhooks.update(phoneNumber, name, { url, headers, signing: change }, requestId);
+      return ok({ message: `Updated webhook "${name}".`, ...(outcome.issued && { secret }) });
     },
     { auth: true },
   );

@@ -10,10 +10,12 @@ import type { Services } from '../shared/services.js';
 export const create = (services: Services) =>
   httpHandler(
     async ({ event, body, phoneNumber }) => {
-      const primary = parseRequest(services.schemas.PrimaryWebhook, body);
+      const { signing, ...primary } = parseRequest(services.schemas.PrimaryWebhook, body);
       refuseOwnDestinations([primary.url], ownHostsOf(event, services.config));
-      await services.webhooks.setPrimary(phoneNumber, primary);
-      return ok(primary);
+      const { change, secret } = await services.signing.changeFor(phoneNumber, undefined, signing);
+      const outcome = await services.webhooks.setPrimary(phoneNumber, primary, change);
+      // 360dialog's {"url","headers"}, with the extension keys only when the primary signs.
+      return ok({ ...primary, ...(outcome.signing && { signing: true }), ...(outcome.issued && { secret }) });
     },
     { auth: true },
   );

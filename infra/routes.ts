@@ -49,6 +49,8 @@ export interface Route {
   readsSecrets?: readonly WhatsAppSecret[];
   /** What the function is for, used as the Lambda description. */
   description: string;
+  /** The function seals or opens webhooks' signing secrets: it reads the signing master key. */
+  readsSigningKey?: boolean;
 }
 
 /** Where Meta posts notifications and runs its subscription check. */
@@ -78,6 +80,7 @@ export const routes: readonly Route[] = [
     table: ownNumber('dynamodb:UpdateItem'),
     throttle: 'management',
     description: 'Set the primary webhook',
+    readsSigningKey: true,
   },
   // readPhoneConfig
   {
@@ -98,6 +101,7 @@ export const routes: readonly Route[] = [
     table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'),
     throttle: 'management',
     description: 'Enable or disable additional webhooks',
+    readsSigningKey: true,
   },
   // append: a transaction of the count update and a put per destination
   {
@@ -108,16 +112,19 @@ export const routes: readonly Route[] = [
     table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'),
     throttle: 'management',
     description: 'Append additional webhooks',
+    readsSigningKey: true,
   },
-  // update: a transaction of a condition check on the config item and the webhook's update
+  // update: a transaction of a condition check on the config item and the webhook's update; turning
+  // signing on reads back which secret stayed (GetItem)
   {
     method: 'PATCH',
     path: '/multi_webhook',
     handler: 'multi-webhook-update',
     auth: 'api-key',
-    table: ownNumber('dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'),
+    table: ownNumber('dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'),
     throttle: 'management',
     description: 'Update an additional webhook by exact name',
+    readsSigningKey: true,
   },
   // remove: a transaction deleting the webhook and its breaker, and updating the count
   {
@@ -152,6 +159,17 @@ export const routes: readonly Route[] = [
       { partitions: 'waba#', actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'] },
     ],
     description: 'Verifies and queues WhatsApp notifications',
+  },
+  // rotateSigning: the webhook's item read, then a conditional update of its sealed secrets
+  {
+    method: 'POST',
+    path: '/multi_webhook/secret',
+    handler: 'signing-secret-rotate',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:GetItem', 'dynamodb:UpdateItem'),
+    throttle: 'management',
+    description: 'Rotate a webhook signing secret',
+    readsSigningKey: true,
   },
 ];
 

@@ -54,12 +54,21 @@ const EnvironmentSchema = z.object({
    * comma-separated: webhooks pointing at them are refused, so deliveries cannot loop.
    */
   SELF_HOSTS: z._default(z.string(), ''),
+  /**
+   * The master key that seals webhooks' signing secrets, 32 or more characters (local development;
+   * `npm start` generates one and keeps it in its state folder). In the cloud, SIGNING_MASTER_KEY_SECRET
+   * names the Secrets Manager secret that holds it.
+   */
+  SIGNING_MASTER_KEY: z.optional(z.string().check(z.minLength(32, 'use 32 or more characters'))),
+  SIGNING_MASTER_KEY_SECRET: optionalString,
+  /** How long a rotated-out signing secret still signs deliveries, beside the new one (24 h). */
+  SIGNING_ROTATION_GRACE_SECONDS: z._default(seconds, SERVICE_DEFAULTS.signingRotationGraceSeconds),
 });
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;
 
 /** Variables whose values may be secrets: a configuration error names them but never shows them. */
-const SECRET_VARIABLES = new Set(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']);
+const SECRET_VARIABLES = new Set(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'SIGNING_MASTER_KEY']);
 
 /** Where ingest keeps its de-duplication records. */
 export function deduplicationTableName(config: Pick<Config, 'TABLE_NAME' | 'DEDUPLICATION_TABLE_NAME'>): string {

@@ -1,5 +1,6 @@
 // The WhatsApp app secret and verify token: from the configuration locally, from SSM SecureString
-// parameters (fetched by name, cached) in the cloud, so the values never enter the template.
+// parameters (fetched by name, cached) in the cloud, so the values never enter the template; and the
+// master key that seals webhooks' signing secrets.
 import { getParameter } from '@aws-lambda-powertools/parameters/ssm';
 import type { Config } from './config.js';
 
@@ -33,4 +34,22 @@ async function secret(
   const value = await getParameter(name, { decrypt: true, maxAge: PARAMETER_MAX_AGE_SECONDS });
   if (!value) throw new Error(`The SSM parameter named by ${parameterVariable} is empty.`);
   return value;
+}
+
+/**
+ * The master key of the signing secrets' seals: SIGNING_MASTER_KEY locally, else the Secrets Manager
+ * secret SIGNING_MASTER_KEY_SECRET names (fetched on first use, cached like the parameters). The
+ * provider is imported on first use, so functions that never sign never load its SDK client.
+ */
+export function signingMasterKey(config: Config): () => Promise<string> {
+  return async () => {
+    if (config.SIGNING_MASTER_KEY) return config.SIGNING_MASTER_KEY;
+    const name = config.SIGNING_MASTER_KEY_SECRET;
+    if (!name) throw new Error('Neither SIGNING_MASTER_KEY nor SIGNING_MASTER_KEY_SECRET is set.');
+    const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+    const value = await getSecret(name, { maxAge: PARAMETER_MAX_AGE_SECONDS });
+    if (typeof value !== 'string' || value.length < 32)
+      throw new Error('The secret named by SIGNING_MASTER_KEY_SECRET is not a string of 32 or more characters.');
+    return value;
+  };
 }

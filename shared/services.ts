@@ -22,7 +22,9 @@ import type { WebhookStore } from './domain/webhook.js';
 import { S3PayloadStore } from './payload/s3-payload-store.js';
 import { SqsDeliveryQueue } from './queue/delivery-queue.js';
 import { SqsNotificationQueue } from './queue/notification-queue.js';
-import { createWhatsAppSecrets, type WhatsAppSecrets } from './secrets.js';
+import { createWhatsAppSecrets, signingMasterKey, type WhatsAppSecrets } from './secrets.js';
+import { createAesSealer } from './signing/aes-sealer.js';
+import { SigningSecrets } from './signing/signing-secrets.js';
 import { DynamoApiKeyStore } from './store/api-key-store.js';
 import { DynamoAttemptStore } from './store/attempt-store.js';
 import { DynamoHealthStore } from './store/health-store.js';
@@ -65,6 +67,8 @@ export interface Services {
   onClose(release: () => Promise<void>): void;
   /** Releases every client's and sender's connections. */
   close(): Promise<void>;
+  /** Webhooks' signing secrets: issued, rotated, sealed under the master key, and signing attempts. */
+  readonly signing: SigningSecrets;
 }
 
 export function createServices(config: Config, overrides: Partial<Adapters> = {}): Services {
@@ -119,6 +123,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
       dynamoBase.destroy(); // the document client over it shares its connections
       if (!overrides.sqs) sqs.destroy();
     },
+    signing: new SigningSecrets(createAesSealer(signingMasterKey(config)), config.SIGNING_ROTATION_GRACE_SECONDS, overrides.now),
   };
 }
 
@@ -150,6 +155,7 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
       knownHealthSeconds: Math.max(1, config.CONFIG_CACHE_SECONDS),
       now,
       random,
+      signing: services.signing,
     }),
     health,
     queue,

@@ -14,6 +14,7 @@ import { grantSendMessage } from './notification-queues.js';
 import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
 import { grantDeduplication, grantTableAccess } from './table-grants.js';
+import type { SigningMasterKey } from './signing-master-key.js';
 import type { WhatsAppSecrets } from './whatsapp-secrets.js';
 
 export interface WebhookApiProps {
@@ -26,6 +27,8 @@ export interface WebhookApiProps {
   /** Where notification senders offload payloads too large for one SQS message. */
   readonly payloads: PayloadBucket;
   readonly secrets: WhatsAppSecrets;
+  /** Read by the routes that seal or open signing secrets (routes.ts's readsSigningKey). */
+  readonly signingKey: SigningMasterKey;
   /** Per-route API Gateway limits, by the route table's throttle class. */
   readonly throttles: Readonly<Record<ThrottleClass, ThrottleSettings>>;
   /** Reserved concurrency of the ingest-class functions; undefined leaves them on the account's shared pool. */
@@ -101,6 +104,7 @@ export class WebhookApi extends Construct {
         grantDeduplication(props.deduplicationTable, fn.function);
       }
       props.secrets.grantRead(fn.function, route.readsSecrets ?? []);
+      if (route.readsSigningKey) props.signingKey.grantRead(fn.function);
 
       const httpRoutes = this.api.addRoutes({
         path: route.path,

@@ -7,6 +7,7 @@ import { NotificationQueues } from '../constructs/notification-queues.js';
 import { OperationsAlarms } from '../constructs/operations-alarms.js';
 import { OperationsDashboard } from '../constructs/operations-dashboard.js';
 import { PayloadBucket } from '../constructs/payload-bucket.js';
+import { SigningMasterKey } from '../constructs/signing-master-key.js';
 import { functionSizes } from '../constructs/function-sizing.js';
 import { repositorySources, type FunctionDefaults, type FunctionSources } from '../constructs/service-function.js';
 import { WebhookApi } from '../constructs/webhook-api.js';
@@ -32,6 +33,7 @@ export class MultiWebhookStack extends Stack {
   readonly api: WebhookApi;
   readonly delivery: DeliveryWorker;
   readonly alarms: OperationsAlarms;
+  readonly signingKey: SigningMasterKey;
 
   constructor(scope: Construct, id: string, props: MultiWebhookStackProps) {
     super(scope, id, props);
@@ -52,6 +54,8 @@ export class MultiWebhookStack extends Stack {
       kmsKeyArn: config.parametersKmsKeyArn,
     });
 
+    const signingKey = (this.signingKey = new SigningMasterKey(this, 'SigningMasterKey', { removalPolicy: config.removalPolicy }));
+
     const defaults: FunctionDefaults = {
       sources: props.sources ?? repositorySources,
       logRetention: config.logRetention,
@@ -71,6 +75,7 @@ export class MultiWebhookStack extends Stack {
         RETRY_MAX_AGE_SECONDS: String(config.retryMaxAgeSeconds),
         CONFIG_CACHE_SECONDS: String(config.configCacheSeconds),
         ...secrets.environment,
+        ...signingKey.environment,
       },
     };
 
@@ -82,6 +87,7 @@ export class MultiWebhookStack extends Stack {
       notificationsQueue: this.queues.notifications.queue,
       payloads: this.payloads,
       secrets,
+      signingKey,
       throttles: config.throttles,
       ingestReservedConcurrency: config.ingestReservedConcurrency,
       logRetention: config.logRetention,
@@ -93,6 +99,7 @@ export class MultiWebhookStack extends Stack {
       table: this.data.table,
       deduplicationTable: this.data.deduplication,
       payloadBucket: this.payloads,
+      signingKey,
       maxConcurrency: config.deliveryMaxConcurrency,
     });
 

@@ -34,6 +34,8 @@ export interface DestinationHealth {
   lastLatencyMs?: number;
   /** Epoch ms of the last state transition. */
   changedAt?: number;
+  /** Paused by its owner (an extension): its copies are parked as behind an open breaker, none attempted. */
+  paused?: boolean;
 }
 
 export interface FailedOutcome {

@@ -23,7 +23,13 @@ export function clonesOf(config: PhoneConfig): Destination[] {
  * the original signature, webhook-id, and webhook-timestamp: the time of this attempt, epoch ms
  * `attemptAt`, so a signed retry hours later still falls within a receiver's tolerance).
  */
-export function deliveryHeaders(target: WebhookTarget, notification: Notification, attemptAt: number): Record<string, string> {
+export function deliveryHeaders(
+  target: WebhookTarget,
+  notification: Notification,
+  attemptAt: number,
+  /** `webhook-signature` of a signing webhook, computed over this attempt's timestamp. */
+  signature?: string,
+): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'multi-webhook/1',
@@ -33,6 +39,7 @@ export function deliveryHeaders(target: WebhookTarget, notification: Notificatio
   headers['webhook-id'] = notification.id;
   headers[DELIVERY_MARKER_HEADER] = '1';
   headers['webhook-timestamp'] = String(timestampOf(attemptAt));
+  if (signature) headers['webhook-signature'] = signature;
   if (notification.signature) headers['x-hub-signature-256'] = notification.signature;
   return headers;
 }

@@ -7,6 +7,8 @@ import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE, HEALTHY } from '../../../s
 import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
 import type { PhoneConfig } from '../../../shared/domain/webhook.js';
+import { createAesSealer } from '../../../shared/signing/aes-sealer.js';
+import { SigningSecrets } from '../../../shared/signing/signing-secrets.js';
 import { MemoryHealthStore } from '../support/memory-health-store.js';
 
 const START = 1_800_000_000_000;
@@ -67,6 +69,11 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     knownHealthSeconds: 0,
     now: deps.now,
     random: deps.random,
+    signing: new SigningSecrets(
+      createAesSealer(async () => 'unit-test-master-key-of-32-characters'),
+      60,
+      deps.now,
+    ),
   });
   const service = new DeliveryService({ ...deps, attempts });
   const hosts = () => sent.map((request) => request.host);
