@@ -51,6 +51,8 @@ export interface Route {
   description: string;
   /** The function seals or opens webhooks' signing secrets: it reads the signing master key. */
   readsSigningKey?: boolean;
+  /** The function sends breaker timers to the retries queue (a resumed destination's drain). */
+  sendsTimers?: boolean;
 }
 
 /** Where Meta posts notifications and runs its subscription check. */
@@ -61,7 +63,7 @@ const ownNumber = (...actions: TableAction[]): readonly TableGrant[] => [{ parti
 
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'none', throttle: 'checks', description: 'Liveness probe' },
-  // readPrimary
+  // readPrimary, and the primary's breaker (whether it is paused)
   {
     method: 'GET',
     path: '/v1/configs/webhook',
@@ -71,16 +73,17 @@ export const routes: readonly Route[] = [
     throttle: 'management',
     description: 'Read the primary webhook',
   },
-  // setPrimary
+  // setPrimary; pausing or resuming reads and writes the primary's breaker
   {
     method: 'POST',
     path: '/v1/configs/webhook',
     handler: 'primary-webhook-set',
     auth: 'api-key',
-    table: ownNumber('dynamodb:UpdateItem'),
+    table: ownNumber('dynamodb:UpdateItem', 'dynamodb:GetItem'),
     throttle: 'management',
     description: 'Set the primary webhook',
     readsSigningKey: true,
+    sendsTimers: true,
   },
   // readPhoneConfig
   {
@@ -115,7 +118,7 @@ export const routes: readonly Route[] = [
     readsSigningKey: true,
   },
   // update: a transaction of a condition check on the config item and the webhook's update; turning
-  // signing on reads back which secret stayed (GetItem)
+  // signing on reads back which secret stayed (GetItem); pausing or resuming reads and writes its breaker
   {
     method: 'PATCH',
     path: '/multi_webhook',
@@ -125,6 +128,7 @@ export const routes: readonly Route[] = [
     throttle: 'management',
     description: 'Update an additional webhook by exact name',
     readsSigningKey: true,
+    sendsTimers: true,
   },
   // remove: a transaction deleting the webhook and its breaker, and updating the count
   {
@@ -169,6 +173,17 @@ export const routes: readonly Route[] = [
     table: ownNumber('dynamodb:GetItem', 'dynamodb:UpdateItem'),
     throttle: 'management',
     description: 'Rotate a webhook signing secret',
+    readsSigningKey: true,
+  },
+  // readPhoneConfig, then one signed POST to the webhook (no retry, no breaker)
+  {
+    method: 'POST',
+    path: '/multi_webhook/test',
+    handler: 'multi-webhook-test',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:Query'),
+    throttle: 'management',
+    description: 'Send a test event to one webhook',
     readsSigningKey: true,
   },
 ];

@@ -8,6 +8,7 @@ import { deduplicationTableName, type Config } from './config.js';
 import { cachedConfigReader } from './delivery/config-cache.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { DestinationAttempts } from './delivery/destination-attempts.js';
+import { Pauses } from './delivery/pauses.js';
 import type { HttpSender, SenderOptions } from './delivery/http-sender.js';
 import { createRecordHandler, type RecordHandler } from './delivery/sqs-record-handler.js';
 import type { ApiKeyStore } from './domain/api-key.js';
@@ -69,6 +70,8 @@ export interface Services {
   close(): Promise<void>;
   /** Webhooks' signing secrets: issued, rotated, sealed under the master key, and signing attempts. */
   readonly signing: SigningSecrets;
+  /** Pausing and resuming destinations; built on first use (a resume sends a drain timer to the retries queue). */
+  readonly pauses: Pauses;
 }
 
 export function createServices(config: Config, overrides: Partial<Adapters> = {}): Services {
@@ -96,13 +99,15 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
         retriesDeadLetter: required(config, 'RETRIES_DLQ_URL'),
       }),
   );
+  const health = new DynamoHealthStore(dynamo, config.TABLE_NAME);
+  const pauses = once(() => new Pauses({ health, queue: deliveryQueue(), now: overrides.now ?? Date.now }));
   return {
     config,
     clients: { dynamo, sqs },
     webhooks,
     apiKeys: new DynamoApiKeyStore(dynamo, config.TABLE_NAME),
     attempts,
-    health: new DynamoHealthStore(dynamo, config.TABLE_NAME),
+    health,
     wabas: new DynamoWabaStore(dynamo, config.TABLE_NAME),
     schemas: requestSchemas(config.DESTINATION_POLICY),
     secrets: createWhatsAppSecrets(config),
@@ -124,6 +129,9 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
       if (!overrides.sqs) sqs.destroy();
     },
     signing: new SigningSecrets(createAesSealer(signingMasterKey(config)), config.SIGNING_ROTATION_GRACE_SECONDS, overrides.now),
+    get pauses() {
+      return pauses();
+    },
   };
 }
 
@@ -134,12 +142,7 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
 export function createDeliveryRecordHandler(services: Services, createSender: (options: SenderOptions) => HttpSender): RecordHandler {
   const { config, webhooks, attempts, payloads, overrides } = services;
   const queue = services.deliveryQueue;
-  let sender = overrides.sender;
-  if (!sender) {
-    const own = createSender({ policy: config.DESTINATION_POLICY, timeoutMs: config.DELIVERY_TIMEOUT_MS });
-    services.onClose(() => own.close());
-    sender = own;
-  }
+  const sender = senderOf(services, createSender);
   const now = overrides.now ?? Date.now;
   const random = overrides.random ?? Math.random;
   const policy = { baseSeconds: config.RETRY_BASE_SECONDS, maxAgeSeconds: config.RETRY_MAX_AGE_SECONDS };
@@ -165,6 +168,15 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
     random,
   });
   return createRecordHandler({ service, queue, payloads, deduplication: services.deduplication });
+}
+
+/** The sender of these services: a test's, or one built from the configuration and closed with them. */
+export function senderOf(services: Services, createSender: (options: SenderOptions) => HttpSender): HttpSender {
+  const { config, overrides } = services;
+  if (overrides.sender) return overrides.sender;
+  const own = createSender({ policy: config.DESTINATION_POLICY, timeoutMs: config.DELIVERY_TIMEOUT_MS });
+  services.onClose(() => own.close());
+  return own;
 }
 
 type QueueSetting = 'NOTIFICATIONS_QUEUE_URL' | 'NOTIFICATIONS_DLQ_URL' | 'RETRIES_QUEUE_URL' | 'RETRIES_DLQ_URL';

@@ -24,6 +24,8 @@ export interface WebhookApiProps {
   /** Where ingest remembers what it accepted (de-duplication). */
   readonly deduplicationTable: ITable;
   readonly notificationsQueue: IQueue;
+  /** Where the routes that resume a destination send its drain timer (routes.ts's sendsTimers). */
+  readonly retriesQueue: IQueue;
   /** Where notification senders offload payloads too large for one SQS message. */
   readonly payloads: PayloadBucket;
   readonly secrets: WhatsAppSecrets;
@@ -105,6 +107,7 @@ export class WebhookApi extends Construct {
       }
       props.secrets.grantRead(fn.function, route.readsSecrets ?? []);
       if (route.readsSigningKey) props.signingKey.grantRead(fn.function);
+      if (route.sendsTimers) grantSendMessage(props.retriesQueue, fn.function);
 
       const httpRoutes = this.api.addRoutes({
         path: route.path,

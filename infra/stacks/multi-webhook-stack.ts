@@ -85,6 +85,7 @@ export class MultiWebhookStack extends Stack {
       table: this.data.table,
       deduplicationTable: this.data.deduplication,
       notificationsQueue: this.queues.notifications.queue,
+      retriesQueue: this.queues.retries.queue,
       payloads: this.payloads,
       secrets,
       signingKey,

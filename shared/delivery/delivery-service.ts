@@ -110,7 +110,9 @@ export class DeliveryService {
     const health = this.deps.attempts.healthOf(phoneNumber, config, copy.destination);
     const decision = decideLane(health, this.deps.attempts.inFlight(phoneNumber, copy.destination), lane);
     if (decision === 'park' && (await this.park(copy, health))) {
-      if (health.state === 'open' && health.nextProbeAt !== undefined && this.deps.now() - health.nextProbeAt > PROBE_OVERDUE_MS) {
+      // (A paused destination's timers wait for its resume.)
+      const overdue = health.nextProbeAt !== undefined && this.deps.now() - health.nextProbeAt > PROBE_OVERDUE_MS;
+      if (health.state === 'open' && !health.paused && overdue) {
         await this.timers.arm('probe', phoneNumber, copy.destination, this.deps.now());
       }
       return 'parked';
@@ -146,7 +148,7 @@ export class DeliveryService {
         : undefined);
     const parked = await this.deps.health.park(parkedOf(copy, deadline, payloadRef));
     if (parked) {
-      logger.info('Copy parked behind an open breaker', {
+      logger.info(health?.paused ? 'Copy parked: destination paused' : 'Copy parked behind an open breaker', {
         phone: maskPhone(notification.phoneNumber),
         notificationId: notification.id,
         destination: labelOf(copy.destination),

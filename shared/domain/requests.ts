@@ -46,8 +46,13 @@ function schemasFor(policy: DestinationPolicy) {
   );
   return {
     PrimaryWebhook: z.pipe(
-      z.strictObject({ url: UrlSchema, headers: z.optional(HeadersSchema), signing: z.optional(z.boolean()) }),
-      z.transform((p) => ({ url: p.url, headers: p.headers ?? {}, signing: p.signing })),
+      z.strictObject({
+        url: UrlSchema,
+        headers: z.optional(HeadersSchema),
+        signing: z.optional(z.boolean()),
+        paused: z.optional(z.boolean()),
+      }),
+      z.transform((p) => ({ url: p.url, headers: p.headers ?? {}, signing: p.signing, paused: p.paused })),
     ),
     Enable: z
       .strictObject({ enabled: z.boolean(), destinations: z.optional(Destinations) })
@@ -60,10 +65,16 @@ function schemasFor(policy: DestinationPolicy) {
       destinations: Destinations.check(z.minLength(1, 'destinations must hold at least one webhook.')),
     }),
     Update: z
-      .strictObject({ name: NameSchema, url: z.optional(UrlSchema), headers: z.optional(HeadersSchema), signing: z.optional(z.boolean()) })
+      .strictObject({
+        name: NameSchema,
+        url: z.optional(UrlSchema),
+        headers: z.optional(HeadersSchema),
+        signing: z.optional(z.boolean()),
+        paused: z.optional(z.boolean()),
+      })
       .check(
-        rule((body: { url?: string; headers?: unknown; signing?: boolean }) =>
-          body.url === undefined && body.headers === undefined && body.signing === undefined
+        rule((body: { url?: string; headers?: unknown; signing?: boolean; paused?: boolean }) =>
+          body.url === undefined && body.headers === undefined && body.signing === undefined && body.paused === undefined
             ? 'Give url, headers or both to change.'
             : undefined,
         ),

@@ -12,6 +12,7 @@ import type { Destination, DestinationChange, PhoneConfig, SigningOutcome, Webho
 import { healthFromItem } from './health-store.js';
 import { queryAll } from './query-all.js';
 import { CONFIG_SORT_KEY, HEALTH_PREFIX, healthSortKey, isWebhookSortKey } from './item-keys.js';
+import { attributeNames, outcomeOf, PRIMARY_SIGNING, primaryOf, signingOf, signingUpdate } from './signing-attributes.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -25,9 +26,6 @@ const changeInProgress = () => new Conflict("Another change to this phone number
 const unknownName = (name: string) => new NotFound(`No webhook named "${name}" exists for this phone number (names are case-sensitive).`);
 const noPrimary = () => new NotFound('No primary webhook is set for this phone number; set one with POST /v1/configs/webhook.');
 const notSigning = () => new Conflict('This webhook does not sign its deliveries; turn signing on with "signing": true first.');
-
-/** The attribute holding the primary's sealed secrets (beside `primary`, so setting the URL leaves them); a clone's item holds `signing`. */
-const PRIMARY_SIGNING = 'primarySigning';
 
 export class DynamoWebhookStore implements WebhookStore {
   constructor(
@@ -331,33 +329,4 @@ export class DynamoWebhookStore implements WebhookStore {
   private timestamp(): string {
     return this.now().toISOString();
   }
-}
-
-/** DynamoDB refuses an empty ExpressionAttributeNames. */
-function attributeNames(names: Record<string, string>): Record<string, string> | undefined {
-  return Object.keys(names).length > 0 ? names : undefined;
-}
-
-function primaryOf(configItem: Record<string, unknown> | undefined): WebhookTarget | undefined {
-  const primary = configItem?.primary as WebhookTarget | undefined;
-  return primary && { url: primary.url, headers: primary.headers, ...signingOf(configItem?.[PRIMARY_SIGNING]) };
-}
-
-function signingOf(stored: unknown): { signing?: SealedSigning } {
-  return typeof stored === 'object' && stored !== null && typeof (stored as SealedSigning).secret === 'string'
-    ? { signing: stored as SealedSigning }
-    : {};
-}
-
-/** The parts of an update expression that apply a signing change to `#signing`: an offered secret is kept only where none is. */
-function signingUpdate(change: SigningChange | undefined): { set: string; remove: string; values: Record<string, unknown> } {
-  if (change === undefined) return { set: '', remove: '', values: {} };
-  if (change === 'off') return { set: '', remove: 'REMOVE #signing', values: {} };
-  return { set: ', #signing = if_not_exists(#signing, :signing)', remove: '', values: { ':signing': change.enable } };
-}
-
-function outcomeOf(change: SigningChange | undefined, stored: unknown): SigningOutcome {
-  const signing = signingOf(stored).signing;
-  const offered = change !== undefined && change !== 'off' ? change.enable.secret : undefined;
-  return { signing: signing !== undefined, issued: offered !== undefined && signing?.secret === offered };
 }

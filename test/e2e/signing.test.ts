@@ -3,23 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { Webhook } from 'standardwebhooks';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { configureNumber, postNotification, queuesSettled, received } from '../helpers/delivery-world.js';
 import { sqsTestClient } from '../helpers/fresh-queues.js';
-import { freshClient, startTestStack, type ApiClient, type TestStack } from '../helpers/local-stack.js';
-import { startSink, type Sink, type SinkReply, type SinkRequest } from '../helpers/sink-server.js';
+import { freshClient, type ApiClient } from '../helpers/local-stack.js';
+import { useScriptedStack } from '../helpers/scripted-stack.js';
+import type { SinkRequest } from '../helpers/sink-server.js';
 
-let stack: TestStack;
-let sink: Sink;
-const script = new Map<string, SinkReply[]>();
-
-beforeAll(async () => {
-  [stack, sink] = await Promise.all([startTestStack({ numbers: 0, env: { RETRY_BASE_SECONDS: '1' } }), startSink()]);
-  sink.replyByDefault((request) => script.get(request.path)?.shift() ?? { status: 200 });
-});
-afterAll(async () => {
-  await Promise.all([stack?.stop(), sink?.close()]);
-});
+const world = useScriptedStack({ RETRY_BASE_SECONDS: '1' });
 
 /** What standardwebhooks' verify needs of a recorded request (a 5-minute tolerance on webhook-timestamp). */
 function verifies(secret: string, request: SinkRequest): boolean {
@@ -38,16 +29,16 @@ function verifies(secret: string, request: SinkRequest): boolean {
 
 /** A number whose primary and clone "signed" sign, and the secrets each was given, once. */
 async function signingNumber(): Promise<{ client: ApiClient; phoneNumber: string; primarySecret: string; cloneSecret: string }> {
-  const client = await freshClient(stack);
+  const client = await freshClient(world.stack);
   const { phoneNumber } = client;
-  const primary = await client.post('/v1/configs/webhook', { url: `${sink.url}/${phoneNumber}/primary`, signing: true });
+  const primary = await client.post('/v1/configs/webhook', { url: `${world.sink.url}/${phoneNumber}/primary`, signing: true });
   expect(primary.status).toBe(200);
-  expect(primary.body).toEqual({ url: `${sink.url}/${phoneNumber}/primary`, headers: {}, signing: true, secret: expect.any(String) });
+  expect(primary.body).toEqual({ url: `${world.sink.url}/${phoneNumber}/primary`, headers: {}, signing: true, secret: expect.any(String) });
   const enabled = await client.post('/multi_webhook', {
     enabled: true,
     destinations: [
-      { name: 'signed', url: `${sink.url}/${phoneNumber}/signed`, signing: true },
-      { name: 'plain', url: `${sink.url}/${phoneNumber}/plain` },
+      { name: 'signed', url: `${world.sink.url}/${phoneNumber}/signed`, signing: true },
+      { name: 'plain', url: `${world.sink.url}/${phoneNumber}/plain` },
     ],
   });
   expect(enabled.status).toBe(200);
@@ -60,13 +51,13 @@ describe('signed deliveries', () => {
     const { client, phoneNumber, primarySecret, cloneSecret } = await signingNumber();
     for (const secret of [primarySecret, cloneSecret]) expect(Buffer.from(secret.replace(/^whsec_/, ''), 'base64').length).toBe(24);
     const primary = await client.get('/v1/configs/webhook');
-    expect(primary.body).toEqual({ url: `${sink.url}/${phoneNumber}/primary`, headers: {}, signing: true });
+    expect(primary.body).toEqual({ url: `${world.sink.url}/${phoneNumber}/primary`, headers: {}, signing: true });
     const multi = await client.get('/multi_webhook');
     expect(multi.body).toEqual({
       enabled: true,
       destinations: [
-        { name: 'signed', url: `${sink.url}/${phoneNumber}/signed`, headers: {}, signing: true },
-        { name: 'plain', url: `${sink.url}/${phoneNumber}/plain`, headers: {} },
+        { name: 'signed', url: `${world.sink.url}/${phoneNumber}/signed`, headers: {}, signing: true },
+        { name: 'plain', url: `${world.sink.url}/${phoneNumber}/plain`, headers: {} },
       ],
     });
     const shown = JSON.stringify([primary.body, multi.body]);
@@ -75,11 +66,11 @@ describe('signed deliveries', () => {
 
   it('signs the primary and the clone copy so that standardwebhooks verifies each, and leaves the plain clone unsigned', async () => {
     const { phoneNumber, primarySecret, cloneSecret } = await signingNumber();
-    await postNotification(stack, phoneNumber);
-    await queuesSettled(stack);
-    const [primary] = received(sink, phoneNumber, 'primary');
-    const [signed] = received(sink, phoneNumber, 'signed');
-    const [plain] = received(sink, phoneNumber, 'plain');
+    await postNotification(world.stack, phoneNumber);
+    await queuesSettled(world.stack);
+    const [primary] = received(world.sink, phoneNumber, 'primary');
+    const [signed] = received(world.sink, phoneNumber, 'signed');
+    const [plain] = received(world.sink, phoneNumber, 'plain');
     expect(verifies(primarySecret, primary!)).toBe(true);
     expect(verifies(cloneSecret, signed!)).toBe(true);
     // Each webhook's own secret: the clone's does not verify the primary's copy.
@@ -89,10 +80,10 @@ describe('signed deliveries', () => {
 
   it('signs a retry with the time of that attempt, so it still verifies after the first attempt failed', async () => {
     const { phoneNumber, primarySecret } = await signingNumber();
-    script.set(`/${phoneNumber}/primary`, [{ status: 500 }]);
-    await postNotification(stack, phoneNumber);
-    await queuesSettled(stack);
-    const attempts = received(sink, phoneNumber, 'primary');
+    world.script.set(`/${phoneNumber}/primary`, [{ status: 500 }]);
+    await postNotification(world.stack, phoneNumber);
+    await queuesSettled(world.stack);
+    const attempts = received(world.sink, phoneNumber, 'primary');
     expect(attempts).toHaveLength(2);
     expect(verifies(primarySecret, attempts[1]!)).toBe(true);
   });
@@ -104,14 +95,17 @@ describe('signed deliveries', () => {
       const message = { phoneNumber, payload: '{"object":"whatsapp_business_account","entry":[]}', id: randomUUID().replaceAll('-', '') };
       const receivedAt = Date.now() - 2 * 60 * 60 * 1000;
       await sqs.send(
-        new SendMessageCommand({ QueueUrl: stack.queues.NOTIFICATIONS_QUEUE_URL, MessageBody: JSON.stringify({ ...message, receivedAt }) }),
+        new SendMessageCommand({
+          QueueUrl: world.stack.queues.NOTIFICATIONS_QUEUE_URL,
+          MessageBody: JSON.stringify({ ...message, receivedAt }),
+        }),
       );
     } finally {
       sqs.destroy();
     }
-    await queuesSettled(stack);
-    const [primary] = received(sink, phoneNumber, 'primary');
-    const [signed] = received(sink, phoneNumber, 'signed');
+    await queuesSettled(world.stack);
+    const [primary] = received(world.sink, phoneNumber, 'primary');
+    const [signed] = received(world.sink, phoneNumber, 'signed');
     expect(verifies(primarySecret, primary!)).toBe(true);
     expect(verifies(cloneSecret, signed!)).toBe(true);
   });
@@ -126,9 +120,9 @@ describe('signed deliveries', () => {
       previousValidForSeconds: 86400,
     });
     expect(rotation.body.secret).not.toBe(cloneSecret);
-    await postNotification(stack, phoneNumber);
-    await queuesSettled(stack);
-    const [signed] = received(sink, phoneNumber, 'signed');
+    await postNotification(world.stack, phoneNumber);
+    await queuesSettled(world.stack);
+    const [signed] = received(world.sink, phoneNumber, 'signed');
     expect(String(signed!.headers['webhook-signature']).split(' ')).toHaveLength(2);
     expect(verifies(rotation.body.secret, signed!)).toBe(true);
     expect(verifies(cloneSecret, signed!)).toBe(true);
@@ -136,14 +130,14 @@ describe('signed deliveries', () => {
 
   it('stops signing once signing is turned off, and keeps the secret when signing: true is sent again', async () => {
     const { client, phoneNumber, primarySecret } = await signingNumber();
-    const again = await client.post('/v1/configs/webhook', { url: `${sink.url}/${phoneNumber}/primary`, signing: true });
-    expect(again.body).toEqual({ url: `${sink.url}/${phoneNumber}/primary`, headers: {}, signing: true });
+    const again = await client.post('/v1/configs/webhook', { url: `${world.sink.url}/${phoneNumber}/primary`, signing: true });
+    expect(again.body).toEqual({ url: `${world.sink.url}/${phoneNumber}/primary`, headers: {}, signing: true });
     const off = await client.patch('/multi_webhook', { name: 'signed', signing: false });
     expect(off.body).toEqual({ message: 'Updated webhook "signed".' });
-    await postNotification(stack, phoneNumber);
-    await queuesSettled(stack);
-    expect(verifies(primarySecret, received(sink, phoneNumber, 'primary')[0]!)).toBe(true);
-    expect(received(sink, phoneNumber, 'signed')[0]!.headers).not.toHaveProperty('webhook-signature');
+    await postNotification(world.stack, phoneNumber);
+    await queuesSettled(world.stack);
+    expect(verifies(primarySecret, received(world.sink, phoneNumber, 'primary')[0]!)).toBe(true);
+    expect(received(world.sink, phoneNumber, 'signed')[0]!.headers).not.toHaveProperty('webhook-signature');
     const on = await client.patch('/multi_webhook', { name: 'plain', signing: true });
     expect(on.body).toEqual({ message: 'Updated webhook "plain".', secret: expect.stringMatching(/^whsec_/) });
   });
@@ -154,7 +148,7 @@ describe('signed deliveries', () => {
     expect((await client.post('/multi_webhook/secret', { name: 'absent' })).status).toBe(404);
     const malformed = await client.post('/multi_webhook/secret', { name: 7 });
     expect(malformed).toEqual({ status: 400, body: { error: expect.any(String) } });
-    const unsignedNumber = await configureNumber(stack, sink, []);
+    const unsignedNumber = await configureNumber(world.stack, world.sink, []);
     expect((await unsignedNumber.client.post('/multi_webhook/secret', {})).status).toBe(409);
   });
 });

@@ -134,6 +134,7 @@ describe('throttles and concurrency', () => {
       'PATCH /multi_webhook': limits(25, 50),
       'DELETE /multi_webhook': limits(25, 50),
       'POST /multi_webhook/secret': limits(25, 50),
+      'POST /multi_webhook/test': limits(25, 50),
     });
     // Anything without a setting of its own (none today) gets the smallest.
     expect(stage.Properties.DefaultRouteSettings).toEqual(limits(5, 10));
