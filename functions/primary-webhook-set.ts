@@ -11,13 +11,19 @@ import type { Services } from '../shared/services.js';
 export const create = (services: Services) =>
   httpHandler(
     async ({ event, body, phoneNumber }) => {
-      const { signing, paused, ...primary } = parseRequest(services.schemas.PrimaryWebhook, body);
+      const { signing, paused, notices, ...primary } = parseRequest(services.schemas.PrimaryWebhook, body);
       refuseOwnDestinations([primary.url], ownHostsOf(event, services.config));
       const { change, secret } = await services.signing.changeFor(phoneNumber, undefined, signing);
-      const outcome = await services.webhooks.setPrimary(phoneNumber, primary, change);
+      const outcome = await services.webhooks.setPrimary(phoneNumber, primary, change, notices);
       if (paused !== undefined) await services.pauses.set(phoneNumber, PRIMARY, paused);
       // 360dialog's {"url","headers"}, with the extension keys only when they apply.
-      return ok({ ...primary, ...(outcome.signing && { signing: true }), ...(outcome.issued && { secret }), ...(paused && { paused }) });
+      return ok({
+        ...primary,
+        ...(outcome.signing && { signing: true }),
+        ...(outcome.issued && { secret }),
+        ...(paused && { paused }),
+        ...(outcome.notices && { notices: true }),
+      });
     },
     { auth: true },
   );

@@ -8,6 +8,7 @@ import { deduplicationTableName, type Config } from './config.js';
 import { cachedConfigReader } from './delivery/config-cache.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { DestinationAttempts } from './delivery/destination-attempts.js';
+import { OperationalNotices } from './delivery/notices.js';
 import { Pauses } from './delivery/pauses.js';
 import type { HttpSender, SenderOptions } from './delivery/http-sender.js';
 import { createRecordHandler, type RecordHandler } from './delivery/sqs-record-handler.js';
@@ -147,8 +148,10 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
   const random = overrides.random ?? Math.random;
   const policy = { baseSeconds: config.RETRY_BASE_SECONDS, maxAgeSeconds: config.RETRY_MAX_AGE_SECONDS };
   const health = services.health;
+  const readConfig = cachedConfigReader((phoneNumber) => webhooks.readPhoneConfig(phoneNumber), config.CONFIG_CACHE_SECONDS);
+  const notices = new OperationalNotices({ readConfig, sender, signing: services.signing, now });
   const service = new DeliveryService({
-    readConfig: cachedConfigReader((phoneNumber) => webhooks.readPhoneConfig(phoneNumber), config.CONFIG_CACHE_SECONDS),
+    readConfig,
     attempts: new DestinationAttempts({
       sender,
       health,
@@ -159,8 +162,10 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
       now,
       random,
       signing: services.signing,
+      notices,
     }),
     health,
+    notices,
     queue,
     payloads,
     policy,

@@ -19,6 +19,7 @@ import type { ConfigReader } from './config-cache.js';
 import { deadLetterOf, parkedOf, retryMessageOf, type Copy } from './copies.js';
 import { DestinationAttempts, type Attempted } from './destination-attempts.js';
 import type { Outcome } from './http-sender.js';
+import type { OperationalNotices } from './notices.js';
 
 /** A parked item up to this size keeps its payload inline; a larger one moves it to the payload store (DynamoDB items stop at 400 KB). */
 const MAX_PARKED_INLINE_BYTES = 300 * 1024;
@@ -37,6 +38,8 @@ export interface DeliveryDependencies {
   policy: RetryPolicy;
   now(): number;
   random(): number;
+  /** Tells the number's primary when a copy is dead-lettered, if it asked to be told. */
+  notices?: Pick<OperationalNotices, 'deadLettered'>;
 }
 
 /** What became of a copy. */
@@ -170,6 +173,7 @@ export class DeliveryService {
       reason: why,
     });
     await this.deps.queue.deadLetter(source, body, why, copy.notification.phoneNumber);
+    await this.deps.notices?.deadLettered(copy.notification.phoneNumber, copy.destination, copy.notification.id, why);
   }
 
   /** Sends to the retries queue after `delaySeconds`, hopping when that is longer than SQS allows. */

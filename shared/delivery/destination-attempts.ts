@@ -13,6 +13,7 @@ import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
 import { logger, maskPhone } from '../logger.js';
 import type { SigningSecrets } from '../signing/signing-secrets.js';
 import type { HttpSender, Outcome } from './http-sender.js';
+import type { OperationalNotices } from './notices.js';
 
 export interface AttemptDependencies {
   sender: HttpSender;
@@ -25,6 +26,8 @@ export interface AttemptDependencies {
   random(): number;
   /** Signs the attempts of signing webhooks. */
   signing: SigningSecrets;
+  /** Tells the number's primary when a breaker opens, if it asked to be told. */
+  notices?: Pick<OperationalNotices, 'breakerOpened'>;
 }
 
 export interface Attempted {
@@ -142,6 +145,7 @@ export class DestinationAttempts {
         parked: result.after.parked,
         nextProbeAt: result.after.nextProbeAt,
       });
+      if (result.after.state === 'open') await this.deps.notices?.breakerOpened(phoneNumber, destination, result.after);
     }
     return result;
   }

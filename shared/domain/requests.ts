@@ -51,8 +51,9 @@ function schemasFor(policy: DestinationPolicy) {
         headers: z.optional(HeadersSchema),
         signing: z.optional(z.boolean()),
         paused: z.optional(z.boolean()),
+        notices: z.optional(z.boolean()),
       }),
-      z.transform((p) => ({ url: p.url, headers: p.headers ?? {}, signing: p.signing, paused: p.paused })),
+      z.transform((p) => ({ url: p.url, headers: p.headers ?? {}, signing: p.signing, paused: p.paused, notices: p.notices })),
     ),
     Enable: z
       .strictObject({ enabled: z.boolean(), destinations: z.optional(Destinations) })

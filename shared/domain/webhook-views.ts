@@ -8,6 +8,7 @@ export interface TargetView {
   headers: Readonly<Record<string, string>>;
   signing?: true;
   paused?: true;
+  notices?: true;
 }
 
 export function targetView(target: WebhookTarget, health?: DestinationHealth): TargetView {
@@ -16,6 +17,7 @@ export function targetView(target: WebhookTarget, health?: DestinationHealth): T
     headers: target.headers,
     ...(target.signing && { signing: true as const }),
     ...(health?.paused && { paused: true as const }),
+    ...(target.notices && { notices: true as const }),
   };
 }
 

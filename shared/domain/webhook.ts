@@ -11,6 +11,8 @@ export interface WebhookTarget {
   headers: Headers;
   /** Present when its deliveries are signed (an extension): the sealed secrets, never shown by a GET. */
   signing?: SealedSigning;
+  /** The primary only: it receives operational notices (an extension, docs/extensions.md). */
+  notices?: true;
 }
 
 /** An additional (clone) webhook: exact-case name, unique per phone number. */
@@ -41,10 +43,10 @@ export interface WebhookStore {
   readPhoneConfig(phoneNumber: string): Promise<PhoneConfig>;
   readPrimary(phoneNumber: string): Promise<WebhookTarget | undefined>;
   /**
-   * Sets the primary's url and headers; its signing changes only as `signing` asks. Answers whether
-   * it signs now, and whether the offered secret was stored (false when it signed already).
+   * Sets the primary's url and headers; its signing and notices change only as asked (absent:
+   * unchanged). Answers what holds now, and whether the offered secret was stored.
    */
-  setPrimary(phoneNumber: string, target: WebhookTarget, signing?: SigningChange): Promise<SigningOutcome>;
+  setPrimary(phoneNumber: string, target: WebhookTarget, signing?: SigningChange, notices?: boolean): Promise<PrimaryOutcome>;
   /** Enabling may bring initial destinations; they count against the cap like an append. */
   setEnabled(phoneNumber: string, enabled: boolean, destinations?: readonly Destination[], requestToken?: string): Promise<void>;
   append(phoneNumber: string, destinations: readonly Destination[], requestToken?: string): Promise<void>;
@@ -57,6 +59,11 @@ export interface WebhookStore {
     rotate: (current: SealedSigning) => Promise<SealedSigning>,
   ): Promise<void>;
   remove(phoneNumber: string, name: string, requestToken?: string): Promise<void>;
+}
+
+export interface PrimaryOutcome extends SigningOutcome {
+  /** Whether the primary receives operational notices after the change. */
+  notices: boolean;
 }
 
 export interface SigningOutcome {

@@ -8,11 +8,28 @@ import { Conflict, NotFound } from '../domain/errors.js';
 import { MAX_ADDITIONAL_WEBHOOKS } from '../domain/limits.js';
 import type { DestinationRef } from '../domain/destination.js';
 import type { SealedSigning, SigningChange } from '../domain/signing.js';
-import type { Destination, DestinationChange, PhoneConfig, SigningOutcome, WebhookStore, WebhookTarget } from '../domain/webhook.js';
+import type {
+  Destination,
+  DestinationChange,
+  PhoneConfig,
+  PrimaryOutcome,
+  SigningOutcome,
+  WebhookStore,
+  WebhookTarget,
+} from '../domain/webhook.js';
 import { healthFromItem } from './health-store.js';
 import { queryAll } from './query-all.js';
 import { CONFIG_SORT_KEY, HEALTH_PREFIX, healthSortKey, isWebhookSortKey } from './item-keys.js';
-import { attributeNames, outcomeOf, PRIMARY_SIGNING, primaryOf, signingOf, signingUpdate } from './signing-attributes.js';
+import {
+  attributeNames,
+  outcomeOf,
+  PRIMARY_NOTICES,
+  PRIMARY_SIGNING,
+  primaryOf,
+  removeClause,
+  signingOf,
+  signingUpdate,
+} from './signing-attributes.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -72,19 +89,29 @@ export class DynamoWebhookStore implements WebhookStore {
     return primaryOf(Item);
   }
 
-  async setPrimary(phoneNumber: string, target: WebhookTarget, signing?: SigningChange): Promise<SigningOutcome> {
+  async setPrimary(phoneNumber: string, target: WebhookTarget, signing?: SigningChange, notices?: boolean): Promise<PrimaryOutcome> {
     const change = signingUpdate(signing);
+    const removes = [...change.removes, ...(notices === false ? ['#notices'] : [])];
     const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.configKey(phoneNumber),
-        UpdateExpression: `SET #primary = :primary, updatedAt = :now${change.set} ${change.remove}`,
-        ExpressionAttributeNames: { '#primary': 'primary', ...(signing && { '#signing': PRIMARY_SIGNING }) },
-        ExpressionAttributeValues: { ':primary': { url: target.url, headers: target.headers }, ':now': this.timestamp(), ...change.values },
+        UpdateExpression: `SET #primary = :primary, updatedAt = :now${change.set}${notices ? ', #notices = :true' : ''} ${removeClause(removes)}`,
+        ExpressionAttributeNames: {
+          '#primary': 'primary',
+          ...(signing && { '#signing': PRIMARY_SIGNING }),
+          ...(notices !== undefined && { '#notices': PRIMARY_NOTICES }),
+        },
+        ExpressionAttributeValues: {
+          ':primary': { url: target.url, headers: target.headers },
+          ':now': this.timestamp(),
+          ...change.values,
+          ...(notices && { ':true': true }),
+        },
         ReturnValues: 'ALL_NEW',
       }),
     );
-    return outcomeOf(signing, Attributes?.[PRIMARY_SIGNING]);
+    return { ...outcomeOf(signing, Attributes?.[PRIMARY_SIGNING]), notices: Attributes?.[PRIMARY_NOTICES] === true };
   }
 
   async rotateSigning(
@@ -176,7 +203,7 @@ export class DynamoWebhookStore implements WebhookStore {
           Update: {
             TableName: this.tableName,
             Key: { pk: phoneNumber, sk: name },
-            UpdateExpression: `SET ${assignments.join(', ')} ${signing.remove}`,
+            UpdateExpression: `SET ${assignments.join(', ')} ${removeClause(signing.removes)}`,
             ConditionExpression: 'attribute_exists(sk)',
             ExpressionAttributeNames: attributeNames({
               ...(change.url !== undefined && { '#url': 'url' }),

@@ -165,6 +165,7 @@ function fieldMistakes(): Omit<BadInput, 'subject'>[] {
     // The extensions: their fields are booleans, their routes take a name or nothing.
     { ...primary, what: 'signing given as a string', body: json({ url: OK_URL, signing: 'yes' }), status: 400 },
     { ...primary, what: 'paused given as null', body: json({ url: OK_URL, paused: null }), status: 400 },
+    { ...primary, what: 'notices given as a string', body: json({ url: OK_URL, notices: 'on' }), status: 400 },
     { ...update, what: 'paused given as 1', body: json({ name: EXISTING, paused: 1 }), status: 400 },
     { ...update, what: 'signing given as a string', body: json({ name: EXISTING, signing: 'true' }), status: 400 },
     { ...update, what: 'paused for a name that is not stored', body: json({ name: 'missing', paused: true }), status: 404 },
