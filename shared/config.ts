@@ -101,7 +101,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Readonly<Record<string, str
   if (issue.code === 'invalid_value') return `${name}${value} is not allowed: use ${issue.values.map(String).join(' or ')}`;
   if (issue.code === 'invalid_format' && issue.format === 'url')
     return `${name}${value} is not allowed: use an http or https URL such as http://127.0.0.1:8000`;
-  if (issue.code === 'too_small' && issue.origin === 'string') return `${name} must not be empty`;
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) <= 1) return `${name} must not be empty`;
   if (issue.code === 'invalid_type') return `${name}${value} is not allowed: use a string`;
   // The schema's own sentence says what is allowed (wholeNumber's checks, say).
   return `${name}${value} is not allowed: ${issue.message}`;

@@ -54,4 +54,11 @@ describe('parseConfig', () => {
     const problems = problemsOf({ WHATSAPP_APP_SECRET: 42 as unknown as string });
     expect(problems).toEqual(['WHATSAPP_APP_SECRET (value hidden) is not allowed: use a string']);
   });
+
+  it('refuses a signing master key shorter than 32 characters without showing it', () => {
+    expect(problemsOf({ SIGNING_MASTER_KEY: 'short-master-key' })).toEqual([
+      'SIGNING_MASTER_KEY (value hidden) is not allowed: use 32 or more characters',
+    ]);
+    expect(parseConfig({}).SIGNING_ROTATION_GRACE_SECONDS).toBe(86400);
+  });
 });
