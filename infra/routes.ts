@@ -51,6 +51,10 @@ export interface Route {
   readsSecrets?: readonly WhatsAppSecret[];
   /** What the function is for, used as the Lambda description. */
   description: string;
+  /** The function seals or opens webhooks' signing secrets: it reads the signing master key. */
+  readsSigningKey?: boolean;
+  /** The function sends breaker timers to the retries queue (a resumed destination's drain). */
+  sendsTimers?: boolean;
 }
 
 /** The partitions of the delivery log (shared/store/item-keys.ts deliveriesPartition). */
@@ -64,7 +68,7 @@ const ownNumber = (...actions: TableAction[]): readonly TableGrant[] => [{ parti
 
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/health', handler: 'health', auth: 'none', throttle: 'checks', description: 'Liveness probe' },
-  // readPrimary
+  // readPrimary, and the primary's breaker (whether it is paused)
   {
     method: 'GET',
     path: '/v1/configs/webhook',
@@ -74,15 +78,17 @@ export const routes: readonly Route[] = [
     throttle: 'management',
     description: 'Read the primary webhook',
   },
-  // setPrimary
+  // setPrimary; pausing or resuming reads and writes the primary's breaker
   {
     method: 'POST',
     path: '/v1/configs/webhook',
     handler: 'primary-webhook-set',
     auth: 'api-key',
-    table: ownNumber('dynamodb:UpdateItem'),
+    table: ownNumber('dynamodb:UpdateItem', 'dynamodb:GetItem'),
     throttle: 'management',
     description: 'Set the primary webhook',
+    readsSigningKey: true,
+    sendsTimers: true,
   },
   // readPhoneConfig
   {
@@ -103,6 +109,7 @@ export const routes: readonly Route[] = [
     table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'),
     throttle: 'management',
     description: 'Enable or disable additional webhooks',
+    readsSigningKey: true,
   },
   // append: a transaction of the count update and a put per destination
   {
@@ -113,16 +120,20 @@ export const routes: readonly Route[] = [
     table: ownNumber('dynamodb:UpdateItem', 'dynamodb:PutItem'),
     throttle: 'management',
     description: 'Append additional webhooks',
+    readsSigningKey: true,
   },
-  // update: a transaction of a condition check on the config item and the webhook's update
+  // update: a transaction of a condition check on the config item and the webhook's update; turning
+  // signing on reads back which secret stayed (GetItem); pausing or resuming reads and writes its breaker
   {
     method: 'PATCH',
     path: '/multi_webhook',
     handler: 'multi-webhook-update',
     auth: 'api-key',
-    table: ownNumber('dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'),
+    table: ownNumber('dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem', 'dynamodb:GetItem'),
     throttle: 'management',
     description: 'Update an additional webhook by exact name',
+    readsSigningKey: true,
+    sendsTimers: true,
   },
   // remove: a transaction deleting the webhook and its breaker, and updating the count
   {
@@ -192,6 +203,28 @@ export const routes: readonly Route[] = [
     sendsRetries: true,
     throttle: 'management',
     description: 'Send a failed or dead notification again to the destinations that did not receive it',
+  },
+  // rotateSigning: the webhook's item read, then a conditional update of its sealed secrets
+  {
+    method: 'POST',
+    path: '/multi_webhook/secret',
+    handler: 'signing-secret-rotate',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:GetItem', 'dynamodb:UpdateItem'),
+    throttle: 'management',
+    description: 'Rotate a webhook signing secret',
+    readsSigningKey: true,
+  },
+  // readPhoneConfig, then one signed POST to the webhook (no retry, no breaker)
+  {
+    method: 'POST',
+    path: '/multi_webhook/test',
+    handler: 'multi-webhook-test',
+    auth: 'api-key',
+    table: ownNumber('dynamodb:Query'),
+    throttle: 'management',
+    description: 'Send a test event to one webhook',
+    readsSigningKey: true,
   },
 ];
 

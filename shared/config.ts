@@ -67,12 +67,21 @@ const EnvironmentSchema = z.object({
   ),
   /** The deployment's name, the Stage dimension of every metric the functions publish (the stack sets its stack name). */
   METRICS_STAGE: z._default(z.string().check(z.minLength(1)), 'local'),
+  /**
+   * The master key that seals webhooks' signing secrets, 32 or more characters (local development;
+   * `npm start` generates one and keeps it in its state folder). In the cloud, SIGNING_MASTER_KEY_SECRET
+   * names the Secrets Manager secret that holds it.
+   */
+  SIGNING_MASTER_KEY: z.optional(z.string().check(z.minLength(32, 'use 32 or more characters'))),
+  SIGNING_MASTER_KEY_SECRET: optionalString,
+  /** How long a rotated-out signing secret still signs deliveries, beside the new one (24 h). */
+  SIGNING_ROTATION_GRACE_SECONDS: z._default(seconds, SERVICE_DEFAULTS.signingRotationGraceSeconds),
 });
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;
 
 /** Variables whose values may be secrets: a configuration error names them but never shows them. */
-const SECRET_VARIABLES = new Set(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN']);
+const SECRET_VARIABLES = new Set(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN', 'SIGNING_MASTER_KEY']);
 
 /** Where ingest keeps its de-duplication records. */
 export function deduplicationTableName(config: Pick<Config, 'TABLE_NAME' | 'DEDUPLICATION_TABLE_NAME'>): string {
@@ -105,7 +114,7 @@ function describeIssue(issue: z.core.$ZodIssue, env: Readonly<Record<string, str
   if (issue.code === 'invalid_value') return `${name}${value} is not allowed: use ${issue.values.map(String).join(' or ')}`;
   if (issue.code === 'invalid_format' && issue.format === 'url')
     return `${name}${value} is not allowed: use an http or https URL such as http://127.0.0.1:8000`;
-  if (issue.code === 'too_small' && issue.origin === 'string') return `${name} must not be empty`;
+  if (issue.code === 'too_small' && issue.origin === 'string' && Number(issue.minimum) <= 1) return `${name} must not be empty`;
   if (issue.code === 'invalid_type') return `${name}${value} is not allowed: use a string`;
   // The schema's own sentence says what is allowed (wholeNumber's checks, say).
   return `${name}${value} is not allowed: ${issue.message}`;

@@ -12,6 +12,8 @@ export const SERVICE_DEFAULTS = {
   deduplicationWindowSeconds: 24 * 60 * 60,
   /** How stale a deployed function's cached phone configuration may be (locally 0: changes apply at once). */
   deployedConfigCacheSeconds: 60,
+  /** How long a rotated-out signing secret still signs deliveries, beside the new one (24 h). */
+  signingRotationGraceSeconds: 24 * 60 * 60,
 } as const;
 
 /**

@@ -9,6 +9,8 @@ import { deduplicationTableName, type Config } from './config.js';
 import { cachedConfigReader } from './delivery/config-cache.js';
 import { DeliveryService } from './delivery/delivery-service.js';
 import { DestinationAttempts } from './delivery/destination-attempts.js';
+import { OperationalNotices } from './delivery/notices.js';
+import { Pauses } from './delivery/pauses.js';
 import type { HttpSender, SenderOptions } from './delivery/http-sender.js';
 import { tracedSender } from './delivery/traced-sender.js';
 import { createRecordHandler, type RecordHandler } from './delivery/sqs-record-handler.js';
@@ -26,7 +28,9 @@ import type { WebhookStore } from './domain/webhook.js';
 import { S3PayloadStore } from './payload/s3-payload-store.js';
 import { SqsDeliveryQueue } from './queue/delivery-queue.js';
 import { SqsNotificationQueue } from './queue/notification-queue.js';
-import { createWhatsAppSecrets, type WhatsAppSecrets } from './secrets.js';
+import { createWhatsAppSecrets, signingMasterKey, type WhatsAppSecrets } from './secrets.js';
+import { createAesSealer } from './signing/aes-sealer.js';
+import { SigningSecrets } from './signing/signing-secrets.js';
 import { DynamoApiKeyStore } from './store/api-key-store.js';
 import { DynamoAttemptStore } from './store/attempt-store.js';
 import { DynamoDeliveryLog, deliveryRetentionSeconds } from './store/delivery-log-store.js';
@@ -78,6 +82,10 @@ export interface Services {
   readonly deliveryLog: DeliveryLog;
   /** What delivery counts; the Lambda entry publishes it after each invocation. */
   readonly metrics: DeliveryMetrics;
+  /** Webhooks' signing secrets: issued, rotated, sealed under the master key, and signing attempts. */
+  readonly signing: SigningSecrets;
+  /** Pausing and resuming destinations; built on first use (a resume sends a drain timer to the retries queue). */
+  readonly pauses: Pauses;
 }
 
 export function createServices(config: Config, overrides: Partial<Adapters> = {}): Services {
@@ -107,13 +115,15 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
         retriesDeadLetter: required(config, 'RETRIES_DLQ_URL'),
       }),
   );
+  const health = new DynamoHealthStore(dynamo, config.TABLE_NAME);
+  const pauses = once(() => new Pauses({ health, queue: deliveryQueue(), now: overrides.now ?? Date.now }));
   return {
     config,
     clients: { dynamo, sqs },
     webhooks,
     apiKeys: new DynamoApiKeyStore(dynamo, config.TABLE_NAME),
     attempts,
-    health: new DynamoHealthStore(dynamo, config.TABLE_NAME),
+    health,
     wabas: new DynamoWabaStore(dynamo, config.TABLE_NAME),
     schemas: requestSchemas(config.DESTINATION_POLICY),
     secrets: createWhatsAppSecrets(config, capture),
@@ -136,6 +146,10 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
     },
     deliveryLog,
     metrics: overrides.metrics ?? NO_METRICS,
+    signing: new SigningSecrets(createAesSealer(signingMasterKey(config)), config.SIGNING_ROTATION_GRACE_SECONDS, overrides.now),
+    get pauses() {
+      return pauses();
+    },
   };
 }
 
@@ -146,19 +160,16 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
 export function createDeliveryRecordHandler(services: Services, createSender: (options: SenderOptions) => HttpSender): RecordHandler {
   const { config, webhooks, attempts, payloads, overrides } = services;
   const queue = services.deliveryQueue;
-  let sender = overrides.sender;
-  if (!sender) {
-    const own = createSender({ policy: config.DESTINATION_POLICY, timeoutMs: config.DELIVERY_TIMEOUT_MS });
-    services.onClose(() => own.close());
-    sender = own;
-  }
+  let sender = senderOf(services, createSender);
   if (overrides.tracing) sender = tracedSender(sender, overrides.tracing);
   const now = overrides.now ?? Date.now;
   const random = overrides.random ?? Math.random;
   const policy = { baseSeconds: config.RETRY_BASE_SECONDS, maxAgeSeconds: config.RETRY_MAX_AGE_SECONDS };
   const health = services.health;
+  const readConfig = cachedConfigReader((phoneNumber) => webhooks.readPhoneConfig(phoneNumber), config.CONFIG_CACHE_SECONDS);
+  const notices = new OperationalNotices({ readConfig, sender, signing: services.signing, now });
   const service = new DeliveryService({
-    readConfig: cachedConfigReader((phoneNumber) => webhooks.readPhoneConfig(phoneNumber), config.CONFIG_CACHE_SECONDS),
+    readConfig,
     attempts: new DestinationAttempts({
       sender,
       health,
@@ -171,8 +182,11 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
       deliveryLog: services.deliveryLog,
       logSuccesses: config.DELIVERY_LOG_SUCCESSES,
       metrics: services.metrics,
+      signing: services.signing,
+      notices,
     }),
     health,
+    notices,
     queue,
     payloads,
     policy,
@@ -180,6 +194,15 @@ export function createDeliveryRecordHandler(services: Services, createSender: (o
     random,
   });
   return createRecordHandler({ service, queue, payloads, deduplication: services.deduplication });
+}
+
+/** The sender of these services: a test's, or one built from the configuration and closed with them. */
+export function senderOf(services: Services, createSender: (options: SenderOptions) => HttpSender): HttpSender {
+  const { config, overrides } = services;
+  if (overrides.sender) return overrides.sender;
+  const own = createSender({ policy: config.DESTINATION_POLICY, timeoutMs: config.DELIVERY_TIMEOUT_MS });
+  services.onClose(() => own.close());
+  return own;
 }
 
 type QueueSetting = 'NOTIFICATIONS_QUEUE_URL' | 'NOTIFICATIONS_DLQ_URL' | 'RETRIES_QUEUE_URL' | 'RETRIES_DLQ_URL';

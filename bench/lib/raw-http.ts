@@ -28,7 +28,7 @@ export function rawNotification(notification: QueuedNotification, config: PhoneC
   };
   const toRequest = (target: { url: string; headers: Record<string, string> }): RawRequest => {
     const url = new URL(target.url);
-    return { origin: url.origin, path: url.pathname, headers: deliveryHeaders(target, asDelivered), body: message.payload };
+    return { origin: url.origin, path: url.pathname, headers: deliveryHeaders(target, asDelivered, Date.now()), body: message.payload };
   };
   return { primary: toRequest(config.primary!), clones: config.destinations.map(toRequest) };
 }

@@ -8,6 +8,7 @@ import { functionSizes } from './function-sizing.js';
 import { grantSendMessage, type NotificationQueues } from './notification-queues.js';
 import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
+import type { SigningMasterKey } from './signing-master-key.js';
 import { grantDeduplication, grantTableAccess } from './table-grants.js';
 
 export const DELIVERY_HANDLER = deliveryFunction.handler;
@@ -19,6 +20,8 @@ export interface DeliveryWorkerProps {
   /** Producers' notifications on the queue door are de-duplicated by their id. */
   readonly deduplicationTable: ITable;
   readonly payloadBucket: PayloadBucket;
+  /** Signing webhooks' attempts open their sealed secrets with it. */
+  readonly signingKey: SigningMasterKey;
   /** Per queue; caps the load on customers' webhooks and on the table. */
   readonly maxConcurrency: number;
 }
@@ -61,5 +64,6 @@ export class DeliveryWorker extends Construct {
     // Reads payloads that ingest offloaded; writes a large payload it parks.
     props.payloadBucket.grantPayloadRead(fn);
     props.payloadBucket.grantPayloadWrite(fn);
+    props.signingKey.grantRead(fn);
   }
 }

@@ -14,6 +14,7 @@ import { grantSendMessage } from './notification-queues.js';
 import type { PayloadBucket } from './payload-bucket.js';
 import { ServiceFunction, type FunctionDefaults } from './service-function.js';
 import { grantDeduplication, grantTableAccess } from './table-grants.js';
+import type { SigningMasterKey } from './signing-master-key.js';
 import type { WhatsAppSecrets } from './whatsapp-secrets.js';
 
 export interface WebhookApiProps {
@@ -23,11 +24,13 @@ export interface WebhookApiProps {
   /** Where ingest remembers what it accepted (de-duplication). */
   readonly deduplicationTable: ITable;
   readonly notificationsQueue: IQueue;
-  /** Where replays send their copies (routes with sendsRetries). */
+  /** Where replays send their copies (routes with sendsRetries) and resumes their drain timer (sendsTimers). */
   readonly retriesQueue: IQueue;
   /** Where notification senders offload payloads too large for one SQS message. */
   readonly payloads: PayloadBucket;
   readonly secrets: WhatsAppSecrets;
+  /** Read by the routes that seal or open signing secrets (routes.ts's readsSigningKey). */
+  readonly signingKey: SigningMasterKey;
   /** Per-route API Gateway limits, by the route table's throttle class. */
   readonly throttles: Readonly<Record<ThrottleClass, ThrottleSettings>>;
   /** Reserved concurrency of the ingest-class functions; undefined leaves them on the account's shared pool. */
@@ -104,6 +107,8 @@ export class WebhookApi extends Construct {
       }
       if (route.sendsRetries) grantSendMessage(props.retriesQueue, fn.function);
       props.secrets.grantRead(fn.function, route.readsSecrets ?? []);
+      if (route.readsSigningKey) props.signingKey.grantRead(fn.function);
+      if (route.sendsTimers) grantSendMessage(props.retriesQueue, fn.function);
 
       const httpRoutes = this.api.addRoutes({
         path: route.path,

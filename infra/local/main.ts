@@ -8,7 +8,7 @@ import { parseLocalEnvironment, type LocalEnvironment } from './local-environmen
 import { LOCAL_DEFAULTS, startLocalStack, stateOf, type LocalStack } from './local-stack.js';
 import { chooseReceiverPort } from './receiver-port.js';
 import { writeSampleNotification } from './sample-notification.js';
-import { findLocalStack, PROJECT_ROOT, stateDirectory, writeLocalStackFile } from './state-file.js';
+import { findLocalStack, localSigningMasterKey, PROJECT_ROOT, stateDirectory, writeLocalStackFile } from './state-file.js';
 
 const startedAt = performance.now();
 // The SDK's multi-line Node 20 notice would bury the banner; the banner carries it in one line.
@@ -39,9 +39,11 @@ try {
   await refuseSecondStack(local.stateDir);
   const dbPath = resolve(local.stateDir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true });
+  // A SIGNING_MASTER_KEY of the environment wins over the kept one.
+  const env = { SIGNING_MASTER_KEY: localSigningMasterKey(local.stateDir), ...process.env };
   // While deliveries happen, a line of totals every few seconds; nothing while idle.
   const liveSummary = { print: (line: string) => console.log(line) };
-  stack = await startLocalStack({ port: local.port, dbPath, env: process.env, liveSummary }).catch((error: NodeJS.ErrnoException) => {
+  stack = await startLocalStack({ port: local.port, dbPath, env, liveSummary }).catch((error: NodeJS.ErrnoException) => {
     throw error.code === 'EADDRINUSE' ? new Error(`port ${local.port} is in use; stop what uses it or set PORT=<another port>`) : error;
   });
   forgetStateFile = writeLocalStackFile(local.stateDir, stateOf(stack, process.pid));

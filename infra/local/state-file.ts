@@ -1,5 +1,6 @@
 // Where `npm start` leaves its pid and endpoints, so the CLI finds the running local stack from any folder.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,6 +44,16 @@ export function writeLocalStackFile(stateDir: string, target: LocalStackTarget):
   };
   process.on('exit', remove);
   return remove;
+}
+
+/**
+ * The local signing master key: generated on the first `npm start` and kept in the state folder
+ * (readable by its owner only), so the sealed secrets in DynamoDB Local open after a restart.
+ */
+export function localSigningMasterKey(stateDir: string): string {
+  const file = resolve(stateDir, 'signing-master-key');
+  if (!existsSync(file)) writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
+  return readFileSync(file, 'utf8').trim();
 }
 
 export function readLocalStackFile(stateDir: string): Partial<LocalStackTarget> | undefined {

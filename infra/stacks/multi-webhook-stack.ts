@@ -9,6 +9,7 @@ import { OperationsAlarms } from '../constructs/operations-alarms.js';
 import { OperationsDashboard } from '../constructs/operations-dashboard.js';
 import { metricsStageOf } from '../constructs/delivery-metrics.js';
 import { PayloadBucket } from '../constructs/payload-bucket.js';
+import { SigningMasterKey } from '../constructs/signing-master-key.js';
 import { functionSizes } from '../constructs/function-sizing.js';
 import { repositorySources, type FunctionDefaults, type FunctionSources } from '../constructs/service-function.js';
 import { WebhookApi } from '../constructs/webhook-api.js';
@@ -34,6 +35,7 @@ export class MultiWebhookStack extends Stack {
   readonly api: WebhookApi;
   readonly delivery: DeliveryWorker;
   readonly alarms: OperationsAlarms;
+  readonly signingKey: SigningMasterKey;
 
   constructor(scope: Construct, id: string, props: MultiWebhookStackProps) {
     super(scope, id, props);
@@ -57,6 +59,8 @@ export class MultiWebhookStack extends Stack {
       kmsKeyArn: config.parametersKmsKeyArn,
     });
 
+    const signingKey = (this.signingKey = new SigningMasterKey(this, 'SigningMasterKey', { removalPolicy: config.removalPolicy }));
+
     const defaults: FunctionDefaults = {
       sources: props.sources ?? repositorySources,
       logRetention: config.logRetention,
@@ -79,6 +83,7 @@ export class MultiWebhookStack extends Stack {
         // A request that came in on the execute-api host must still refuse a destination at the custom domain.
         ...(config.customDomain && { SELF_HOSTS: config.customDomain.domainName }),
         METRICS_STAGE: metricsStageOf(this),
+        ...signingKey.environment,
       },
     };
 
@@ -91,6 +96,7 @@ export class MultiWebhookStack extends Stack {
       retriesQueue: this.queues.retries.queue,
       payloads: this.payloads,
       secrets,
+      signingKey,
       throttles: config.throttles,
       ingestReservedConcurrency: config.ingestReservedConcurrency,
       logRetention: config.logRetention,
@@ -102,6 +108,7 @@ export class MultiWebhookStack extends Stack {
       table: this.data.table,
       deduplicationTable: this.data.deduplication,
       payloadBucket: this.payloads,
+      signingKey,
       maxConcurrency: config.deliveryMaxConcurrency,
     });
 

@@ -11,7 +11,9 @@ import {
 } from '../domain/destination-health.js';
 import { labelOf, refOf, targetOf, type DestinationRef } from '../domain/destination.js';
 import type { TimerMessage } from '../domain/notification.js';
-import type { ParkedNotification } from '../domain/parking.js';
+import type { HealthStore, ParkedNotification } from '../domain/parking.js';
+import type { DeliveryQueue } from '../domain/queues.js';
+import { MAX_DELAY_SECONDS } from '../queue/queue-definitions.js';
 import { PayloadUnavailable } from '../domain/payload.js';
 import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
 import { DELIVERY_FUNCTION_TIMEOUT_SECONDS } from '../defaults.js';
@@ -19,6 +21,23 @@ import { logger, maskPhone } from '../logger.js';
 import { copyOfParked, type Copy } from './copies.js';
 import type { DeliveryDependencies, DeliveryService } from './delivery-service.js';
 import type { AttemptKind } from './destination-attempts.js';
+
+/**
+ * Sets a destination's one live timer and sends it to the retries queue; a wait longer than SQS's
+ * longest delay is finished in hops when it arrives (DeliveryService.handleRetry).
+ */
+export async function armTimer(
+  deps: { health: Pick<HealthStore, 'armTimer'>; queue: Pick<DeliveryQueue, 'sendRetries'>; now(): number },
+  kind: TimerMessage['kind'],
+  phoneNumber: string,
+  destination: DestinationRef,
+  at: number,
+): Promise<void> {
+  await deps.health.armTimer(phoneNumber, destination, at);
+  const name = destination.role === 'clone' ? { destination: destination.name } : {};
+  const delaySeconds = Math.min(MAX_DELAY_SECONDS, Math.max(0, (at - deps.now()) / 1000));
+  await deps.queue.sendRetries([{ kind, phoneNumber, ...name, at }], delaySeconds);
+}
 
 /** A timer's lease outlives the function that holds it, so a crashed step is taken over by the next copy. */
 const TIMER_LEASE_MS = DELIVERY_FUNCTION_TIMEOUT_SECONDS * 1000 * 2;
@@ -33,9 +52,7 @@ export class BreakerTimers {
 
   /** Sets the destination's next timer and sends it. */
   async arm(kind: TimerMessage['kind'], phoneNumber: string, destination: DestinationRef, at: number): Promise<void> {
-    await this.deps.health.armTimer(phoneNumber, destination, at);
-    const name = destination.role === 'clone' ? { destination: destination.name } : {};
-    await this.delivery.later({ kind, phoneNumber, ...name, at }, Math.max(0, (at - this.deps.now()) / 1000));
+    await armTimer(this.deps, kind, phoneNumber, destination, at);
   }
 
   async run(timer: TimerMessage): Promise<void> {
@@ -51,7 +68,8 @@ export class BreakerTimers {
     }
     const health = await this.deps.health.read(phoneNumber, destination);
     const expected = timer.kind === 'probe' ? 'open' : 'draining';
-    if (health.state !== expected) return this.deps.health.armTimer(phoneNumber, destination, undefined);
+    // A paused destination is neither probed nor drained: its resume sets the timer again.
+    if (health.state !== expected || health.paused) return this.deps.health.armTimer(phoneNumber, destination, undefined);
     const config = await this.deps.readConfig(phoneNumber, { fresh: true });
     const target = targetOf(config, destination);
     if (timer.kind === 'probe') await this.probe(phoneNumber, destination, target, config, health);

@@ -19,6 +19,7 @@ import type { ConfigReader } from './config-cache.js';
 import { deadLetterOf, parkedOf, retryMessageOf, type Copy } from './copies.js';
 import { DestinationAttempts, type Attempted } from './destination-attempts.js';
 import type { Outcome } from './http-sender.js';
+import type { OperationalNotices } from './notices.js';
 
 /** A parked item up to this size keeps its payload inline; a larger one moves it to the payload store (DynamoDB items stop at 400 KB). */
 const MAX_PARKED_INLINE_BYTES = 300 * 1024;
@@ -37,6 +38,8 @@ export interface DeliveryDependencies {
   policy: RetryPolicy;
   now(): number;
   random(): number;
+  /** Tells the number's primary when a copy is dead-lettered, if it asked to be told. */
+  notices?: Pick<OperationalNotices, 'deadLettered'>;
 }
 
 /** What became of a copy. */
@@ -112,7 +115,9 @@ export class DeliveryService {
     const parked = decision === 'park' && (await this.park(copy, health));
     if (parked) {
       await this.deps.attempts.logCopy(copy, parked);
-      if (health.state === 'open' && health.nextProbeAt !== undefined && this.deps.now() - health.nextProbeAt > PROBE_OVERDUE_MS) {
+      // (A paused destination's timers wait for its resume.)
+      const overdue = health.nextProbeAt !== undefined && this.deps.now() - health.nextProbeAt > PROBE_OVERDUE_MS;
+      if (health.state === 'open' && !health.paused && overdue) {
         await this.timers.arm('probe', phoneNumber, copy.destination, this.deps.now());
       }
       return 'parked';
@@ -149,7 +154,7 @@ export class DeliveryService {
     const parked = await this.deps.health.park(parkedOf(copy, deadline, payloadRef));
     if (parked) {
       this.deps.attempts.metrics.parked(copy.destination.role, health?.openedAt && (this.deps.now() - health.openedAt) / 1000);
-      logger.info('Copy parked behind an open breaker', {
+      logger.info(health?.paused ? 'Copy parked: destination paused' : 'Copy parked behind an open breaker', {
         phone: maskPhone(notification.phoneNumber),
         notificationId: notification.id,
         destination: labelOf(copy.destination),
@@ -172,6 +177,7 @@ export class DeliveryService {
       reason: why,
     });
     await this.deps.queue.deadLetter(source, body, why, copy.notification.phoneNumber);
+    await this.deps.notices?.deadLettered(copy.notification.phoneNumber, copy.destination, copy.notification.id, why);
   }
 
   /** Sends to the retries queue after `delaySeconds`, hopping when that is longer than SQS allows. */

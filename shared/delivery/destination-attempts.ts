@@ -7,14 +7,16 @@ import { NO_METRICS, type DeliveryMetrics } from '../domain/delivery-metrics.js'
 import { PROVEN_SECONDS, SLOW_ATTEMPT_MS, STALLED_ATTEMPT_MS, successWorthRecording, type InFlight } from '../domain/delivery-lanes.js';
 import { afterFailure, afterSuccess, HEALTHY, transition, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, labelOf, type DestinationRef } from '../domain/destination.js';
-import { deliveryHeaders } from '../domain/fan-out.js';
+import { deliveryHeaders, timestampOf } from '../domain/fan-out.js';
 import type { Notification } from '../domain/notification.js';
 import type { PayloadRef } from '../domain/payload.js';
 import type { HealthStore } from '../domain/parking.js';
 import type { RetryPolicy } from '../domain/retry-schedule.js';
 import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
 import { logger, maskPhone } from '../logger.js';
+import type { SigningSecrets } from '../signing/signing-secrets.js';
 import type { HttpSender, Outcome } from './http-sender.js';
+import type { OperationalNotices } from './notices.js';
 
 export interface AttemptDependencies {
   sender: HttpSender;
@@ -31,6 +33,10 @@ export interface AttemptDependencies {
   logSuccesses?: boolean;
   /** What the attempts and their breakers count (default: nothing). */
   metrics?: DeliveryMetrics;
+  /** Signs the attempts of signing webhooks. */
+  signing: SigningSecrets;
+  /** Tells the number's primary when a breaker opens, if it asked to be told. */
+  notices?: Pick<OperationalNotices, 'breakerOpened'>;
 }
 
 export interface Attempted {
@@ -166,6 +172,7 @@ export class DestinationAttempts {
         parked: result.after.parked,
         nextProbeAt: result.after.nextProbeAt,
       });
+      if (result.after.state === 'open') await this.deps.notices?.breakerOpened(phoneNumber, destination, result.after);
     }
     return result;
   }
@@ -262,7 +269,8 @@ export class DestinationAttempts {
     starts.set(id, performance.now());
     this.running.set(key, starts);
     try {
-      return await this.deps.sender.send({ url: target.url, headers: deliveryHeaders(target, notification), body: notification.payload });
+      const headers = await attemptHeaders(this.deps, destination, target, notification);
+      return await this.deps.sender.send({ url: target.url, headers, body: notification.payload });
     } finally {
       starts.delete(id);
       if (starts.size === 0) this.running.delete(key);
@@ -295,6 +303,27 @@ function notRecorded(message: string, what: { notificationId: string; destinatio
 
 /** A warm function serving very many numbers sheds expired entries past this size. */
 const MAX_KNOWN = 10_000;
+
+/** The headers of an attempt made now: stamped with its time, and signed over it when the webhook signs. */
+export async function attemptHeaders(
+  deps: Pick<AttemptDependencies, 'now' | 'signing'>,
+  destination: DestinationRef,
+  target: WebhookTarget,
+  notification: Notification,
+): Promise<Record<string, string>> {
+  const at = deps.now();
+  const signature =
+    target.signing &&
+    (await deps.signing.signatureFor(
+      { phoneNumber: notification.phoneNumber, destination },
+      target.signing,
+      notification.id,
+      timestampOf(at),
+      notification.payload,
+      at,
+    ));
+  return deliveryHeaders(target, notification, at, signature);
+}
 
 function slot(phoneNumber: string, destination: DestinationRef): string {
   return `${phoneNumber}\u0000${keyOf(destination)}`;

@@ -34,6 +34,8 @@ export interface DestinationHealth {
   lastLatencyMs?: number;
   /** Epoch ms of the last state transition. */
   changedAt?: number;
+  /** Paused by its owner (an extension): its copies are parked as behind an open breaker, none attempted. */
+  paused?: boolean;
 }
 
 export interface FailedOutcome {
@@ -56,10 +58,25 @@ export const HEALTHY: DestinationHealth = Object.freeze({
 
 /**
  * What to do with a new notification (or a clone copy) for this destination. While the breaker is
- * open or draining, new ones queue behind the parked ones so that nothing overtakes them.
+ * open or draining, new ones queue behind the parked ones so that nothing overtakes them; while the
+ * destination is paused, they are parked just the same.
  */
 export function admission(health: DestinationHealth): 'attempt' | 'park' {
-  return health.state === 'closed' ? 'attempt' : 'park';
+  return health.state === 'closed' && !health.paused ? 'attempt' : 'park';
+}
+
+/** Paused by its owner: nothing is attempted, its copies park (its breaker otherwise unchanged). */
+export function afterPaused(health: DestinationHealth): DestinationHealth {
+  return { ...health, paused: true };
+}
+
+/**
+ * Resumed: what was parked while paused drains in arrival order (a closed breaker with a park
+ * becomes draining); an open breaker stays open and probes.
+ */
+export function afterResumed(health: DestinationHealth, now: number): DestinationHealth {
+  const { paused: _paused, ...resumed } = health;
+  return resumed.state === 'closed' && resumed.parked > 0 ? { ...resumed, state: 'draining', changedAt: now } : resumed;
 }
 
 /** After a failed attempt: a status other than exactly 200, a timeout or a connection error. */

@@ -29,6 +29,7 @@ export function destinationStatuses(config: PhoneConfig) {
       role,
       enabled,
       breaker: health.state,
+      paused: health.paused === true,
       consecutiveFailures: health.consecutiveFailures,
       lastStatus: health.lastStatus ?? null,
       lastError: health.lastError ?? null,

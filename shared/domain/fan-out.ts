@@ -19,10 +19,17 @@ export function clonesOf(config: PhoneConfig): Destination[] {
 }
 
 /**
- * The headers of one copy: the webhook's own headers, then the ones every copy of this notification
- * shares (body type, the original signature, webhook-id and webhook-timestamp).
+ * The headers of one attempt: the webhook's own headers, then the ones the delivery sets (body type,
+ * the original signature, webhook-id, and webhook-timestamp: the time of this attempt, epoch ms
+ * `attemptAt`, so a signed retry hours later still falls within a receiver's tolerance).
  */
-export function deliveryHeaders(target: WebhookTarget, notification: Notification): Record<string, string> {
+export function deliveryHeaders(
+  target: WebhookTarget,
+  notification: Notification,
+  attemptAt: number,
+  /** `webhook-signature` of a signing webhook, computed over this attempt's timestamp. */
+  signature?: string,
+): Record<string, string> {
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     'user-agent': 'multi-webhook/1',
@@ -31,7 +38,13 @@ export function deliveryHeaders(target: WebhookTarget, notification: Notificatio
   for (const [name, value] of Object.entries(target.headers)) headers[name.toLowerCase()] = value;
   headers['webhook-id'] = notification.id;
   headers[DELIVERY_MARKER_HEADER] = '1';
-  headers['webhook-timestamp'] = String(Math.floor(notification.receivedAt / 1000));
+  headers['webhook-timestamp'] = String(timestampOf(attemptAt));
+  if (signature) headers['webhook-signature'] = signature;
   if (notification.signature) headers['x-hub-signature-256'] = notification.signature;
   return headers;
+}
+
+/** `webhook-timestamp`'s value for an attempt at epoch ms `at`: whole seconds. */
+export function timestampOf(at: number): number {
+  return Math.floor(at / 1000);
 }

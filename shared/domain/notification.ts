@@ -11,7 +11,7 @@ export interface Notification {
   payload: string;
   /** `X-Hub-Signature-256` as Meta sent it, when the body is unchanged. */
   signature?: string;
-  /** Epoch milliseconds when the notification entered the product (`webhook-timestamp`). */
+  /** Epoch milliseconds when the notification entered the product (its retry window starts there). */
   receivedAt: number;
 }
 

@@ -34,7 +34,7 @@ export interface HealthStore {
     destination: DestinationRef,
     next: (current: DestinationHealth) => DestinationHealth,
   ): Promise<{ before: DestinationHealth; after: DestinationHealth }>;
-  /** Parks a notification while the breaker is not closed; false (and nothing stored) once it closed. */
+  /** Parks a notification while the breaker is not closed or the destination is paused; false (and nothing stored) otherwise. */
   park(parked: ParkedNotification): Promise<boolean>;
   /** The oldest parked notifications of a destination, oldest first. */
   oldestParked(phoneNumber: string, destination: DestinationRef, limit: number): Promise<ParkedNotification[]>;

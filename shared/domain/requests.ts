@@ -59,8 +59,8 @@ function schemasFor(policy: DestinationPolicy) {
     }),
   );
   const Destination = z.pipe(
-    z.strictObject({ name: NameSchema, url: UrlSchema, headers: z.optional(HeadersSchema) }),
-    z.transform((d) => ({ name: d.name, url: d.url, headers: d.headers ?? {} })),
+    z.strictObject({ name: NameSchema, url: UrlSchema, headers: z.optional(HeadersSchema), signing: z.optional(z.boolean()) }),
+    z.transform((d) => ({ name: d.name, url: d.url, headers: d.headers ?? {}, signing: d.signing === true })),
   );
   const Destinations = z.array(Destination).check(
     rule((destinations: { name: string }[]) => {
@@ -74,8 +74,14 @@ function schemasFor(policy: DestinationPolicy) {
   );
   return {
     PrimaryWebhook: z.pipe(
-      z.strictObject({ url: UrlSchema, headers: z.optional(HeadersSchema) }),
-      z.transform((p) => ({ url: p.url, headers: p.headers ?? {} })),
+      z.strictObject({
+        url: UrlSchema,
+        headers: z.optional(HeadersSchema),
+        signing: z.optional(z.boolean()),
+        paused: z.optional(z.boolean()),
+        notices: z.optional(z.boolean()),
+      }),
+      z.transform((p) => ({ url: p.url, headers: p.headers ?? {}, signing: p.signing, paused: p.paused, notices: p.notices })),
     ),
     Enable: z
       .strictObject({ enabled: z.boolean(), destinations: z.optional(Destinations) })
@@ -88,13 +94,23 @@ function schemasFor(policy: DestinationPolicy) {
       destinations: Destinations.check(z.minLength(1, 'destinations must hold at least one webhook.')),
     }),
     Update: z
-      .strictObject({ name: NameSchema, url: z.optional(UrlSchema), headers: z.optional(HeadersSchema) })
+      .strictObject({
+        name: NameSchema,
+        url: z.optional(UrlSchema),
+        headers: z.optional(HeadersSchema),
+        signing: z.optional(z.boolean()),
+        paused: z.optional(z.boolean()),
+      })
       .check(
-        rule((body: { url?: string; headers?: unknown }) =>
-          body.url === undefined && body.headers === undefined ? 'Give url, headers or both to change.' : undefined,
+        rule((body: { url?: string; headers?: unknown; signing?: boolean; paused?: boolean }) =>
+          body.url === undefined && body.headers === undefined && body.signing === undefined && body.paused === undefined
+            ? 'Give url, headers or both to change.'
+            : undefined,
         ),
       ),
     Delete: z.strictObject({ name: NameSchema }),
+    /** The webhook a route acts on by name (rotation, test event): the primary when `name` is absent. */
+    Target: z.strictObject({ name: z.optional(NameSchema) }),
   };
 }
 

@@ -91,6 +91,7 @@ export const schemas: Record<string, JsonSchema> = {
     role: { enum: ['primary', 'clone'] },
     enabled: { type: 'boolean', description: 'Whether copies go to it now (clones only while additional webhooks are enabled).' },
     breaker: { enum: ['closed', 'open', 'draining'] },
+    paused: { type: 'boolean', description: 'Paused by its owner: copies are parked until it is resumed.' },
     consecutiveFailures: { type: 'integer', minimum: 0 },
     lastStatus: { type: ['integer', 'null'] },
     lastError: { type: ['string', 'null'] },

@@ -26,6 +26,7 @@ const TRANSITION_FIELDS = [
   'lastError',
   'lastLatencyMs',
   'changedAt',
+  'paused',
 ] as const;
 
 type Versioned = { health: DestinationHealth; version: number };
@@ -44,8 +45,9 @@ export class DynamoHealthStore implements HealthStore {
     for (let attempt = 1; ; attempt++) {
       const { health: before, version } = await this.readVersioned(phoneNumber, destination);
       const after = next(before);
-      // Only closing depends on the park being empty; every other transition ignores parks meanwhile.
-      const closing = before.state !== 'closed' && after.state === 'closed';
+      // Only closing and resuming depend on the park (closed with copies parked would strand them);
+      // every other transition ignores parks meanwhile.
+      const closing = (before.state !== 'closed' && after.state === 'closed') || (before.paused === true && !after.paused);
       try {
         await this.write(phoneNumber, destination, after, version, closing ? before.parked : undefined);
         return { before, after };
@@ -64,14 +66,14 @@ export class DynamoHealthStore implements HealthStore {
         new TransactWriteCommand({
           TransactItems: [
             {
-              // Only behind an open (or draining) breaker: once it closed, the caller attempts instead.
+              // Only behind an open (or draining) breaker or a pause: once it closed or resumed, the caller attempts instead.
               Update: {
                 TableName: this.tableName,
                 Key: { pk: parked.phoneNumber, sk: healthSortKey(destinationKey) },
                 UpdateExpression: 'ADD parked :one',
-                ConditionExpression: '#state IN (:open, :draining)',
+                ConditionExpression: '#state IN (:open, :draining) OR paused = :true',
                 ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':one': 1, ':open': 'open', ':draining': 'draining' },
+                ExpressionAttributeValues: { ':one': 1, ':open': 'open', ':draining': 'draining', ':true': true },
               },
             },
             {
@@ -251,6 +253,7 @@ export function healthFromItem(item: Record<string, unknown>): DestinationHealth
     ...optional('lastError', typeof item.lastError === 'string' ? item.lastError : undefined),
     ...optional('lastLatencyMs', number('lastLatencyMs')),
     ...optional('changedAt', number('changedAt')),
+    ...optional('paused', item.paused === true ? true : undefined),
   };
 }
 

@@ -1,15 +1,35 @@
 // The WebhookStore on DynamoDB: the cap of 3 and name uniqueness are enforced by conditional
 // writes inside one transaction, so no race of concurrent requests can break them.
 import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Conflict, NotFound } from '../domain/errors.js';
 import { MAX_ADDITIONAL_WEBHOOKS } from '../domain/limits.js';
-import type { Destination, DestinationChange, PhoneConfig, WebhookStore, WebhookTarget } from '../domain/webhook.js';
+import type { DestinationRef } from '../domain/destination.js';
+import type { SealedSigning, SigningChange } from '../domain/signing.js';
+import type {
+  Destination,
+  DestinationChange,
+  PhoneConfig,
+  PrimaryOutcome,
+  SigningOutcome,
+  WebhookStore,
+  WebhookTarget,
+} from '../domain/webhook.js';
 import { healthFromItem } from './health-store.js';
 import { queryAll } from './query-all.js';
 import { CONFIG_SORT_KEY, HEALTH_PREFIX, healthSortKey, isWebhookSortKey } from './item-keys.js';
+import {
+  attributeNames,
+  outcomeOf,
+  PRIMARY_NOTICES,
+  PRIMARY_SIGNING,
+  primaryOf,
+  removeClause,
+  signingOf,
+  signingUpdate,
+} from './signing-attributes.js';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -21,6 +41,8 @@ const capReached = (adding: number) =>
 const duplicateName = (name: string) => new Conflict(`A webhook named "${name}" already exists for this phone number.`);
 const changeInProgress = () => new Conflict("Another change to this phone number's webhooks was in progress; send the request again.");
 const unknownName = (name: string) => new NotFound(`No webhook named "${name}" exists for this phone number (names are case-sensitive).`);
+const noPrimary = () => new NotFound('No primary webhook is set for this phone number; set one with POST /v1/configs/webhook.');
+const notSigning = () => new Conflict('This webhook does not sign its deliveries; turn signing on with "signing": true first.');
 
 export class DynamoWebhookStore implements WebhookStore {
   constructor(
@@ -41,7 +63,12 @@ export class DynamoWebhookStore implements WebhookStore {
     const destinations = items
       .filter((item) => isWebhookSortKey(String(item.sk)))
       .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
-      .map((item) => ({ name: String(item.sk), url: String(item.url), headers: (item.headers ?? {}) as Record<string, string> }));
+      .map((item) => ({
+        name: String(item.sk),
+        url: String(item.url),
+        headers: (item.headers ?? {}) as Record<string, string>,
+        ...signingOf(item.signing),
+      }));
     const health = Object.fromEntries(
       items
         .filter((item) => String(item.sk).startsWith(HEALTH_PREFIX))
@@ -49,7 +76,7 @@ export class DynamoWebhookStore implements WebhookStore {
     );
     return {
       ...(Object.keys(health).length > 0 && { health }),
-      primary: configItem?.primary as WebhookTarget | undefined,
+      primary: primaryOf(configItem),
       enabled: configItem?.enabled === true,
       destinations,
     };
@@ -59,19 +86,63 @@ export class DynamoWebhookStore implements WebhookStore {
     const { Item } = await this.db.send(
       new GetCommand({ TableName: this.tableName, Key: this.configKey(phoneNumber), ConsistentRead: true }),
     );
-    return Item?.primary as WebhookTarget | undefined;
+    return primaryOf(Item);
   }
 
-  async setPrimary(phoneNumber: string, target: WebhookTarget): Promise<void> {
-    await this.db.send(
+  async setPrimary(phoneNumber: string, target: WebhookTarget, signing?: SigningChange, notices?: boolean): Promise<PrimaryOutcome> {
+    const change = signingUpdate(signing);
+    const removes = [...change.removes, ...(notices === false ? ['#notices'] : [])];
+    const { Attributes } = await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: this.configKey(phoneNumber),
-        UpdateExpression: 'SET #primary = :primary, updatedAt = :now',
-        ExpressionAttributeNames: { '#primary': 'primary' },
-        ExpressionAttributeValues: { ':primary': { url: target.url, headers: target.headers }, ':now': this.timestamp() },
+        UpdateExpression: `SET #primary = :primary, updatedAt = :now${change.set}${notices ? ', #notices = :true' : ''} ${removeClause(removes)}`,
+        ExpressionAttributeNames: {
+          '#primary': 'primary',
+          ...(signing && { '#signing': PRIMARY_SIGNING }),
+          ...(notices !== undefined && { '#notices': PRIMARY_NOTICES }),
+        },
+        ExpressionAttributeValues: {
+          ':primary': { url: target.url, headers: target.headers },
+          ':now': this.timestamp(),
+          ...change.values,
+          ...(notices && { ':true': true }),
+        },
+        ReturnValues: 'ALL_NEW',
       }),
     );
+    return { ...outcomeOf(signing, Attributes?.[PRIMARY_SIGNING]), notices: Attributes?.[PRIMARY_NOTICES] === true };
+  }
+
+  async rotateSigning(
+    phoneNumber: string,
+    destination: DestinationRef,
+    rotate: (current: SealedSigning) => Promise<SealedSigning>,
+  ): Promise<void> {
+    const key = destination.role === 'primary' ? this.configKey(phoneNumber) : { pk: phoneNumber, sk: destination.name };
+    const attribute = destination.role === 'primary' ? PRIMARY_SIGNING : 'signing';
+    const { Item } = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    if (destination.role === 'primary' ? !Item?.primary : !Item)
+      throw destination.role === 'primary' ? noPrimary() : unknownName(destination.name);
+    const current = signingOf(Item?.[attribute]).signing;
+    if (!current) throw notSigning();
+    const next = await rotate(current);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET #signing = :next, updatedAt = :now',
+          // Only over the secrets it read: two rotations at once would otherwise lose the grace of one.
+          ConditionExpression: '#signing.#secret = :current',
+          ExpressionAttributeNames: { '#signing': attribute, '#secret': 'secret' },
+          ExpressionAttributeValues: { ':next': next, ':current': current.secret, ':now': this.timestamp() },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw changeInProgress();
+      throw error;
+    }
   }
 
   async setEnabled(phoneNumber: string, enabled: boolean, destinations: readonly Destination[] = [], requestToken?: string): Promise<void> {
@@ -105,9 +176,10 @@ export class DynamoWebhookStore implements WebhookStore {
     });
   }
 
-  async update(phoneNumber: string, name: string, change: DestinationChange, requestToken?: string): Promise<void> {
-    const assignments = ['updatedAt = :now'];
-    const values: Record<string, unknown> = { ':now': this.timestamp() };
+  async update(phoneNumber: string, name: string, change: DestinationChange, requestToken?: string): Promise<SigningOutcome> {
+    const signing = signingUpdate(change.signing);
+    const assignments = [`updatedAt = :now${signing.set}`];
+    const values: Record<string, unknown> = { ':now': this.timestamp(), ...signing.values };
     if (change.url !== undefined) {
       assignments.push('#url = :url');
       values[':url'] = change.url;
@@ -131,15 +203,29 @@ export class DynamoWebhookStore implements WebhookStore {
           Update: {
             TableName: this.tableName,
             Key: { pk: phoneNumber, sk: name },
-            UpdateExpression: `SET ${assignments.join(', ')}`,
+            UpdateExpression: `SET ${assignments.join(', ')} ${removeClause(signing.removes)}`,
             ConditionExpression: 'attribute_exists(sk)',
-            ExpressionAttributeNames: change.url === undefined ? undefined : { '#url': 'url' },
+            ExpressionAttributeNames: attributeNames({
+              ...(change.url !== undefined && { '#url': 'url' }),
+              ...(change.signing && { '#signing': 'signing' }),
+            }),
             ExpressionAttributeValues: values,
           },
         },
       ],
       (failed) => (failed[0] ? notEnabled() : unknownName(name)),
     );
+    if (change.signing === undefined || change.signing === 'off') return outcomeOf(change.signing, undefined);
+    // A transaction returns no values: read which secret stayed (an earlier one is kept).
+    const { Item } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: phoneNumber, sk: name },
+        ConsistentRead: true,
+        ProjectionExpression: 'signing',
+      }),
+    );
+    return outcomeOf(change.signing, Item?.signing);
   }
 
   async remove(phoneNumber: string, name: string, requestToken?: string): Promise<void> {
@@ -207,6 +293,7 @@ export class DynamoWebhookStore implements WebhookStore {
           sk: destination.name,
           url: destination.url,
           headers: destination.headers,
+          ...(destination.signing && { signing: destination.signing }),
           createdAt: `${now}#${index}`,
           updatedAt: now,
         },

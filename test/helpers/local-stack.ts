@@ -25,6 +25,7 @@ export async function startTestStack(
     env: {
       TABLE_NAME: `e2e-${randomUUID()}`,
       LOCAL_API_KEYS: keys.map(({ phoneNumber, key }) => `${phoneNumber}:${key}`).join(','),
+      SIGNING_MASTER_KEY: randomUUID() + randomUUID(),
       ...env,
     },
   });

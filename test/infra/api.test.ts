@@ -138,6 +138,8 @@ describe('throttles and concurrency', () => {
       'GET /deliveries': limits(25, 50),
       'GET /multi_webhook/status': limits(25, 50),
       'POST /deliveries/{id}/retry': limits(25, 50),
+      'POST /multi_webhook/secret': limits(25, 50),
+      'POST /multi_webhook/test': limits(25, 50),
     });
     // Anything without a setting of its own (none today) gets the smallest.
     expect(stage.Properties.DefaultRouteSettings).toEqual(limits(5, 10));

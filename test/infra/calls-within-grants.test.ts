@@ -172,8 +172,19 @@ async function runScenario(): Promise<void> {
     await invokeRoute(route('GET /webhooks/whatsapp'), {
       query: `hub.mode=subscribe&hub.verify_token=${stack.config.WHATSAPP_VERIFY_TOKEN}&hub.challenge=c`,
     }),
+    // Signing: turned on (the kept secret read back), then rotated.
+    await invokeRoute(route('PATCH /multi_webhook'), { key, body: { name: 'a', signing: true } }),
+    await invokeRoute(route('POST /multi_webhook/secret'), { key, body: { name: 'a' } }),
+    // Pause and resume, a clone and the primary (the resume reads the breaker and sends its drain timer).
+    await invokeRoute(route('PATCH /multi_webhook'), { key, body: { name: 'a', paused: true } }),
+    await invokeRoute(route('PATCH /multi_webhook'), { key, body: { name: 'a', paused: false } }),
+    await invokeRoute(route('POST /v1/configs/webhook'), { key, body: { url: url('primary'), paused: true } }),
+    await invokeRoute(route('POST /v1/configs/webhook'), { key, body: { url: url('primary'), paused: false } }),
+    await invokeRoute(route('POST /multi_webhook/test'), { key, body: { name: 'a' } }),
   ];
-  expect(statuses).toEqual([200, 404, 200, 200, 409, 200, 200, 200, 200, 409, 200, 404, 200, 200, 401, 200]);
+  expect(statuses).toEqual([
+    200, 404, 200, 200, 409, 200, 200, 200, 200, 409, 200, 404, 200, 200, 401, 200, 200, 200, 200, 200, 200, 200, 200,
+  ]);
 
   // Ingest: a number's notification (its WABA learned), a WABA-level change (its numbers looked up),
   // and the number seen under another WABA (moved).

@@ -28,6 +28,7 @@ beforeAll(() => {
     [logicalId(stack.queues.notifications.deadLetterQueue), 'notifications-dlq'],
     [logicalId(stack.queues.retries.deadLetterQueue), 'retries-dlq'],
     [logicalId(stack.payloads.bucket), 'bucket'],
+    [logicalId(stack.signingKey.secret), 'signing-master-key'],
   ]);
 });
 afterAll(() => fixture.cleanup());
@@ -40,7 +41,8 @@ const onTable = (statement: Statement) =>
 function describeStatement(statement: Statement, ownLogs: string): string {
   const resourceName = (value: unknown): string => {
     if (value === '*') return '*';
-    const json = value as { 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+    const json = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+    if (json.Ref) return names.get(json.Ref) ?? json.Ref;
     if (json['Fn::GetAtt'])
       return json['Fn::GetAtt'][0] === ownLogs ? 'own-logs' : (names.get(json['Fn::GetAtt'][0]) ?? json['Fn::GetAtt'][0]);
     const parts = json['Fn::Join']![1];
@@ -64,6 +66,8 @@ const COMMON = ['Allow logs:CreateLogStream,logs:PutLogEvents on own-logs', 'All
 const NO_API_KEY_ITEMS = 'Deny dynamodb:* on table if {"ForAnyValue:StringLike":{"dynamodb:LeadingKeys":["api-key#*"]}}';
 /** On the numbers' own partitions: keys without a '#'. */
 const ownNumber = (actions: string) => `Allow ${actions} on table if {"ForAllValues:StringNotLike":{"dynamodb:LeadingKeys":["*#*"]}}`;
+/** The routes that seal or open signing secrets, and delivery, read the master key. */
+const SIGNING_KEY = 'Allow secretsmanager:GetSecretValue on signing-master-key';
 const under = (prefix: string, actions: string) =>
   `Allow ${actions} on table if {"ForAllValues:StringLike":{"dynamodb:LeadingKeys":["${prefix}*"]}}`;
 
@@ -71,11 +75,25 @@ const under = (prefix: string, actions: string) =>
 const EXPECTED: Record<string, string[]> = {
   health: [...COMMON, NO_API_KEY_ITEMS],
   'primary-webhook-get': [...COMMON, ownNumber('dynamodb:GetItem'), NO_API_KEY_ITEMS],
-  'primary-webhook-set': [...COMMON, ownNumber('dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
+  'primary-webhook-set': [
+    ...COMMON,
+    ownNumber('dynamodb:GetItem,dynamodb:UpdateItem'),
+    NO_API_KEY_ITEMS,
+    SIGNING_KEY,
+    'Allow sqs:SendMessage on retries',
+  ],
   'multi-webhook-get': [...COMMON, ownNumber('dynamodb:Query'), NO_API_KEY_ITEMS],
-  'multi-webhook-enable': [...COMMON, ownNumber('dynamodb:PutItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
-  'multi-webhook-append': [...COMMON, ownNumber('dynamodb:PutItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
-  'multi-webhook-update': [...COMMON, ownNumber('dynamodb:ConditionCheckItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
+  'multi-webhook-enable': [...COMMON, ownNumber('dynamodb:PutItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS, SIGNING_KEY],
+  'multi-webhook-append': [...COMMON, ownNumber('dynamodb:PutItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS, SIGNING_KEY],
+  'multi-webhook-update': [
+    ...COMMON,
+    ownNumber('dynamodb:ConditionCheckItem,dynamodb:GetItem,dynamodb:UpdateItem'),
+    NO_API_KEY_ITEMS,
+    SIGNING_KEY,
+    'Allow sqs:SendMessage on retries',
+  ],
+  'multi-webhook-test': [...COMMON, ownNumber('dynamodb:Query'), NO_API_KEY_ITEMS, SIGNING_KEY],
+  'signing-secret-rotate': [...COMMON, ownNumber('dynamodb:GetItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS, SIGNING_KEY],
   'multi-webhook-delete': [...COMMON, ownNumber('dynamodb:DeleteItem,dynamodb:UpdateItem'), NO_API_KEY_ITEMS],
   'whatsapp-verify': [...COMMON, NO_API_KEY_ITEMS, 'Allow ssm:GetParameter on ssm:parameter/multi-webhook/whatsapp-verify-token'],
   'whatsapp-ingest': [
@@ -114,6 +132,7 @@ const EXPECTED: Record<string, string[]> = {
     'Allow dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem on DataDeduplication62185956',
     NO_API_KEY_ITEMS,
     'Allow s3:GetObject,s3:PutObject on bucket/payloads/*',
+    SIGNING_KEY,
   ],
 };
 

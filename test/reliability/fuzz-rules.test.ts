@@ -111,7 +111,7 @@ describe('checkWebhookHeaders under fuzzing', () => {
           expect(() => validateHeaderValue(name, text)).not.toThrow();
         }
         expect(throughDynamo({ headers: configured })).toEqual({ headers: configured });
-        const sent = deliveryHeaders({ url: 'https://example.com/', headers: configured }, notification);
+        const sent = deliveryHeaders({ url: 'https://example.com/', headers: configured }, notification, notification.receivedAt);
         for (const [name, text] of Object.entries(configured))
           expect(Object.getOwnPropertyDescriptor(sent, name.toLowerCase())?.value).toBe(text);
       }),

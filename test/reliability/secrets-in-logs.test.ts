@@ -50,7 +50,10 @@ const SECRETS = {
   faultedHeader: secret('faulted'),
   messageText: secret('message-text'),
   producerText: secret('producer-text'),
+  signingMasterKey: secret('signing-master-key'),
 };
+/** The signing secrets the scenario was given (issued and rotated), and their sealed forms as stored. */
+const issuedSecrets: string[] = [];
 
 let stack: TestStack;
 let sink: Sink;
@@ -69,6 +72,7 @@ beforeAll(async () => {
       WHATSAPP_VERIFY_TOKEN: SECRETS.verifyToken,
       RETRY_BASE_SECONDS: '1',
       RETRY_MAX_AGE_SECONDS: '2',
+      SIGNING_MASTER_KEY: SECRETS.signingMasterKey,
     },
   });
   sqs = sqsTestClient();
@@ -100,17 +104,25 @@ async function runScenario(): Promise<void> {
     return { status: request.path.startsWith('/flaky') ? 503 : 200 };
   });
 
-  await expectOk(
-    client.post('/v1/configs/webhook', {
-      url: `${at('primary')}?token=${SECRETS.primaryUrlToken}`,
-      headers: { Authorization: SECRETS.primaryHeader },
-    }),
-  );
-  await expectOk(
-    client.post('/multi_webhook', {
-      enabled: true,
-      destinations: [{ name: 'steady', url: at('steady'), headers: { 'X-Api-Key': SECRETS.cloneHeader } }],
-    }),
+  const primary = await client.post('/v1/configs/webhook', {
+    url: `${at('primary')}?token=${SECRETS.primaryUrlToken}`,
+    headers: { Authorization: SECRETS.primaryHeader },
+    signing: true,
+  });
+  expect(primary.status).toBe(200);
+  const enabled = await client.post('/multi_webhook', {
+    enabled: true,
+    destinations: [{ name: 'steady', url: at('steady'), headers: { 'X-Api-Key': SECRETS.cloneHeader }, signing: true }],
+  });
+  expect(enabled.status).toBe(200);
+  const rotated = await client.post('/multi_webhook/secret', { name: 'steady' });
+  expect(rotated.status).toBe(200);
+  issuedSecrets.push(primary.body.secret, enabled.body.secrets.steady, rotated.body.secret);
+  const stored = await stack.services.webhooks.readPhoneConfig(phoneNumber);
+  issuedSecrets.push(
+    stored.primary!.signing!.secret,
+    stored.destinations[0]!.signing!.secret,
+    stored.destinations[0]!.signing!.previous!.secret,
   );
   await expectOk(
     client.put('/multi_webhook', { destinations: [{ name: 'flaky', url: at('flaky'), headers: { 'X-Api-Key': SECRETS.cloneHeader } }] }),
@@ -255,6 +267,12 @@ describe('the logs of a full scenario', () => {
 
   it.for(Object.entries(SECRETS))('never hold the %s', ([, value]) => {
     expect(lines.filter((line) => line.includes(value))).toEqual([]);
+  });
+
+  it('never hold a signing secret, issued or rotated, nor its sealed form', () => {
+    expect(issuedSecrets.filter((value) => typeof value === 'string' && value.length > 20)).toHaveLength(6);
+    for (const value of issuedSecrets) expect(lines.filter((line) => line.includes(value))).toEqual([]);
+    expect(lines.filter((line) => line.includes('whsec_'))).toEqual([]);
   });
 
   it('never hold the API key of the number', () => {

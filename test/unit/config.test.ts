@@ -61,4 +61,11 @@ describe('parseConfig', () => {
     expect(parseConfig({ DELIVERY_LOG_SUCCESSES: 'false' }).DELIVERY_LOG_SUCCESSES).toBe(false);
     expect(problemsOf({ DELIVERY_LOG_SUCCESSES: 'yes' })).toEqual(['DELIVERY_LOG_SUCCESSES="yes" is not allowed: use true or false']);
   });
+
+  it('refuses a signing master key shorter than 32 characters without showing it', () => {
+    expect(problemsOf({ SIGNING_MASTER_KEY: 'short-master-key' })).toEqual([
+      'SIGNING_MASTER_KEY (value hidden) is not allowed: use 32 or more characters',
+    ]);
+    expect(parseConfig({}).SIGNING_ROTATION_GRACE_SECONDS).toBe(86400);
+  });
 });

@@ -7,7 +7,7 @@ import { PROJECT_ROOT, readLocalStackFile, type LocalStackTarget } from '../../.
 
 /** Variables of the developer's shell that would change what the stack under test does. */
 const STACK_VARIABLES =
-  /^(PORT|RECEIVER_PORT|LOCAL_\w+|DESTINATION_POLICY|TABLE_NAME|DYNAMODB_ENDPOINT|SQS_ENDPOINT|WHATSAPP_\w+|DELIVERY_TIMEOUT_MS|RETRY_\w+|CONFIG_CACHE_SECONDS)$/;
+  /^(PORT|RECEIVER_PORT|LOCAL_\w+|DESTINATION_POLICY|TABLE_NAME|DYNAMODB_ENDPOINT|SQS_ENDPOINT|WHATSAPP_\w+|DELIVERY_TIMEOUT_MS|RETRY_\w+|CONFIG_CACHE_SECONDS|SIGNING_\w+)$/;
 
 export interface NpmStart {
   /** The npm process itself. */

@@ -2,6 +2,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   afterFailure,
+  afterPaused,
+  afterResumed,
   afterUnparked,
   BREAKER_FAILURE_THRESHOLD,
   HEALTHY,
@@ -131,5 +133,30 @@ describe('DynamoHealthStore', () => {
 
   it('reads a destination without an item as healthy', async () => {
     expect(await store.read(freshPhoneNumber(), cloneRef('never'))).toEqual(HEALTHY);
+  });
+});
+
+describe('a paused destination', () => {
+  it('parks behind a pause with its breaker closed, and refuses to park once resumed', async () => {
+    const phoneNumber = freshPhoneNumber();
+    const crm = cloneRef('crm');
+    expect(await store.park(parked(phoneNumber, crm, NOW, 'before-pause'))).toBe(false);
+    await store.change(phoneNumber, crm, afterPaused);
+    expect(await store.park(parked(phoneNumber, crm, NOW + 1, 'while-paused'))).toBe(true);
+    expect(await store.read(phoneNumber, crm)).toMatchObject({ state: 'closed', paused: true, parked: 1 });
+
+    const { after } = await store.change(phoneNumber, crm, (current) => afterResumed(current, NOW + 2));
+    // What was parked while paused drains: the closed breaker becomes draining.
+    expect(after).toMatchObject({ state: 'draining', parked: 1 });
+    expect((await store.read(phoneNumber, crm)).paused).toBeUndefined();
+    expect((await store.oldestParked(phoneNumber, crm, 10)).map((item) => item.id)).toEqual(['while-paused']);
+  });
+
+  it('resumes to closed when nothing was parked, after which copies are attempted, not parked', async () => {
+    const phoneNumber = freshPhoneNumber();
+    await store.change(phoneNumber, PRIMARY, afterPaused);
+    const { after } = await store.change(phoneNumber, PRIMARY, (current) => afterResumed(current, NOW));
+    expect(after).toMatchObject({ state: 'closed', parked: 0 });
+    expect(await store.park(parked(phoneNumber, PRIMARY, NOW, 'after-resume'))).toBe(false);
   });
 });

@@ -160,8 +160,29 @@ function fieldMistakes(): Omit<BadInput, 'subject'>[] {
   const append = { method: 'PUT', path: '/multi_webhook' } as const;
   const update = { method: 'PATCH', path: '/multi_webhook' } as const;
   const remove = { method: 'DELETE', path: '/multi_webhook' } as const;
+  const rotate = { method: 'POST', path: '/multi_webhook/secret' } as const;
+  const test = { method: 'POST', path: '/multi_webhook/test' } as const;
   const json = (value: unknown) => ({ json: value });
   return [
+    // The extensions: their fields are booleans, their routes take a name or nothing.
+    { ...primary, what: 'signing given as a string', body: json({ url: OK_URL, signing: 'yes' }), status: 400 },
+    { ...primary, what: 'paused given as null', body: json({ url: OK_URL, paused: null }), status: 400 },
+    { ...primary, what: 'notices given as a string', body: json({ url: OK_URL, notices: 'on' }), status: 400 },
+    { ...update, what: 'paused given as 1', body: json({ name: EXISTING, paused: 1 }), status: 400 },
+    { ...update, what: 'signing given as a string', body: json({ name: EXISTING, signing: 'true' }), status: 400 },
+    { ...update, what: 'paused for a name that is not stored', body: json({ name: 'missing', paused: true }), status: 404 },
+    {
+      ...enable,
+      what: 'a destination with signing as a number',
+      body: json({ enabled: true, destinations: [destination({ signing: 1 })] }),
+      status: 400,
+    },
+    { ...rotate, what: 'a name that is a number', body: json({ name: 7 }), status: 400 },
+    { ...rotate, what: 'an unknown field', body: json({ name: EXISTING, grace: 0 }), status: 400 },
+    { ...rotate, what: 'a name that is not stored', body: json({ name: 'missing' }), status: 404 },
+    { ...rotate, what: 'a webhook that does not sign', body: json({ name: EXISTING }), status: 409 },
+    { ...test, what: 'a name that is a number', body: json({ name: 7 }), status: 400 },
+    { ...test, what: 'a name that is not stored', body: json({ name: 'missing' }), status: 404 },
     { ...primary, what: 'an empty object (url missing)', body: json({}), status: 400 },
     { ...primary, what: 'headers without a url', body: json({ headers: { 'X-A': '1' } }), status: 400 },
     { ...primary, what: 'a primary with a name field', body: json({ url: OK_URL, name: 'primary' }), status: 400 },

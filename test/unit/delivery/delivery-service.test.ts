@@ -8,6 +8,8 @@ import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE, HEALTHY } from '../../../s
 import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
 import type { PhoneConfig } from '../../../shared/domain/webhook.js';
+import { createAesSealer } from '../../../shared/signing/aes-sealer.js';
+import { SigningSecrets } from '../../../shared/signing/signing-secrets.js';
 import { MemoryHealthStore } from '../support/memory-health-store.js';
 import { RecordingMetrics } from '../support/recording-metrics.js';
 
@@ -73,6 +75,11 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     now: deps.now,
     random: deps.random,
     metrics,
+    signing: new SigningSecrets(
+      createAesSealer(async () => 'unit-test-master-key-of-32-characters'),
+      60,
+      deps.now,
+    ),
   });
   const service = new DeliveryService({ ...deps, attempts });
   const hosts = () => sent.map((request) => request.host);

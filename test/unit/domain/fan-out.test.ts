@@ -22,7 +22,9 @@ describe('fan-out gate', () => {
   });
 
   it('adds the shared headers to the configured ones', () => {
-    expect(deliveryHeaders({ url: 'https://a.example.com', headers: { Authorization: 'Bearer x' } }, notification)).toEqual({
+    expect(
+      deliveryHeaders({ url: 'https://a.example.com', headers: { Authorization: 'Bearer x' } }, notification, 1_700_000_000_900),
+    ).toEqual({
       'content-type': 'application/json',
       'user-agent': 'multi-webhook/1',
       authorization: 'Bearer x',
@@ -33,10 +35,18 @@ describe('fan-out gate', () => {
     });
   });
 
+  it('stamps webhook-timestamp with the time of the attempt, not the time the notification arrived', () => {
+    const hoursLater = notification.receivedAt + 3 * 60 * 60 * 1000 + 250;
+    const headers = deliveryHeaders({ url: 'https://a.example.com', headers: {} }, notification, hoursLater);
+    expect(headers['webhook-timestamp']).toBe(String(Math.floor(hoursLater / 1000)));
+    expect(headers['webhook-id']).toBe(notification.id);
+  });
+
   it('lets a configured Content-Type win and leaves out a missing signature', () => {
     const headers = deliveryHeaders(
       { url: 'https://a.example.com', headers: { 'Content-Type': 'application/json; charset=utf-8' } },
       { ...notification, signature: undefined },
+      notification.receivedAt,
     );
     expect(headers['content-type']).toBe('application/json; charset=utf-8');
     expect(headers).not.toHaveProperty('x-hub-signature-256');

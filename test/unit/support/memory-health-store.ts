@@ -38,7 +38,7 @@ export class MemoryHealthStore implements HealthStore {
 
   async park(parked: ParkedNotification) {
     const health = this.of(parked.phoneNumber, parked.destination);
-    if (health.state === 'closed') return false;
+    if (health.state === 'closed' && !health.paused) return false;
     const key = MemoryHealthStore.key(parked.phoneNumber, parked.destination);
     const line = this.parked.get(key) ?? [];
     if (line.some((item) => item.id === parked.id && item.receivedAt === parked.receivedAt)) return true;
