@@ -106,7 +106,9 @@ export const operations: Record<string, Operation> = {
       'with names unique in the request.',
     requestBody: body('EnableRequest', { enabled: true, destinations: [DESTINATION_EXAMPLE] }),
     responses: {
-      200: done('Multiple webhooks enabled with 1 webhook(s).'),
+      200: json('Done; the message says what changed, and `secrets` holds each new signing secret.', 'MessageWithSecrets', {
+        message: 'Multiple webhooks enabled with 1 webhook(s).',
+      }),
       400: MANAGEMENT_BAD,
       409: error(
         `Already enabled while destinations were given, a name already stored, more than ${MAX_ADDITIONAL_WEBHOOKS} webhooks, or ${IN_FLIGHT}.`,
@@ -120,7 +122,9 @@ export const operations: Record<string, Operation> = {
     description: `Appends webhooks, all or none, up to ${MAX_ADDITIONAL_WEBHOOKS} per phone number; names are unique in the request.`,
     requestBody: body('AppendRequest', { destinations: [DESTINATION_EXAMPLE] }),
     responses: {
-      200: done('Added 1 webhook(s).'),
+      200: json('Done; `secrets` holds the signing secret of each added webhook that signs.', 'MessageWithSecrets', {
+        message: 'Added 1 webhook(s).',
+      }),
       400: MANAGEMENT_BAD,
       409: error(`Not enabled, a name already stored, more than ${MAX_ADDITIONAL_WEBHOOKS} webhooks, or ${IN_FLIGHT}.`),
       413: MANAGEMENT_TOO_LARGE,
@@ -129,10 +133,14 @@ export const operations: Record<string, Operation> = {
   'PATCH /multi_webhook': {
     operationId: 'updateMultiWebhook',
     tags: ['management'],
-    description: 'Changes the url, the headers or both of the webhook of that exact name; giving neither is a 400.',
+    description:
+      'Changes the url, the headers, `signing` or `paused` of the webhook of that exact name; giving none of them is a 400. ' +
+      'Turning `signing` on issues its secret, returned once as `secret`; `paused: true` parks its copies until `paused: false`.',
     requestBody: body('UpdateRequest', { name: 'crm', url: 'https://crm.example.com/whatsapp/v2' }),
     responses: {
-      200: done('Updated webhook "crm".'),
+      200: json('Done; `secret` is the new signing secret when this request turned signing on.', 'MessageWithSecret', {
+        message: 'Updated webhook "crm".',
+      }),
       400: MANAGEMENT_BAD,
       404: error('No webhook of that exact name (names are case-sensitive).'),
       409: error(`Not enabled, or ${IN_FLIGHT}.`),
@@ -253,6 +261,36 @@ export const operations: Record<string, Operation> = {
         'Nothing to retry: every destination has it, what is missing is parked behind an open breaker, a retry is already queued, or the webhooks that missed it are gone.',
       ),
       413: ANY_BODY_TOO_LARGE,
+    },
+  },
+  'POST /multi_webhook/secret': {
+    operationId: 'rotateSigningSecret',
+    tags: ['operations'],
+    description:
+      'Issues a new signing secret for the webhook of that exact name (the primary when no name is given), returned once; ' +
+      'the previous secret keeps signing beside it for the grace period, so every copy carries both signatures meanwhile.',
+    requestBody: body('TargetRequest', { name: 'crm' }),
+    responses: {
+      200: json('The new secret, and how long the previous one still signs.', 'SecretRotated'),
+      400: MANAGEMENT_BAD,
+      404: error('No webhook of that exact name, or no primary webhook.'),
+      409: error('The webhook does not sign: turn `signing` on first.'),
+      413: MANAGEMENT_TOO_LARGE,
+    },
+  },
+  'POST /multi_webhook/test': {
+    operationId: 'sendTestEvent',
+    tags: ['operations'],
+    description:
+      'Sends one synthetic notification (`webhook-id` `test_…`, body `{"object":"multi_webhook","type":"test",…}`) to the webhook ' +
+      'of that exact name (the primary when no name is given), with its headers and signature, once: no retry, no breaker. ' +
+      "Answers 200 with the receiver's answer, or why none came.",
+    requestBody: body('TargetRequest', {}),
+    responses: {
+      200: json("The receiver's status, latency and body excerpt, or the connection error.", 'TestAnswer'),
+      400: MANAGEMENT_BAD,
+      404: error('No webhook of that exact name, or no primary webhook.'),
+      413: MANAGEMENT_TOO_LARGE,
     },
   },
   'GET /openapi.json': {

@@ -33,19 +33,76 @@ const HEADERS: JsonSchema = {
   description: 'The header names and values sent with every copy to this webhook.',
 };
 
+const MESSAGE: JsonSchema = { type: 'string', description: 'What was done, in one sentence.' };
+const SECRET: JsonSchema = {
+  type: 'string',
+  pattern: '^whsec_[A-Za-z0-9+/]+={0,2}$',
+  description: 'A Standard Webhooks signing secret, returned once: in the answer that issues it, never by a GET.',
+};
+/** Extension fields, present only when true: a webhook that uses none has exactly 360dialog's shape. */
+const EXTENSIONS: Record<string, JsonSchema> = {
+  signing: { const: true, description: 'Every copy carries a Standard Webhooks `webhook-signature`.' },
+  paused: { const: true, description: 'Paused: copies are parked until it is resumed.' },
+};
+const NOTICES: JsonSchema = {
+  const: true,
+  description: 'The primary receives operational notices (breaker opened, notification dead-lettered).',
+};
+
 export const schemas: Record<string, JsonSchema> = {
   PrimaryWebhookRequest: requestJsonSchema(requests.PrimaryWebhook),
   EnableRequest: requestJsonSchema(requests.Enable),
   AppendRequest: requestJsonSchema(requests.Append),
   UpdateRequest: requestJsonSchema(requests.Update),
   DeleteRequest: requestJsonSchema(requests.Delete),
-  PrimaryWebhook: strictObject({ url: { type: 'string' }, headers: HEADERS }),
-  Destination: strictObject({ name: { type: 'string' }, url: { type: 'string' }, headers: HEADERS }),
+  PrimaryWebhook: strictObject({ url: { type: 'string' }, headers: HEADERS, ...EXTENSIONS, notices: NOTICES, secret: SECRET }, [
+    'url',
+    'headers',
+  ]),
+  Destination: strictObject({ name: { type: 'string' }, url: { type: 'string' }, headers: HEADERS, ...EXTENSIONS }, [
+    'name',
+    'url',
+    'headers',
+  ]),
   MultiWebhook: strictObject({
     enabled: { type: 'boolean', description: 'Whether clones are delivered (after the primary answers 200).' },
     destinations: { type: 'array', items: ref('Destination'), maxItems: MAX_ADDITIONAL_WEBHOOKS },
   }),
-  Message: strictObject({ message: { type: 'string', description: 'What was done, in one sentence.' } }),
+  Message: strictObject({ message: MESSAGE }),
+  MessageWithSecrets: strictObject(
+    {
+      message: MESSAGE,
+      secrets: {
+        type: 'object',
+        additionalProperties: SECRET,
+        description: 'The signing secret of each webhook this request made sign, by name: shown once, here.',
+      },
+    },
+    ['message'],
+  ),
+  MessageWithSecret: strictObject({ message: MESSAGE, secret: SECRET }, ['message']),
+  SecretRotated: strictObject({
+    message: MESSAGE,
+    secret: SECRET,
+    previousValidForSeconds: { type: 'integer', minimum: 0, description: 'How long the previous secret keeps signing beside the new one.' },
+  }),
+  TestAnswer: {
+    oneOf: [
+      strictObject(
+        {
+          status: { type: 'integer', description: "The receiver's HTTP status." },
+          latencyMs: { type: 'integer', minimum: 0 },
+          body: { type: 'string', description: 'The start of its answer body, at most 1 KB.' },
+        },
+        ['status', 'latencyMs'],
+      ),
+      strictObject({
+        connectionError: { type: 'string', description: 'Why no answer came (timeout, DNS, refused address, connection), in a sentence.' },
+        latencyMs: { type: 'integer', minimum: 0 },
+      }),
+    ],
+  },
+  TargetRequest: requestJsonSchema(requests.Target),
   Error: strictObject({ error: { type: 'string', minLength: 1, description: 'What was wrong, in a sentence a person understands.' } }),
   Health: strictObject({ status: { const: 'ok' } }),
   IngestResult: strictObject({

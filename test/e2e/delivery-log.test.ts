@@ -5,7 +5,6 @@ import { configureNumber, postNotification, received } from '../helpers/delivery
 import type { ApiClient } from '../helpers/local-stack.js';
 import { startTestStack, type TestStack } from '../helpers/local-stack.js';
 import { OpenApiChecker } from '../helpers/openapi.js';
-import type { ApiAnswer } from '../helpers/local-stack.js';
 import { startSink, type Sink, type SinkReply } from '../helpers/sink-server.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -28,8 +27,7 @@ afterAll(async () => {
 
 const checker = new OpenApiChecker();
 /** Why an answer is not what the OpenAPI document declares for it (these answers need a failed delivery first). */
-const problems = (method: string, path: string, { status, body }: ApiAnswer) =>
-  checker.problems({ method, path, status, contentType: 'application/json', text: JSON.stringify(body) });
+const problems = checker.answerProblems.bind(checker);
 
 const answer = (phoneNumber: string, destination: string, reply: SinkReply | undefined) =>
   reply === undefined ? answers.delete(`/${phoneNumber}/${destination}`) : answers.set(`/${phoneNumber}/${destination}`, reply);

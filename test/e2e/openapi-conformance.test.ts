@@ -40,6 +40,8 @@ const NOT_PROVOKED: Record<string, string[]> = {
   'POST /webhooks/whatsapp': ['409'],
   // A retry needs a failed delivery first: test/e2e/delivery-log.test.ts checks those answers against the document.
   'POST /deliveries/{id}/retry': ['202', '409'],
+  // A rotation needs a webhook that signs: test/e2e/signing.test.ts checks its answer against the document.
+  'POST /multi_webhook/secret': ['200'],
 };
 
 let stack: TestStack;
@@ -115,6 +117,8 @@ function extraProbes(key: string): Probe[] {
       return [{ ...at, what: 'a number without a primary', caller: 'unconfigured' }];
     case 'GET /multi_webhook':
       return [{ ...at, what: 'a number never configured', caller: 'unconfigured' }];
+    case 'POST /multi_webhook/test':
+      return [{ ...at, what: 'the primary, a receiver no one answers', body: '{}', caller: 'new enabled' }];
     case 'POST /deliveries/{id}/retry':
       return [{ ...at, path: '/deliveries/never-logged/retry', what: 'an id the log does not hold', caller: 'new enabled' }];
     case 'PATCH /multi_webhook':

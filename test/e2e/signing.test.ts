@@ -7,10 +7,13 @@ import { describe, expect, it } from 'vitest';
 import { configureNumber, postNotification, queuesSettled, received } from '../helpers/delivery-world.js';
 import { sqsTestClient } from '../helpers/fresh-queues.js';
 import { freshClient, type ApiClient } from '../helpers/local-stack.js';
+import { OpenApiChecker } from '../helpers/openapi.js';
 import { useScriptedStack } from '../helpers/scripted-stack.js';
 import type { SinkRequest } from '../helpers/sink-server.js';
 
 const world = useScriptedStack({ RETRY_BASE_SECONDS: '1' });
+/** The answers that carry secrets and extension fields, checked against the OpenAPI document. */
+const checker = new OpenApiChecker();
 
 /** What standardwebhooks' verify needs of a recorded request (a 5-minute tolerance on webhook-timestamp). */
 function verifies(secret: string, request: SinkRequest): boolean {
@@ -43,6 +46,10 @@ async function signingNumber(): Promise<{ client: ApiClient; phoneNumber: string
   });
   expect(enabled.status).toBe(200);
   expect(Object.keys(enabled.body.secrets)).toEqual(['signed']);
+  expect(checker.answerProblems('POST', '/v1/configs/webhook', primary)).toEqual([]);
+  expect(checker.answerProblems('POST', '/multi_webhook', enabled)).toEqual([]);
+  expect(checker.answerProblems('GET', '/v1/configs/webhook', await client.get('/v1/configs/webhook'))).toEqual([]);
+  expect(checker.answerProblems('GET', '/multi_webhook', await client.get('/multi_webhook'))).toEqual([]);
   return { client, phoneNumber, primarySecret: primary.body.secret, cloneSecret: enabled.body.secrets.signed };
 }
 
@@ -120,6 +127,7 @@ describe('signed deliveries', () => {
       previousValidForSeconds: 86400,
     });
     expect(rotation.body.secret).not.toBe(cloneSecret);
+    expect(checker.answerProblems('POST', '/multi_webhook/secret', rotation)).toEqual([]);
     await postNotification(world.stack, phoneNumber);
     await queuesSettled(world.stack);
     const [signed] = received(world.sink, phoneNumber, 'signed');
@@ -140,6 +148,7 @@ describe('signed deliveries', () => {
     expect(received(world.sink, phoneNumber, 'signed')[0]!.headers).not.toHaveProperty('webhook-signature');
     const on = await client.patch('/multi_webhook', { name: 'plain', signing: true });
     expect(on.body).toEqual({ message: 'Updated webhook "plain".', secret: expect.stringMatching(/^whsec_/) });
+    expect(checker.answerProblems('PATCH', '/multi_webhook', on)).toEqual([]);
   });
 
   it('refuses a rotation for a webhook that does not sign (409), an unknown name (404) and a malformed body (400)', async () => {

@@ -74,6 +74,11 @@ export class OpenApiChecker {
     return validate(body) ? [] : [`${at} with ${JSON.stringify(body).slice(0, 120)}: ${describeErrors(validate.errors)}`];
   }
 
+  /** The same for a JSON answer of the ApiClient (status and parsed body). */
+  answerProblems(method: string, path: string, answer: { status: number; body: unknown }): string[] {
+    return this.problems({ method, path, status: answer.status, contentType: 'application/json', text: JSON.stringify(answer.body) });
+  }
+
   /** The validator of the schema at a JSON Pointer into the document ("#/components/schemas/Error"). */
   schemaAt(pointer: string): ValidateFunction {
     const validate = this.ajv.getSchema(`${ID}${pointer}`);

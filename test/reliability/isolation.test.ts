@@ -69,7 +69,43 @@ interface CrossAttempt {
   status: number;
   /** What Bob's own answer shows, when it is a read. */
   shows?: (answer: ApiAnswer) => void;
+  /** The route tried, when `path` fills in a template ("/deliveries/{id}/retry"). */
+  route?: string;
+  /** Builds the path from Alice's state (a cursor Alice was given, say), after the pair is fresh. */
+  pathFor?: () => Promise<string>;
+  /** What must still hold of Alice's data that her configuration snapshot does not show. */
+  aliceAfter?: () => Promise<void>;
 }
+
+const ALICE_FAILED = 'alice-failed-notification';
+
+/** Two failed copies in Alice's delivery log, written through the log itself (as delivery writes them). */
+async function aliceFailed(): Promise<void> {
+  const receivedAt = Date.now() - 60_000;
+  for (const [id, name] of [
+    [ALICE_FAILED, 'shared'],
+    [`${ALICE_FAILED}-2`, 'only-alice'],
+  ] as const) {
+    await stack.services.deliveryLog.record(
+      {
+        phoneNumber: alice.phoneNumber,
+        notificationId: id,
+        receivedAt,
+        destination: { role: 'clone', name },
+        status: 'retrying',
+        attempts: 1,
+        lastStatus: 503,
+        at: receivedAt,
+      },
+      { phoneNumber: alice.phoneNumber, id, receivedAt, payload: notificationJson(alice.phoneNumber) },
+    );
+  }
+}
+
+const aliceLogUntouched = async () => {
+  const found = await stack.services.deliveryLog.find(alice.phoneNumber, ALICE_FAILED);
+  expect(found?.records.map((record) => [record.status, record.replayPending ?? false])).toEqual([['retrying', false]]);
+};
 
 const attempts: CrossAttempt[] = [
   {
@@ -139,11 +175,61 @@ const attempts: CrossAttempt[] = [
     status: 404,
   },
   { what: "deletes Bob's own webhook of a name both have", method: 'DELETE', path: '/multi_webhook?name=shared', status: 200 },
+  {
+    what: "lists Bob's delivery log only, empty while Alice's holds failures",
+    method: 'GET',
+    path: '/deliveries',
+    status: 200,
+    shows: (answer) => expect(answer.body).toEqual({ deliveries: [], nextCursor: null }),
+    aliceAfter: aliceLogUntouched,
+  },
+  {
+    what: "answers 400 to the cursor of a page of Alice's log",
+    method: 'GET',
+    path: '/deliveries',
+    pathFor: async () => {
+      await aliceFailed();
+      const page = await alice.get('/deliveries?limit=1');
+      expect(page.body.nextCursor).toEqual(expect.any(String));
+      return `/deliveries?limit=1&cursor=${encodeURIComponent(page.body.nextCursor)}`;
+    },
+    status: 400,
+  },
+  {
+    what: "answers 404 to a retry of a notification in Alice's log, which stays as it was",
+    method: 'POST',
+    path: `/deliveries/${ALICE_FAILED}/retry`,
+    route: '/deliveries/{id}/retry',
+    status: 404,
+    aliceAfter: aliceLogUntouched,
+  },
+  {
+    what: "shows the health of Bob's own destinations only",
+    method: 'GET',
+    path: '/multi_webhook/status',
+    status: 200,
+    shows: (answer) =>
+      expect(answer.body.destinations.map((d: { destination: string }) => d.destination)).toEqual(['primary', 'shared', 'SHARED']),
+  },
+  {
+    what: "answers 404 to a signing-secret rotation of Alice's name Bob never had",
+    method: 'POST',
+    path: '/multi_webhook/secret',
+    body: { name: 'only-alice' },
+    status: 404,
+  },
+  {
+    what: "answers 404 to a test event for Alice's name Bob never had",
+    method: 'POST',
+    path: '/multi_webhook/test',
+    body: { name: 'only-alice' },
+    status: 404,
+  },
 ];
 
 describe("one number's key against another number's webhooks", () => {
   it('is tried on every management route', () => {
-    const tried = new Set(attempts.map((attempt) => `${attempt.method} ${attempt.path.split('?')[0]}`));
+    const tried = new Set(attempts.map((attempt) => `${attempt.method} ${attempt.route ?? attempt.path.split('?')[0]}`));
     expect(
       routes
         .filter((route) => route.auth === 'api-key')
@@ -152,15 +238,17 @@ describe("one number's key against another number's webhooks", () => {
     ).toEqual([]);
   });
 
-  it.for(attempts.map((attempt) => [attempt.method, attempt.path.split('?')[0], attempt.what, attempt] as const))(
+  it.for(attempts.map((attempt) => [attempt.method, attempt.route ?? attempt.path.split('?')[0], attempt.what, attempt] as const))(
     "%s %s with Bob's key %s, and Alice's configuration stays exactly as it was",
     async ([, , , attempt]) => {
       await freshPair();
       if (attempt.bobDisabled) await expectOk(bob.post('/multi_webhook', { enabled: false }));
+      const path = attempt.pathFor ? await attempt.pathFor() : attempt.path;
+      if (attempt.aliceAfter) await aliceFailed();
       const aliceBefore = await alice.snapshot();
       const mark = traffic.mark();
 
-      const answer = await bob.call(attempt.method, attempt.path, attempt.body);
+      const answer = await bob.call(attempt.method, path, attempt.body);
 
       expect(answer.status).toBe(attempt.status);
       if (attempt.status >= 400) expect(answer.body).toEqual({ error: expect.stringMatching(SENTENCE) });
@@ -168,6 +256,7 @@ describe("one number's key against another number's webhooks", () => {
       expect(JSON.stringify(answer.body)).not.toMatch(/alice\.example\.com|Bearer alice/);
       expect(traffic.writesSince(mark, alice.phoneNumber)).toEqual([]);
       expect(await alice.snapshot()).toEqual(aliceBefore);
+      await attempt.aliceAfter?.();
     },
   );
 });
