@@ -124,7 +124,7 @@ export class DestinationAttempts {
       const hasRecord = attempt > 1 || kind !== 'regular' || this.deps.logSuccesses;
       const logged = hasRecord ? this.logDelivered(notification, destination, attempt, outcome) : undefined;
       if (!successWorthRecording(latest, outcome.latencyMs)) {
-        await logged;
+        if (logged) await logged;
         return { ok: true, outcome, before: latest, after: latest, notification, destination };
       }
       const answer = { status: 200, latencyMs: Math.round(outcome.latencyMs) };
@@ -269,8 +269,9 @@ export class DestinationAttempts {
     starts.set(id, performance.now());
     this.running.set(key, starts);
     try {
-      const headers = await attemptHeaders(this.deps, destination, target, notification);
-      return await this.deps.sender.send({ url: target.url, headers, body: notification.payload });
+      const headers = attemptHeaders(this.deps, destination, target, notification);
+      const ready = headers instanceof Promise ? await headers : headers;
+      return await this.deps.sender.send({ url: target.url, headers: ready, body: notification.payload });
     } finally {
       starts.delete(id);
       if (starts.size === 0) this.running.delete(key);
@@ -304,25 +305,29 @@ function notRecorded(message: string, what: { notificationId: string; destinatio
 /** A warm function serving very many numbers sheds expired entries past this size. */
 const MAX_KNOWN = 10_000;
 
-/** The headers of an attempt made now: stamped with its time, and signed over it when the webhook signs. */
-export async function attemptHeaders(
+/**
+ * The headers of an attempt made now: stamped with its time, and signed over it when the webhook
+ * signs. Only signing waits (the secrets open asynchronously): an unsigned attempt's headers come
+ * back at once, since each promise and await on the send path costs CPU on every copy.
+ */
+export function attemptHeaders(
   deps: Pick<AttemptDependencies, 'now' | 'signing'>,
   destination: DestinationRef,
   target: WebhookTarget,
   notification: Notification,
-): Promise<Record<string, string>> {
+): Record<string, string> | Promise<Record<string, string>> {
   const at = deps.now();
-  const signature =
-    target.signing &&
-    (await deps.signing.signatureFor(
+  if (!target.signing) return deliveryHeaders(target, notification, at);
+  return deps.signing
+    .signatureFor(
       { phoneNumber: notification.phoneNumber, destination },
       target.signing,
       notification.id,
       timestampOf(at),
       notification.payload,
       at,
-    ));
-  return deliveryHeaders(target, notification, at, signature);
+    )
+    .then((signature) => deliveryHeaders(target, notification, at, signature));
 }
 
 function slot(phoneNumber: string, destination: DestinationRef): string {
