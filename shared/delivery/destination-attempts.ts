@@ -110,7 +110,16 @@ export class DestinationAttempts {
     health: DestinationHealth,
     kind: AttemptKind = 'regular',
   ): Promise<Attempted> {
-    const outcome = await this.send(destination, target, notification);
+    // The send inline, not behind an async method of its own: each layer is a promise on every copy.
+    const over = this.started(notification.phoneNumber, destination);
+    let outcome: Outcome;
+    try {
+      const headers = attemptHeaders(this.deps, destination, target, notification);
+      const ready = headers instanceof Promise ? await headers : headers;
+      outcome = await this.deps.sender.send({ url: target.url, headers: ready, body: notification.payload });
+    } finally {
+      over();
+    }
     this.metrics.attempted(destination.role, isDelivered(outcome), outcome.latencyMs);
     const { phoneNumber } = notification;
     const moves = (current: DestinationHealth) => current.state === MOVES[kind];
@@ -262,20 +271,17 @@ export class DestinationAttempts {
       .catch((error: unknown) => notRecorded('Delivery log not updated', { notificationId: id, destination: labelOf(destination) }, error));
   }
 
-  private async send(destination: DestinationRef, target: WebhookTarget, notification: Notification): Promise<Outcome> {
-    const key = slot(notification.phoneNumber, destination);
+  /** Counts an attempt as running (for the lanes) until the returned function is called. */
+  private started(phoneNumber: string, destination: DestinationRef): () => void {
+    const key = slot(phoneNumber, destination);
     const id = this.nextAttemptId++;
     const starts = this.running.get(key) ?? new Map<number, number>();
     starts.set(id, performance.now());
     this.running.set(key, starts);
-    try {
-      const headers = attemptHeaders(this.deps, destination, target, notification);
-      const ready = headers instanceof Promise ? await headers : headers;
-      return await this.deps.sender.send({ url: target.url, headers: ready, body: notification.payload });
-    } finally {
+    return () => {
       starts.delete(id);
       if (starts.size === 0) this.running.delete(key);
-    }
+    };
   }
 
   private vouch(phoneNumber: string, destination: DestinationRef, quick: boolean): void {
