@@ -134,23 +134,20 @@ function exchange(
   answered: (status: number, bodyExcerpt: string) => void,
   failed: (error: unknown) => void,
 ): void {
-  const url = parseUrl(delivery.url);
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') return failed(new RefusedAddress('the destination is not an http(s) URL'));
-  const headers: Record<string, string> = {};
-  for (const name of Object.keys(delivery.headers))
-    if (!CONNECTION_HEADER_NAMES.has(name.toLowerCase())) headers[name] = delivery.headers[name]!;
+  const route = routeOf(delivery.url);
+  if (!route) return failed(new RefusedAddress('the destination is not an http(s) URL'));
   const options: PinnedRequestOptions = {
-    agent: agents[url.protocol],
-    host: url.hostname.replace(/^\[(.*)\]$/, '$1'), // an IPv6 literal without its brackets
-    port: url.port === '' ? undefined : Number(url.port),
-    path: url.pathname + url.search, // never the userinfo part: credentials in a URL are not sent
+    agent: agents[route.protocol],
+    host: route.host,
+    port: route.port,
+    path: route.path,
     method: 'POST',
-    headers,
+    headers: withoutConnectionHeaders(delivery.headers),
     [SEND_DEADLINE]: deadline,
   };
   let request: ClientRequest;
   try {
-    request = (url.protocol === 'https:' ? httpsRequest : httpRequest)(options);
+    request = (route.protocol === 'https:' ? httpsRequest : httpRequest)(options);
   } catch (error) {
     return failed(error); // a header value Node will not put on the wire
   }
@@ -168,6 +165,35 @@ function exchange(
   request.end(delivery.body);
 }
 
+/** What a send needs of its URL. */
+interface Route {
+  protocol: 'http:' | 'https:';
+  host: string;
+  port: number | undefined;
+  path: string;
+}
+
+/** A warm sender sends to the same few URLs again and again; past this many it starts over. */
+const MAX_ROUTES = 1_000;
+const routes = new Map<string, Route>();
+
+/** The URL's route, parsed once per URL (a parse costs about as much as the rest of building a request); undefined unless http(s). */
+function routeOf(raw: string): Route | undefined {
+  const known = routes.get(raw);
+  if (known) return known;
+  const url = parseUrl(raw);
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') return undefined;
+  const route: Route = {
+    protocol: url.protocol,
+    host: url.hostname.replace(/^\[(.*)\]$/, '$1'), // an IPv6 literal without its brackets
+    port: url.port === '' ? undefined : Number(url.port),
+    path: url.pathname + url.search, // never the userinfo part: credentials in a URL are not sent
+  };
+  if (routes.size >= MAX_ROUTES) routes.clear();
+  routes.set(raw, route);
+  return route;
+}
+
 /** One parse (URL.canParse then new URL parses twice); Node 20 has no URL.parse. */
 function parseUrl(raw: string): URL | undefined {
   try {
@@ -175,6 +201,15 @@ function parseUrl(raw: string): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The headers as given when none is a connection header (the usual case): no copy per send. */
+function withoutConnectionHeaders(given: Record<string, string>): Record<string, string> {
+  const names = Object.keys(given);
+  if (!names.some((name) => CONNECTION_HEADER_NAMES.has(name.toLowerCase()))) return given;
+  const headers: Record<string, string> = {};
+  for (const name of names) if (!CONNECTION_HEADER_NAMES.has(name.toLowerCase())) headers[name] = given[name]!;
+  return headers;
 }
 
 // Reads at most `limit` bytes. A longer body is abandoned, which closes that one connection, rather
