@@ -4,7 +4,7 @@ import { progress, type Benchmark } from '../lib/benchmark.js';
 import { BENCH_APP_SECRET, prepareDeliveryEnvironment } from '../lib/delivery-environment.js';
 import { importBundledHandler, throwOnFailures, type SqsFunction } from '../lib/deployed-handler.js';
 import { configureNumbers } from '../lib/phone-numbers.js';
-import { rawAgent, rawNotification, sendRaw } from '../lib/raw-http.js';
+import { rawAgent, rawNodeAgent, rawNotification, sendRaw, sendRawOverNode } from '../lib/raw-http.js';
 import { queuedNotification, sqsEvent, type QueuedNotification } from '../lib/sqs-events.js';
 import { median, round } from '../lib/stats.js';
 import { startSinkProcess } from '../sinks/sink-process.js';
@@ -13,7 +13,8 @@ const BATCH_SIZE = 10;
 const NUMBERS = 10;
 const CLONES = 3;
 
-type Variant = 'baseline' | 'bundle' | 'source';
+/** baseline: undici, the headline's; baseline_node: Node's own http agent, the sender's client (an extra figure). */
+type Variant = 'baseline' | 'bundle' | 'source' | 'baseline_node';
 
 interface Run {
   perSecond: number;
@@ -58,11 +59,12 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
   );
   // The function as Lambda runs it (the CDK bundle), and as `npm start` runs it (TypeScript through tsx).
   const bundled = await importBundledHandler('delivery', environment.config);
-  const handlers: Record<Exclude<Variant, 'baseline'>, SqsFunction> = {
+  const handlers: Record<'bundle' | 'source', SqsFunction> = {
     bundle: bundled.handler,
     source: (await import('../../functions/delivery.js')).create(environment.services),
   };
   const agent = rawAgent();
+  const nodeAgent = rawNodeAgent();
 
   // Everything a run needs is built before its clock starts: events for delivery, requests for the baseline.
   const batches: QueuedNotification[][] = [];
@@ -81,13 +83,19 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
       drive(events.length, concurrency, async (i) => throwOnFailures(await handlers.bundle(events[i]!, lambdaContext('delivery', 60_000)))),
     source: (concurrency) =>
       drive(events.length, concurrency, async (i) => throwOnFailures(await handlers.source(events[i]!, lambdaContext('delivery', 60_000)))),
+    baseline_node: (concurrency) =>
+      drive(
+        rawBatches.length,
+        concurrency,
+        async (i) => void (await Promise.all(rawBatches[i]!.map((n) => sendRawOverNode(nodeAgent, n)))),
+      ),
   };
-  const order: Variant[] = ['baseline', 'bundle', 'source'];
+  const order: Variant[] = ['baseline', 'bundle', 'source', 'baseline_node'];
 
   const byConcurrency: Record<string, Record<string, unknown>> = {};
   for (const concurrency of concurrencies) {
     for (const variant of order) await variants[variant](concurrency); // warm-up: caches filled, connections open, code optimised
-    const runs: Record<Variant, Run[]> = { baseline: [], bundle: [], source: [] };
+    const runs: Record<Variant, Run[]> = { baseline: [], bundle: [], source: [], baseline_node: [] };
     const sinkBefore = await sink.report();
     const startedAt = performance.now();
     for (let r = 0; r < rounds; r++) {
@@ -98,7 +106,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
     const rate = (variant: Variant) => median(runs[variant].map((r) => r.perSecond));
     const cpu = (variant: Variant) => median(runs[variant].map((r) => r.cpuMicros));
     // Each round's runs are adjacent in time, so the median of per-round ratios resists drift best.
-    const ratios = (variant: Variant) => runs[variant].map((r, i) => r.perSecond / runs.baseline[i]!.perSecond);
+    const ratios = (variant: Variant, over: Variant = 'baseline') => runs[variant].map((r, i) => r.perSecond / runs[over][i]!.perSecond);
     byConcurrency[String(concurrency)] = {
       ratio: round(median(ratios('bundle')), 3),
       ratio_source_via_tsx: round(median(ratios('source')), 3),
@@ -113,11 +121,21 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
       },
       // Share of one core the sink process used: near 1 would mean the sink, not the client, set the pace.
       sink_cpu_share: round((sinkAfter.cpuMs - sinkBefore.cpuMs) / (performance.now() - startedAt), 2),
+      // Extra figures, the headline's meaning unchanged: the same requests over Node's http agent
+      // (the sender's client), and the bundle against that, which leaves out the two clients' difference.
+      node_http_baseline: {
+        notifications_per_s: round(rate('baseline_node')),
+        cpu_us_per_notification: round(cpu('baseline_node')),
+        batch_ms: round(median(runs.baseline_node.map((r) => r.batchMs)), 2),
+        vs_undici_baseline: round(median(ratios('baseline_node')), 3),
+      },
+      ratio_vs_node_http_baseline: round(median(ratios('bundle', 'baseline_node')), 3),
     };
     progress(`delivery throughput, ${concurrency} batch(es) in flight: ${JSON.stringify(byConcurrency[String(concurrency)])}`);
   }
 
   await agent.close();
+  nodeAgent.destroy();
   await bundled.close();
   await sink.stop();
   await environment.stop();

@@ -110,7 +110,16 @@ export class DestinationAttempts {
     health: DestinationHealth,
     kind: AttemptKind = 'regular',
   ): Promise<Attempted> {
-    const outcome = await this.send(destination, target, notification);
+    // The send inline, not behind an async method of its own: each layer is a promise on every copy.
+    const over = this.started(notification.phoneNumber, destination);
+    let outcome: Outcome;
+    try {
+      const headers = attemptHeaders(this.deps, destination, target, notification);
+      const ready = headers instanceof Promise ? await headers : headers;
+      outcome = await this.deps.sender.send({ url: target.url, headers: ready, body: notification.payload });
+    } finally {
+      over();
+    }
     this.metrics.attempted(destination.role, isDelivered(outcome), outcome.latencyMs);
     const { phoneNumber } = notification;
     const moves = (current: DestinationHealth) => current.state === MOVES[kind];
@@ -124,7 +133,7 @@ export class DestinationAttempts {
       const hasRecord = attempt > 1 || kind !== 'regular' || this.deps.logSuccesses;
       const logged = hasRecord ? this.logDelivered(notification, destination, attempt, outcome) : undefined;
       if (!successWorthRecording(latest, outcome.latencyMs)) {
-        await logged;
+        if (logged) await logged;
         return { ok: true, outcome, before: latest, after: latest, notification, destination };
       }
       const answer = { status: 200, latencyMs: Math.round(outcome.latencyMs) };
@@ -262,19 +271,17 @@ export class DestinationAttempts {
       .catch((error: unknown) => notRecorded('Delivery log not updated', { notificationId: id, destination: labelOf(destination) }, error));
   }
 
-  private async send(destination: DestinationRef, target: WebhookTarget, notification: Notification): Promise<Outcome> {
-    const key = slot(notification.phoneNumber, destination);
+  /** Counts an attempt as running (for the lanes) until the returned function is called. */
+  private started(phoneNumber: string, destination: DestinationRef): () => void {
+    const key = slot(phoneNumber, destination);
     const id = this.nextAttemptId++;
     const starts = this.running.get(key) ?? new Map<number, number>();
     starts.set(id, performance.now());
     this.running.set(key, starts);
-    try {
-      const headers = await attemptHeaders(this.deps, destination, target, notification);
-      return await this.deps.sender.send({ url: target.url, headers, body: notification.payload });
-    } finally {
+    return () => {
       starts.delete(id);
       if (starts.size === 0) this.running.delete(key);
-    }
+    };
   }
 
   private vouch(phoneNumber: string, destination: DestinationRef, quick: boolean): void {
@@ -304,25 +311,29 @@ function notRecorded(message: string, what: { notificationId: string; destinatio
 /** A warm function serving very many numbers sheds expired entries past this size. */
 const MAX_KNOWN = 10_000;
 
-/** The headers of an attempt made now: stamped with its time, and signed over it when the webhook signs. */
-export async function attemptHeaders(
+/**
+ * The headers of an attempt made now: stamped with its time, and signed over it when the webhook
+ * signs. Only signing waits (the secrets open asynchronously): an unsigned attempt's headers come
+ * back at once, since each promise and await on the send path costs CPU on every copy.
+ */
+export function attemptHeaders(
   deps: Pick<AttemptDependencies, 'now' | 'signing'>,
   destination: DestinationRef,
   target: WebhookTarget,
   notification: Notification,
-): Promise<Record<string, string>> {
+): Record<string, string> | Promise<Record<string, string>> {
   const at = deps.now();
-  const signature =
-    target.signing &&
-    (await deps.signing.signatureFor(
+  if (!target.signing) return deliveryHeaders(target, notification, at);
+  return deps.signing
+    .signatureFor(
       { phoneNumber: notification.phoneNumber, destination },
       target.signing,
       notification.id,
       timestampOf(at),
       notification.payload,
       at,
-    ));
-  return deliveryHeaders(target, notification, at, signature);
+    )
+    .then((signature) => deliveryHeaders(target, notification, at, signature));
 }
 
 function slot(phoneNumber: string, destination: DestinationRef): string {

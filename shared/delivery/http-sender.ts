@@ -86,14 +86,10 @@ export function createHttpSender(options: SenderOptions): HttpSender {
   const agents: Agents = { 'http:': new PinnedHttpAgent(agentOptions, pinning), 'https:': new PinnedHttpsAgent(agentOptions, pinning) };
   const inFlight = new Set<SendDeadline>();
   return {
-    send: async (delivery) => {
+    send: (delivery) => {
       const deadline = new SendDeadline(timeoutMs);
       inFlight.add(deadline);
-      try {
-        return await send(agents, delivery, deadline, maxResponseBytes);
-      } finally {
-        inFlight.delete(deadline);
-      }
+      return send(agents, delivery, deadline, maxResponseBytes, () => inFlight.delete(deadline));
     },
     close: async () => {
       // Ending the sends first also stops the lookups and connects they started, which the
@@ -105,17 +101,29 @@ export function createHttpSender(options: SenderOptions): HttpSender {
   };
 }
 
-async function send(agents: Agents, delivery: Delivery, deadline: SendDeadline, maxResponseBytes: number): Promise<Outcome> {
+// One promise per send, settled once by whichever comes first (the answer's excerpt, an error, the
+// deadline): each layer of promises and awaits cost CPU on every send (docs/performance.md).
+function send(agents: Agents, delivery: Delivery, deadline: SendDeadline, maxResponseBytes: number, over: () => void): Promise<Outcome> {
   const startedAt = performance.now();
-  const latencyMs = (): number => Math.round(performance.now() - startedAt);
-  try {
-    const answer = await exchange(agents, delivery, deadline, maxResponseBytes);
-    return { kind: 'answered', ...answer, latencyMs: latencyMs() };
-  } catch (error) {
-    return { kind: 'failed', ...describeFailure(deadline.reason ?? error), latencyMs: latencyMs() };
-  } finally {
-    deadline.clear();
-  }
+  return new Promise((resolve) => {
+    let settled = false;
+    const settle = (outcome: Outcome): void => {
+      if (settled) return;
+      settled = true;
+      deadline.clear();
+      over();
+      resolve(outcome);
+    };
+    const latencyMs = (): number => Math.round(performance.now() - startedAt);
+    exchange(
+      agents,
+      delivery,
+      deadline,
+      maxResponseBytes,
+      (status, bodyExcerpt) => settle({ kind: 'answered', status, bodyExcerpt, latencyMs: latencyMs() }),
+      (error) => settle({ kind: 'failed', ...describeFailure(deadline.reason ?? error), latencyMs: latencyMs() }),
+    );
+  });
 }
 
 function exchange(
@@ -123,38 +131,67 @@ function exchange(
   delivery: Delivery,
   deadline: SendDeadline,
   maxResponseBytes: number,
-): Promise<{ status: number; bodyExcerpt: string }> {
-  const url = parseUrl(delivery.url);
-  if (url?.protocol !== 'http:' && url?.protocol !== 'https:')
-    return Promise.reject(new RefusedAddress('the destination is not an http(s) URL'));
-  const headers: Record<string, string> = {};
-  for (const name of Object.keys(delivery.headers))
-    if (!CONNECTION_HEADER_NAMES.has(name.toLowerCase())) headers[name] = delivery.headers[name]!;
+  answered: (status: number, bodyExcerpt: string) => void,
+  failed: (error: unknown) => void,
+): void {
+  const route = routeOf(delivery.url);
+  if (!route) return failed(new RefusedAddress('the destination is not an http(s) URL'));
   const options: PinnedRequestOptions = {
-    agent: agents[url.protocol],
+    agent: agents[route.protocol],
+    host: route.host,
+    port: route.port,
+    path: route.path,
+    method: 'POST',
+    headers: withoutConnectionHeaders(delivery.headers),
+    [SEND_DEADLINE]: deadline,
+  };
+  let request: ClientRequest;
+  try {
+    request = (route.protocol === 'https:' ? httpsRequest : httpRequest)(options);
+  } catch (error) {
+    return failed(error); // a header value Node will not put on the wire
+  }
+  // Stays attached: a request ended by its deadline may still report the connection it was waiting for.
+  request.on('error', failed);
+  deadline.onEnd(() => {
+    failed(deadline.reason);
+    request.destroy();
+  });
+  // No loop turn after the answer (undici needed one): Node's agent takes the connection back in a
+  // nextTick after the body's 'end', before this send's continuation, so the next send reuses it.
+  request.once('response', (response: IncomingMessage) => {
+    readExcerpt(response, maxResponseBytes, (bodyExcerpt) => answered(response.statusCode ?? 0, bodyExcerpt), failed);
+  });
+  request.end(delivery.body);
+}
+
+/** What a send needs of its URL. */
+interface Route {
+  protocol: 'http:' | 'https:';
+  host: string;
+  port: number | undefined;
+  path: string;
+}
+
+/** A warm sender sends to the same few URLs again and again; past this many it starts over. */
+const MAX_ROUTES = 1_000;
+const routes = new Map<string, Route>();
+
+/** The URL's route, parsed once per URL (a parse costs about as much as the rest of building a request); undefined unless http(s). */
+function routeOf(raw: string): Route | undefined {
+  const known = routes.get(raw);
+  if (known) return known;
+  const url = parseUrl(raw);
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') return undefined;
+  const route: Route = {
+    protocol: url.protocol,
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'), // an IPv6 literal without its brackets
     port: url.port === '' ? undefined : Number(url.port),
     path: url.pathname + url.search, // never the userinfo part: credentials in a URL are not sent
-    method: 'POST',
-    headers,
-    [SEND_DEADLINE]: deadline,
   };
-  return new Promise((resolve, reject) => {
-    // Throws on a header value Node will not put on the wire; the promise turns that into a failure.
-    const request: ClientRequest = (url.protocol === 'https:' ? httpsRequest : httpRequest)(options);
-    // Stays attached: a request ended by its deadline may still report the connection it was waiting for.
-    request.on('error', reject);
-    deadline.onEnd(() => {
-      reject(deadline.reason);
-      request.destroy();
-    });
-    // No loop turn after the answer (undici needed one): Node's agent takes the connection back in a
-    // nextTick after the body's 'end', before this promise's continuation, so the next send reuses it.
-    request.once('response', (response: IncomingMessage) => {
-      readExcerpt(response, maxResponseBytes).then((bodyExcerpt) => resolve({ status: response.statusCode ?? 0, bodyExcerpt }), reject);
-    });
-    request.end(delivery.body);
-  });
+  if (routes.size >= MAX_ROUTES) routes.clear();
+  routes.set(raw, route);
+  return route;
 }
 
 /** One parse (URL.canParse then new URL parses twice); Node 20 has no URL.parse. */
@@ -166,27 +203,33 @@ function parseUrl(raw: string): URL | undefined {
   }
 }
 
+/** The headers as given when none is a connection header (the usual case): no copy per send. */
+function withoutConnectionHeaders(given: Record<string, string>): Record<string, string> {
+  const names = Object.keys(given);
+  if (!names.some((name) => CONNECTION_HEADER_NAMES.has(name.toLowerCase()))) return given;
+  const headers: Record<string, string> = {};
+  for (const name of names) if (!CONNECTION_HEADER_NAMES.has(name.toLowerCase())) headers[name] = given[name]!;
+  return headers;
+}
+
 // Reads at most `limit` bytes. A longer body is abandoned, which closes that one connection, rather
 // than downloaded; a body within the limit is read to its end so the connection goes back to the pool.
 // Stream events rather than `for await`: the async iterator costs more CPU than the usual empty body.
-function readExcerpt(body: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // The decoder holds back a character cut in half by the limit instead of inventing one.
-    const finish = (): void =>
-      resolve(chunks.length === 0 ? '' : new StringDecoder('utf8').write(Buffer.concat(chunks).subarray(0, limit)));
-    body.on('data', (chunk: Buffer) => {
-      chunks.push(chunk);
-      size += chunk.length;
-      if (size <= limit) return;
-      body.removeAllListeners('data');
-      body.destroy();
-      finish();
-    });
-    body.once('end', finish);
-    body.once('error', reject);
+function readExcerpt(body: IncomingMessage, limit: number, done: (excerpt: string) => void, failed: (error: unknown) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  // The decoder holds back a character cut in half by the limit instead of inventing one.
+  const finish = (): void => done(chunks.length === 0 ? '' : new StringDecoder('utf8').write(Buffer.concat(chunks).subarray(0, limit)));
+  body.on('data', (chunk: Buffer) => {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size <= limit) return;
+    body.removeAllListeners('data');
+    body.destroy();
+    finish();
   });
+  body.once('end', finish);
+  body.once('error', failed);
 }
 
 function describeFailure(error: unknown): Failure {

@@ -23,7 +23,8 @@ export type RecordHandler = (record: SQSRecord, context: TimeBudget) => Promise<
 export function createRecordHandler(deps: RecordHandlerDependencies): RecordHandler {
   return async (record, context) => {
     const source = deps.queue.sourceOf(record.eventSourceARN);
-    const read = await readMessage(source, record, deps.payloads);
+    const reading = readMessage(source, record, deps.payloads);
+    const read = reading instanceof Promise ? await reading : reading;
     if (!read.success) {
       // A malformed message can never succeed: straight to the dead-letter queue, no retry loop.
       logger.error('Malformed queue message dead-lettered', { source, messageId: record.messageId, problem: read.problem });
@@ -48,20 +49,43 @@ export function createRecordHandler(deps: RecordHandlerDependencies): RecordHand
 type Read =
   { success: true; message: NotificationMessage | RetriesMessage; notification?: Notification } | { success: false; problem: string };
 
-/** The message with its notification (payload included), or why no attempt can ever have them. */
-async function readMessage(source: QueueSource, record: SQSRecord, payloads: PayloadStore): Promise<Read> {
+/** A message that carries a notification: every one but a breaker's timer. */
+type CopyMessage = Exclude<RetriesMessage, { kind: 'probe' | 'drain' }> | NotificationMessage;
+
+/**
+ * The message with its notification (payload included), or why no attempt can ever have them. Only
+ * a payload in the payload store is waited for: an inline one (nearly all) costs no promise.
+ */
+function readMessage(source: QueueSource, record: SQSRecord, payloads: PayloadStore): Read | Promise<Read> {
   const decoded = decodeMessage(source, record.body);
   if (!decoded.success) return decoded;
   const { message } = decoded;
   if (isTimer(message as RetriesMessage)) return { success: true, message };
-  const copy = message as Exclude<RetriesMessage, { kind: 'probe' | 'drain' }> | NotificationMessage;
-  let payload: string | undefined;
+  const copy = message as CopyMessage;
+  if (!copy.payloadRef) return withPayload(message, copy, record, copy.payload);
+  return withStoredPayload(message, copy, record, payloads);
+}
+
+async function withStoredPayload(
+  message: NotificationMessage | RetriesMessage,
+  copy: CopyMessage,
+  record: SQSRecord,
+  payloads: PayloadStore,
+): Promise<Read> {
   try {
-    payload = copy.payloadRef ? await payloads.load(copy.phoneNumber, copy.payloadRef) : copy.payload;
+    return withPayload(message, copy, record, await payloads.load(copy.phoneNumber, copy.payloadRef!));
   } catch (error) {
     if (error instanceof PayloadUnavailable) return { success: false, problem: error.message };
     throw error;
   }
+}
+
+function withPayload(
+  message: NotificationMessage | RetriesMessage,
+  copy: CopyMessage,
+  record: SQSRecord,
+  payload: string | undefined,
+): Read {
   if (payload === undefined) return { success: false, problem: 'the message carries neither payload nor payloadRef' };
   const notification: Notification = {
     id: copy.id ?? record.messageId,

@@ -1,0 +1,85 @@
+// Drives the delivery path of `delivery-throughput` in one process, for `node --cpu-prof` (not part of `npm run bench`):
+// `node [--cpu-prof --cpu-prof-dir=/tmp/prof] --import tsx bench/profile-delivery.ts [variant,...|all] [notifications]`.
+// Prints the CPU time per notification of each variant, side by side in 3 rounds: the same requests over undici and over
+// node:http, through the sender alone, the handler over a sender that answers at once (its bookkeeping), the whole handler.
+import './lib/quiet-sdk-notice.js';
+import { lambdaContext } from '../infra/local/lambda-events.js';
+import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
+import { createHttpSender } from '../shared/delivery/http-sender.js';
+import { BENCH_APP_SECRET, prepareDeliveryEnvironment } from './lib/delivery-environment.js';
+import { throwOnFailures } from './lib/deployed-handler.js';
+import { configureNumbers } from './lib/phone-numbers.js';
+import { rawAgent, rawNodeAgent, rawNotification, sendRaw, sendRawOverNode, type RawNotification } from './lib/raw-http.js';
+import { queuedNotification, sqsEvent } from './lib/sqs-events.js';
+import { startSinkProcess } from './sinks/sink-process.js';
+
+const only = process.argv[2];
+const total = Number(process.argv[3] ?? 20_000);
+const dynamodb = await startDynamoDbLocal();
+const sink = await startSinkProcess({ ports: 4 });
+const environment = await prepareDeliveryEnvironment({ dynamodbEndpoint: dynamodb.endpoint, configCacheSeconds: 3600 });
+const numbers = await configureNumbers(environment.services.webhooks, { count: 10, clones: 3, origins: sink.origins });
+const configs = new Map(await Promise.all(numbers.map(async (n) => [n, await environment.services.webhooks.readPhoneConfig(n)] as const)));
+const handler = (await import('../functions/delivery.js')).create(environment.services);
+const { createDeliveryRecordHandler } = await import('../shared/services.js');
+const { BatchProcessor, EventType, processPartialResponse } = await import('@aws-lambda-powertools/batch');
+// The same handler over a sender that answers 200 at once: the bookkeeping alone.
+const instant = {
+  send: async () => ({ kind: 'answered' as const, status: 200, latencyMs: 0, bodyExcerpt: '' }),
+  close: async () => undefined,
+};
+const bookkeeping = createDeliveryRecordHandler(environment.services, () => instant);
+
+const notifications = Array.from({ length: 200 }, (_, i) => queuedNotification(numbers[i % 10]!, BENCH_APP_SECRET));
+const events = Array.from({ length: 20 }, (_, i) =>
+  sqsEvent(notifications.slice(i * 10, i * 10 + 10), environment.queues.NOTIFICATIONS_QUEUE_URL),
+);
+const raws = notifications.map((n) => rawNotification(n, configs.get(n.message.phoneNumber)!));
+
+const undici = rawAgent();
+const nodeAgent = rawNodeAgent();
+const sender = createHttpSender({ policy: 'local', timeoutMs: 5000 });
+
+type Batch = (index: number) => Promise<void>;
+const batchOf =
+  (one: (n: RawNotification) => Promise<void>): Batch =>
+  async (i) =>
+    void (await Promise.all(raws.slice((i % 20) * 10, (i % 20) * 10 + 10).map(one)));
+const variants: Record<string, Batch> = {
+  undici: batchOf((n) => sendRaw(undici, n)),
+  node: batchOf((n) => sendRawOverNode(nodeAgent, n)),
+  sender: batchOf(async (n) => {
+    await sender.send({ url: n.primary.origin + n.primary.path, headers: n.primary.headers, body: n.primary.body });
+    await Promise.all(n.clones.map((c) => sender.send({ url: c.origin + c.path, headers: c.headers, body: c.body })));
+  }),
+  bookkeeping: async (i) =>
+    throwOnFailures(
+      await processPartialResponse(events[i % 20]!, bookkeeping, new BatchProcessor(EventType.SQS), {
+        context: lambdaContext('delivery', 60_000),
+        throwOnFullBatchFailure: false,
+      }),
+    ),
+  handler: async (i) => throwOnFailures(await handler(events[i % 20]!, lambdaContext('delivery', 60_000))),
+};
+
+async function measure(batch: Batch, batches: number): Promise<number> {
+  const before = process.cpuUsage();
+  for (let i = 0; i < batches; i++) await batch(i);
+  const cpu = process.cpuUsage(before);
+  return (cpu.user + cpu.system) / (batches * 10);
+}
+
+const names = only && only !== 'all' ? only.split(',') : Object.keys(variants);
+for (const name of names) await measure(variants[name]!, 100);
+for (let round = 0; round < 3; round++) {
+  const figures: Record<string, number> = {};
+  for (const name of names) figures[name] = Math.round(await measure(variants[name]!, total / 10 / 3));
+  console.error(`cpu µs per notification: ${JSON.stringify(figures)}`);
+}
+await undici.close();
+nodeAgent.destroy();
+await sender.close();
+await sink.stop();
+await environment.stop();
+await dynamodb.stop();
+process.exit(0);
