@@ -26,6 +26,7 @@ import {
   attempt,
   deadLetter,
   delivered,
+  PARK_WRITE_UNITS,
   PARKED_ITEM_BYTES,
   PARKED_ITEM_WRITE_UNITS,
   overheadOf,
@@ -35,6 +36,11 @@ import {
   type RecordContext,
   type World,
 } from './world.js';
+
+/** A probe or drain step: the breaker's write, the timer's claim and the next timer (or none). */
+const TIMER_STEP_WRITE_UNITS = 3;
+/** A failed attempt of a parked copy: its attempt record and the attempt counted on its item. */
+const FAILED_PARKED_WRITE_UNITS = 1 + PARKED_ITEM_WRITE_UNITS;
 
 /** The breaker works in epoch milliseconds; the simulation starts at epoch 0. */
 const ms = (seconds: number) => seconds * 1000;
@@ -138,7 +144,8 @@ export class BreakerParking implements Design {
       return 0;
     }
     const tally = tallyOf(this.world, head);
-    tally.readUnits += 1;
+    tally.readUnits += 1; // the Query of the head
+    overheadOf(this.world, id).readUnits += 1; // where the line starts (its given-up head's end)
     this.counts.probes += 1;
     this.slots.started(id, at);
     this.probing[id] = 1;
@@ -149,7 +156,7 @@ export class BreakerParking implements Design {
       this.slots.finished(id);
       this.probing[id] = 0;
       head.attempts += 1;
-      overheadOf(this.world, id).writeUnits += 1;
+      overheadOf(this.world, id).writeUnits += TIMER_STEP_WRITE_UNITS;
       const current = this.health[id]!;
       this.retries.probeTimerDone(id);
       if (accepted(reply)) {
@@ -159,7 +166,7 @@ export class BreakerParking implements Design {
         this.setHealth(id, afterUnparked(recovered, 1, ms(doneAt)), doneAt);
         return;
       }
-      tally.writeUnits += 1;
+      tally.writeUnits += FAILED_PARKED_WRITE_UNITS;
       this.setHealth(id, afterFailure(current, outcome(reply), ms(doneAt), this.world.scenario.policy, this.world.random.next()), doneAt);
       this.ensureProbe(id, doneAt);
     });
@@ -174,8 +181,8 @@ export class BreakerParking implements Design {
     if (this.health[id]!.state !== 'draining') return 0;
     const overhead = overheadOf(this.world, id);
     const items = this.store.oldest(id, DRAIN_BATCH_SIZE);
-    // One strongly consistent Query of the items, 4 KB per read unit.
-    overhead.readUnits += Math.ceil((items.length * PARKED_ITEM_BYTES) / 4096);
+    // Where the line starts, then one strongly consistent Query of the items, 4 KB per read unit.
+    overhead.readUnits += 1 + Math.ceil((items.length * PARKED_ITEM_BYTES) / 4096);
     this.counts.drain_steps += 1;
     let t = at;
     const done: { item: Message; at: number; reply: Answer }[] = [];
@@ -201,11 +208,11 @@ export class BreakerParking implements Design {
         delivered(this.world, item, deliveredAt);
         health = afterSuccess(health, { status: 200, latencyMs: ms(reply.seconds) }, ms(deliveredAt));
       }
-      overhead.writeUnits += 1;
+      overhead.writeUnits += TIMER_STEP_WRITE_UNITS;
       health = afterUnparked(health, done.length, ms(t));
       if (failed) {
         items[done.length]!.attempts += 1;
-        tallyOf(this.world, items[done.length]!).writeUnits += 1;
+        tallyOf(this.world, items[done.length]!).writeUnits += FAILED_PARKED_WRITE_UNITS;
         health = afterFailure(health, outcome(failed), ms(t), this.world.scenario.policy, this.world.random.next());
       }
       const stillDraining = this.health[id]!.state === 'draining' && health.state === 'draining';
@@ -222,24 +229,30 @@ export class BreakerParking implements Design {
     this.health[id] = afterParked(this.health[id]!, 1);
     const tally = tallyOf(this.world, message);
     tally.parks += 1;
-    tally.writeUnits += PARKED_ITEM_WRITE_UNITS + 1; // the item and the breaker's parked count
+    tally.writeUnits += PARK_WRITE_UNITS;
     this.world.live.delete(message);
     if (this.health[id]!.state === 'open') this.ensureProbe(id, at);
   }
 
   private unpark(id: number, item: Message): void {
     this.store.remove(id, item);
-    tallyOf(this.world, item).writeUnits += PARKED_ITEM_WRITE_UNITS;
+    tallyOf(this.world, item).writeUnits += PARK_WRITE_UNITS;
   }
 
-  /** Past the retry window, parked notifications go to the dead-letter queue (at a probe or drain step). */
+  /**
+   * Past the retry window, parked notifications go to the dead-letter queue (at a probe or drain
+   * step). They are the head of the line, which leaves it in one breaker write per Query of a drain
+   * step's worth, and their items wait for the TTL.
+   */
   private sweep(id: number, at: number): void {
     const { maxAgeSeconds } = this.world.scenario.policy;
     const expired = this.store.takeExpired(id, at, maxAgeSeconds);
+    const batches = Math.ceil(expired.length / DRAIN_BATCH_SIZE);
+    overheadOf(this.world, id).readUnits += batches; // where the line starts, read before each Query
+    overheadOf(this.world, id).writeUnits += batches;
     for (const item of expired) {
       const tally = tallyOf(this.world, item);
-      tally.readUnits += 1;
-      tally.writeUnits += PARKED_ITEM_WRITE_UNITS;
+      tally.readUnits += PARKED_ITEM_BYTES / 4096;
       // The item's TTL is the remaining window plus a grace; past it, DynamoDB may have removed it.
       if (at - item.ingestedAt > maxAgeSeconds + PARK_TTL_GRACE_SECONDS) tally.dropped += 1;
       else deadLetter(this.world, item, at);
