@@ -1,5 +1,5 @@
 // Breakers and parked notifications as DynamoDB items: what the health store writes and reads back,
-// and where a parked notification sits in its destination's line.
+// how a breaker's transition is written, and where a parked notification sits in its destination's line.
 import type { DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, nameOf, refOf } from '../domain/destination.js';
 import type { ParkedNotification } from '../domain/parking.js';
@@ -50,4 +50,42 @@ export function sortKeyOf(parked: ParkedNotification): string {
 /** A late copy's place: right after the given-up head, in arrival order among the other late ones. */
 export function lateSortKey(givenUpThrough: string, destinationKey: string, natural: string): string {
   return `${givenUpThrough}#${natural.slice(parkedPrefix(destinationKey).length)}`;
+}
+
+/** The health fields a transition writes; `parked` changes only by atomic additions. */
+const TRANSITION_FIELDS = [
+  'state',
+  'consecutiveFailures',
+  'failedProbes',
+  'openedAt',
+  'nextProbeAt',
+  'lastStatus',
+  'lastError',
+  'lastLatencyMs',
+  'changedAt',
+  'paused',
+] as const;
+
+/** The update of a transition: if nobody changed the breaker (its version), nor its park count when that is given, since the read. */
+export function transitionUpdate(health: DestinationHealth, version: number, parked: number | undefined) {
+  const set = TRANSITION_FIELDS.filter((field) => health[field] !== undefined);
+  const removed = TRANSITION_FIELDS.filter((field) => health[field] === undefined);
+  const names = Object.fromEntries(TRANSITION_FIELDS.map((field) => [`#${field}`, field]));
+  return {
+    UpdateExpression: [
+      `SET ${[...set.map((field) => `#${field} = :${field}`), '#version = :nextVersion'].join(', ')}`,
+      removed.length > 0 ? `REMOVE ${removed.map((field) => `#${field}`).join(', ')}` : '',
+    ].join(' '),
+    ConditionExpression: [
+      version === 0 ? 'attribute_not_exists(#version)' : '#version = :version',
+      ...(parked === undefined ? [] : ['(#parked = :parked OR attribute_not_exists(#parked))']),
+    ].join(' AND '),
+    ExpressionAttributeNames: { ...names, '#version': 'version', ...(parked !== undefined && { '#parked': 'parked' }) },
+    ExpressionAttributeValues: {
+      ...Object.fromEntries(set.map((field) => [`:${field}`, health[field]])),
+      ':nextVersion': version + 1,
+      ...(version !== 0 && { ':version': version }),
+      ...(parked !== undefined && { ':parked': parked }),
+    },
+  };
 }

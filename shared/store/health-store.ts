@@ -7,7 +7,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import { HEALTHY, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, type DestinationRef } from '../domain/destination.js';
 import type { HealthStore, ParkedNotification, TimerClaim } from '../domain/parking.js';
-import { fromItem, healthFromItem, lateSortKey, sortKeyOf, toItem } from './health-items.js';
+import { fromItem, healthFromItem, lateSortKey, sortKeyOf, toItem, transitionUpdate } from './health-items.js';
 import { healthSortKey, parkedPartition, parkedPrefix, parkedSortKey } from './item-keys.js';
 import { tableDefinition } from './table-definition.js';
 
@@ -15,20 +15,6 @@ import { tableDefinition } from './table-definition.js';
 const CHANGE_ATTEMPTS = 20;
 /** Parked items outlive their window by this much, so the dead-letter path (not the TTL) ends them. */
 const PARKED_TTL_MARGIN_SECONDS = 7 * 24 * 60 * 60;
-
-/** The health fields a transition writes; `parked` changes only by atomic additions. */
-const TRANSITION_FIELDS = [
-  'state',
-  'consecutiveFailures',
-  'failedProbes',
-  'openedAt',
-  'nextProbeAt',
-  'lastStatus',
-  'lastError',
-  'lastLatencyMs',
-  'changedAt',
-  'paused',
-] as const;
 
 type Versioned = { health: DestinationHealth; version: number };
 /** Where a read of a line started, kept with the items it returned (see leaveToExpire). */
@@ -302,28 +288,11 @@ export class DynamoHealthStore implements HealthStore {
     version: number,
     parked: number | undefined,
   ): Promise<void> {
-    const set = TRANSITION_FIELDS.filter((field) => health[field] !== undefined);
-    const removed = TRANSITION_FIELDS.filter((field) => health[field] === undefined);
-    const names = Object.fromEntries(TRANSITION_FIELDS.map((field) => [`#${field}`, field]));
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: phoneNumber, sk: healthSortKey(keyOf(destination)) },
-        UpdateExpression: [
-          `SET ${[...set.map((field) => `#${field} = :${field}`), '#version = :nextVersion'].join(', ')}`,
-          removed.length > 0 ? `REMOVE ${removed.map((field) => `#${field}`).join(', ')}` : '',
-        ].join(' '),
-        ConditionExpression: [
-          version === 0 ? 'attribute_not_exists(#version)' : '#version = :version',
-          ...(parked === undefined ? [] : ['(#parked = :parked OR attribute_not_exists(#parked))']),
-        ].join(' AND '),
-        ExpressionAttributeNames: { ...names, '#version': 'version', ...(parked !== undefined && { '#parked': 'parked' }) },
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(set.map((field) => [`:${field}`, health[field]])),
-          ':nextVersion': version + 1,
-          ...(version !== 0 && { ':version': version }),
-          ...(parked !== undefined && { ':parked': parked }),
-        },
+        ...transitionUpdate(health, version, parked),
       }),
     );
   }
