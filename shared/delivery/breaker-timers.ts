@@ -188,7 +188,7 @@ export class BreakerTimers {
         }
         if (verdict.deadLetter) {
           await this.delivery.giveUp(verdict.deadLetter, verdict.reason);
-          await this.deps.attempts.logCopy(verdict.deadLetter, 'dead');
+          await this.deps.attempts.logCopy(verdict.deadLetter, 'dead', true);
         } else
           logger.info('Parked copy dropped: destination no longer configured', {
             phone: maskPhone(phoneNumber),

@@ -327,6 +327,21 @@ describe('DeliveryService: breakers, parking and the drain', () => {
     expect(h.deadLetters.map((letter) => letter.body.id).sort()).toEqual(given);
   });
 
+  it('logs a parked copy given up as dead without keeping its notification a second time', async () => {
+    const h = await withOpenPrimary();
+    await h.service.deliverNotification(notificationAt(START, 'on-arrival')); // parked before any attempt
+    const parkedIds = h.health.parkedFor(PHONE, PRIMARY).map((item) => item.id);
+    expect(parkedIds).toContain('on-arrival');
+    const keptBefore = h.logged.filter((entry) => entry.kept && parkedIds.includes(entry.kept.id)).length;
+    expect(keptBefore).toBeGreaterThan(0);
+    h.clock.now = START + 3600_000 + 1;
+    await h.runTimers();
+    const dead = h.logged.filter((entry) => entry.outcome.status === 'dead' && parkedIds.includes(entry.outcome.notificationId));
+    expect(dead.map((entry) => entry.outcome.notificationId)).toEqual(parkedIds);
+    expect(dead.every((entry) => entry.kept === undefined)).toBe(true);
+    expect(h.logged.filter((entry) => entry.kept && parkedIds.includes(entry.kept.id))).toHaveLength(keptBefore);
+  });
+
   it('runs a timer once even when SQS hands it out twice', async () => {
     const h = await withOpenPrimary();
     const probe = h.later.find(({ message }) => message.kind === 'probe')!.message;
