@@ -51,7 +51,13 @@ export function failureCost(kind: Failure, rate: number, measured: FailureMeasur
     sqsRequests: base.sqsRequests + sqsBilledRequests({ sends: 1, receives: 0, deletes: 0 }, messageBytes, 1),
     // The probe's strongly consistent Query of the parked item (under 4 KB), and its share of where the line starts.
     readUnits: base.readUnits + 1 + 1 / DRAIN_BATCH_SIZE,
-    writeUnits: base.writeUnits + parkWriteUnits(assumed.bodyBytes) + GIVEN_UP_HEAD_WRITE_UNITS / DRAIN_BATCH_SIZE,
+    writeUnits:
+      base.writeUnits +
+      parkWriteUnits(assumed.bodyBytes) +
+      GIVEN_UP_HEAD_WRITE_UNITS / DRAIN_BATCH_SIZE +
+      // The delivery log: its record and kept notification at the park, the record again at the give-up.
+      writeUnits(parkedItemBytes(assumed.bodyBytes), false) +
+      2 * DELIVERY_LOG_ENTRY_WRITE_UNITS,
     logBytes: logBytes({
       applicationBytes: measured.ingestLineBytes + measured.parkedLineBytes + measured.givenUpLineBytes,
       applicationLines: 3,
@@ -110,6 +116,8 @@ const usdOf = (work: Partial<CostInputs> & Pick<CostInputs, 'deliveryInvocations
     ...work,
   }).total / 1e6;
 
+/** A delivery-log record's update (under 1 KB); a copy's first entry also keeps the notification. */
+const DELIVERY_LOG_ENTRY_WRITE_UNITS = 1;
 /** The breaker's write that takes a given-up head out of its line (health-store.ts leaveToExpire). */
 const GIVEN_UP_HEAD_WRITE_UNITS = 1;
 
@@ -130,7 +138,8 @@ function episodeUsd(kind: Failure, healthy: Scenario, assumed: typeof ASSUMED): 
     deliveryMs: kind === 'hung' ? SERVICE_DEFAULTS.deliveryTimeoutMs : assumed.destinationLatencyMs,
     sqsRequests: 3 * attempts,
     readUnits: FAILED_ATTEMPT.readUnits * attempts,
-    writeUnits: FAILED_ATTEMPT.writeUnits * attempts,
+    // Each is a copy's first failure: the delivery log keeps its notification too.
+    writeUnits: (FAILED_ATTEMPT.writeUnits + writeUnits(parkedItemBytes(assumed.bodyBytes), false)) * attempts,
   });
 }
 

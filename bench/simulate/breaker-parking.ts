@@ -39,8 +39,12 @@ import {
 
 /** A probe or drain step: the breaker's write, the timer's claim and the next timer (or none). */
 const TIMER_STEP_WRITE_UNITS = 3;
+/** A delivery-log record's update (under 1 KB). */
+const DELIVERY_LOG_ENTRY_WRITE_UNITS = 1;
+/** The notification the delivery log keeps at a copy's first entry: an item of about the parked one's size. */
+const KEPT_NOTIFICATION_WRITE_UNITS = PARKED_ITEM_WRITE_UNITS;
 /** A failed attempt of a parked copy: its attempt record and the attempt counted on its item. */
-const FAILED_PARKED_WRITE_UNITS = 1 + PARKED_ITEM_WRITE_UNITS;
+const FAILED_PARKED_WRITE_UNITS = DELIVERY_LOG_ENTRY_WRITE_UNITS + PARKED_ITEM_WRITE_UNITS;
 
 /** The breaker works in epoch milliseconds; the simulation starts at epoch 0. */
 const ms = (seconds: number) => seconds * 1000;
@@ -77,6 +81,8 @@ export class BreakerParking implements Design {
     const health = this.health[id]!;
     if (admission(health) === 'park') {
       this.park(message, at);
+      // Its first delivery-log entry: the record, and the notification kept for a replay.
+      tallyOf(this.world, message).writeUnits += DELIVERY_LOG_ENTRY_WRITE_UNITS + KEPT_NOTIFICATION_WRITE_UNITS;
       return 0;
     }
     // A destination that failed last time or answers slowly does not hold up the fast lane's batches.
@@ -113,7 +119,9 @@ export class BreakerParking implements Design {
       return;
     }
     const tally = tallyOf(world, message);
-    tally.writeUnits += 2; // the attempt record and the breaker item
+    tally.writeUnits += DELIVERY_LOG_ENTRY_WRITE_UNITS + 1; // the attempt record and the breaker item
+    // A copy's first failure keeps its notification in the delivery log.
+    if (message.attempts === 1) tally.writeUnits += KEPT_NOTIFICATION_WRITE_UNITS;
     tally.logBytes += world.measured.logBytesPerNotification;
     if (health.state === 'closed')
       this.setHealth(id, afterFailure(health, outcome(reply), ms(at), world.scenario.policy, world.random.next()), at);
@@ -236,7 +244,8 @@ export class BreakerParking implements Design {
 
   private unpark(id: number, item: Message): void {
     this.store.remove(id, item);
-    tallyOf(this.world, item).writeUnits += PARK_WRITE_UNITS;
+    // The transaction, and its delivery-log record closed as delivered.
+    tallyOf(this.world, item).writeUnits += PARK_WRITE_UNITS + DELIVERY_LOG_ENTRY_WRITE_UNITS;
   }
 
   /**
@@ -253,6 +262,7 @@ export class BreakerParking implements Design {
     for (const item of expired) {
       const tally = tallyOf(this.world, item);
       tally.readUnits += PARKED_ITEM_BYTES / 4096;
+      tally.writeUnits += DELIVERY_LOG_ENTRY_WRITE_UNITS; // its record, dead
       // The item's TTL is the remaining window plus a grace; past it, DynamoDB may have removed it.
       if (at - item.ingestedAt > maxAgeSeconds + PARK_TTL_GRACE_SECONDS) tally.dropped += 1;
       else deadLetter(this.world, item, at);
