@@ -1,6 +1,6 @@
 // What a number whose primary is dead or hung costs, per million of its notifications, once per
 // outage and per week its breaker stays open (docs/performance.md, "The failure path"), priced by cost.ts.
-import { BREAKER_FAILURE_THRESHOLD } from '../../shared/domain/destination-health.js';
+import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE } from '../../shared/domain/destination-health.js';
 import { backoffSeconds } from '../../shared/domain/retry-schedule.js';
 import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
 import { MAX_DELAY_SECONDS } from '../../shared/queue/queue-definitions.js';
@@ -12,7 +12,9 @@ import {
   PLATFORM_LOG_BYTES_PER_INVOCATION,
   PLATFORM_LOG_LINES,
   deployedScenario,
+  parkedItemBytes,
   parkWriteUnits,
+  writeUnits,
   type FailureMeasured,
   type Scenario,
 } from './cost-scenarios.js';
@@ -39,15 +41,23 @@ export function failureCost(kind: Failure, rate: number, measured: FailureMeasur
   const ingest = ingestInputs(healthy, measured);
   // Its record rides a fast-lane batch like any other (which lasts as long as its healthy
   // batch-mates) and is parked: no attempt, no clone, nothing sent. When its window ends, a probe
-  // reads it, dead-letters it and unparks it, ASSUMED.deadLetterMs of a probe's invocation (billed
-  // here as extra time on the fast-lane share; the probes' own invocations are in openWeekUsd).
+  // reads it and dead-letters it, ASSUMED.deadLetterMs of a probe's invocation (billed here as extra
+  // time on the fast-lane share; the probes' own invocations are in openWeekUsd). It is the head of
+  // the line, which leaves it in one breaker write per drain step's worth (DRAIN_BATCH_SIZE); its
+  // item is left to the TTL, which deletes for free.
   const inputs: CostInputs = {
     ...base,
     deliveryMs: base.deliveryMs + assumed.deadLetterMs / base.deliveryInvocations,
     sqsRequests: base.sqsRequests + sqsBilledRequests({ sends: 1, receives: 0, deletes: 0 }, messageBytes, 1),
-    // The probe's strongly consistent Query of the parked item (under 4 KB).
-    readUnits: base.readUnits + 1,
-    writeUnits: base.writeUnits + 2 * parkWriteUnits(assumed.bodyBytes),
+    // The probe's strongly consistent Query of the parked item (under 4 KB), and its share of where the line starts.
+    readUnits: base.readUnits + 1 + 1 / DRAIN_BATCH_SIZE,
+    writeUnits:
+      base.writeUnits +
+      parkWriteUnits(assumed.bodyBytes) +
+      GIVEN_UP_HEAD_WRITE_UNITS / DRAIN_BATCH_SIZE +
+      // The delivery log: its record and kept notification at the park, the record again at the give-up.
+      writeUnits(parkedItemBytes(assumed.bodyBytes), false) +
+      2 * DELIVERY_LOG_ENTRY_WRITE_UNITS,
     logBytes: logBytes({
       applicationBytes: measured.ingestLineBytes + measured.parkedLineBytes + measured.givenUpLineBytes,
       applicationLines: 3,
@@ -106,6 +116,11 @@ const usdOf = (work: Partial<CostInputs> & Pick<CostInputs, 'deliveryInvocations
     ...work,
   }).total / 1e6;
 
+/** A delivery-log record's update (under 1 KB); a copy's first entry also keeps the notification. */
+const DELIVERY_LOG_ENTRY_WRITE_UNITS = 1;
+/** The breaker's write that takes a given-up head out of its line (health-store.ts leaveToExpire). */
+const GIVEN_UP_HEAD_WRITE_UNITS = 1;
+
 /** One failed attempt's bookkeeping: the breaker's read and write, the attempt record. */
 const FAILED_ATTEMPT = { readUnits: 1, writeUnits: 2 };
 
@@ -123,7 +138,8 @@ function episodeUsd(kind: Failure, healthy: Scenario, assumed: typeof ASSUMED): 
     deliveryMs: kind === 'hung' ? SERVICE_DEFAULTS.deliveryTimeoutMs : assumed.destinationLatencyMs,
     sqsRequests: 3 * attempts,
     readUnits: FAILED_ATTEMPT.readUnits * attempts,
-    writeUnits: FAILED_ATTEMPT.writeUnits * attempts,
+    // Each is a copy's first failure: the delivery log keeps its notification too.
+    writeUnits: (FAILED_ATTEMPT.writeUnits + writeUnits(parkedItemBytes(assumed.bodyBytes), false)) * attempts,
   });
 }
 
@@ -146,19 +162,19 @@ export function probesPerWeek(): { probes: number; hops: number } {
 
 /**
  * A week of an open breaker. Each hop of the probe timer is a send, a receive, a delete and a short
- * invocation. A probe claims the timer, reads the breaker, the configuration and the oldest parked
- * copy, attempts it, records the failure, counts the attempt on the parked item (its size in write
- * units) and sets the next timer.
+ * invocation. A probe claims the timer, reads the breaker, the configuration, where the line starts
+ * and the oldest parked copy, attempts it, records the failure, counts the attempt on the parked
+ * item (an update bills the item's size) and sets the next timer.
  */
 function openWeekUsd(kind: Failure, assumed: typeof ASSUMED): number {
   const { probes, hops } = probesPerWeek();
   const probeMs = kind === 'hung' ? SERVICE_DEFAULTS.deliveryTimeoutMs : assumed.destinationLatencyMs;
   const hopsUsd = usdOf({ deliveryInvocations: hops, deliveryMs: assumed.timerInvocationMs, sqsRequests: 3 * hops });
-  const parkedItemUnits = parkWriteUnits(assumed.bodyBytes) / 2 - 1;
+  const parkedItemUnits = writeUnits(parkedItemBytes(assumed.bodyBytes), false);
   const probesUsd = usdOf({
     deliveryInvocations: probes,
     deliveryMs: probeMs,
-    readUnits: (3 + FAILED_ATTEMPT.readUnits) * probes,
+    readUnits: (4 + FAILED_ATTEMPT.readUnits) * probes,
     writeUnits: (1 + FAILED_ATTEMPT.writeUnits + parkedItemUnits + 1) * probes,
   });
   return hopsUsd + probesUsd;

@@ -41,7 +41,7 @@ export const ASSUMED = {
   ingestInstanceLifetimeSeconds: 2 * 3600,
   /** Share of notifications over 1 MiB (offloaded to S3): WhatsApp sends media by reference, so practically none. */
   offloadedShare: 1e-5,
-  /** Dead-lettering one parked copy at a probe: a Query, an SQS send and a transaction, one after the other. */
+  /** Dead-lettering one parked copy at a probe: its share of a Query, an SQS send, its share of the head's breaker write. */
   deadLetterMs: 25,
   /** One billed delivery invocation of a timer hop or a probe with nothing to send (ms). */
   timerInvocationMs: 10,
@@ -82,12 +82,16 @@ export function cacheHitRate(perProcessRate: number, ttlSeconds: number): number
   return seen / (1 + seen);
 }
 
-/** A DynamoDB item's write units: 1 KB each, doubled in a transaction. */
-const writeUnits = (bytes: number, transactional: boolean) => Math.ceil(bytes / 1024) * (transactional ? 2 : 1);
+/** A DynamoDB item's write units: 1 KB each, doubled in a transaction (a Delete or an update bills the item's size too). */
+export const writeUnits = (bytes: number, transactional: boolean) => Math.ceil(bytes / 1024) * (transactional ? 2 : 1);
+/** A breaker item (state, counts, timer, the given-up head's key): under 1 KB. */
+export const BREAKER_ITEM_BYTES = 500;
 /** A parked item: the queue message's fields plus keys, deadline and attempt; a breaker item is under 1 KB. */
-const parkedItemBytes = (bodyBytes: number) => queueMessageBytes(bodyBytes) + 200;
+export const parkedItemBytes = (bodyBytes: number) => queueMessageBytes(bodyBytes) + 200;
 /** A park (the parked item's Put and the breaker's count) or an unpark (its Delete and the count): one transaction each. */
-export const parkWriteUnits = (bodyBytes: number) => writeUnits(parkedItemBytes(bodyBytes), true) + writeUnits(500, true);
+export const parkWriteUnits = (bodyBytes: number) => parkedItemWriteUnits(parkedItemBytes(bodyBytes));
+/** The same, for a parked item of `itemBytes`. */
+export const parkedItemWriteUnits = (itemBytes: number) => writeUnits(itemBytes, true) + writeUnits(BREAKER_ITEM_BYTES, true);
 /** De-duplication: Powertools Idempotency's conditional PutItem and its completing UpdateItem, each under 1 KB. */
 export const DEDUPLICATION_WRITE_UNITS = 2;
 

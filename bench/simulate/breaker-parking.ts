@@ -26,6 +26,7 @@ import {
   attempt,
   deadLetter,
   delivered,
+  PARK_WRITE_UNITS,
   PARKED_ITEM_BYTES,
   PARKED_ITEM_WRITE_UNITS,
   overheadOf,
@@ -35,6 +36,15 @@ import {
   type RecordContext,
   type World,
 } from './world.js';
+
+/** A probe or drain step: the breaker's write, the timer's claim and the next timer (or none). */
+const TIMER_STEP_WRITE_UNITS = 3;
+/** A delivery-log record's update (under 1 KB). */
+const DELIVERY_LOG_ENTRY_WRITE_UNITS = 1;
+/** The notification the delivery log keeps at a copy's first entry: an item of about the parked one's size. */
+const KEPT_NOTIFICATION_WRITE_UNITS = PARKED_ITEM_WRITE_UNITS;
+/** A failed attempt of a parked copy: its attempt record and the attempt counted on its item. */
+const FAILED_PARKED_WRITE_UNITS = DELIVERY_LOG_ENTRY_WRITE_UNITS + PARKED_ITEM_WRITE_UNITS;
 
 /** The breaker works in epoch milliseconds; the simulation starts at epoch 0. */
 const ms = (seconds: number) => seconds * 1000;
@@ -71,6 +81,8 @@ export class BreakerParking implements Design {
     const health = this.health[id]!;
     if (admission(health) === 'park') {
       this.park(message, at);
+      // Its first delivery-log entry: the record, and the notification kept for a replay.
+      tallyOf(this.world, message).writeUnits += DELIVERY_LOG_ENTRY_WRITE_UNITS + KEPT_NOTIFICATION_WRITE_UNITS;
       return 0;
     }
     // A destination that failed last time or answers slowly does not hold up the fast lane's batches.
@@ -107,7 +119,9 @@ export class BreakerParking implements Design {
       return;
     }
     const tally = tallyOf(world, message);
-    tally.writeUnits += 2; // the attempt record and the breaker item
+    tally.writeUnits += DELIVERY_LOG_ENTRY_WRITE_UNITS + 1; // the attempt record and the breaker item
+    // A copy's first failure keeps its notification in the delivery log.
+    if (message.attempts === 1) tally.writeUnits += KEPT_NOTIFICATION_WRITE_UNITS;
     tally.logBytes += world.measured.logBytesPerNotification;
     if (health.state === 'closed')
       this.setHealth(id, afterFailure(health, outcome(reply), ms(at), world.scenario.policy, world.random.next()), at);
@@ -138,7 +152,8 @@ export class BreakerParking implements Design {
       return 0;
     }
     const tally = tallyOf(this.world, head);
-    tally.readUnits += 1;
+    tally.readUnits += 1; // the Query of the head
+    overheadOf(this.world, id).readUnits += 1; // where the line starts (its given-up head's end)
     this.counts.probes += 1;
     this.slots.started(id, at);
     this.probing[id] = 1;
@@ -149,7 +164,7 @@ export class BreakerParking implements Design {
       this.slots.finished(id);
       this.probing[id] = 0;
       head.attempts += 1;
-      overheadOf(this.world, id).writeUnits += 1;
+      overheadOf(this.world, id).writeUnits += TIMER_STEP_WRITE_UNITS;
       const current = this.health[id]!;
       this.retries.probeTimerDone(id);
       if (accepted(reply)) {
@@ -159,7 +174,7 @@ export class BreakerParking implements Design {
         this.setHealth(id, afterUnparked(recovered, 1, ms(doneAt)), doneAt);
         return;
       }
-      tally.writeUnits += 1;
+      tally.writeUnits += FAILED_PARKED_WRITE_UNITS;
       this.setHealth(id, afterFailure(current, outcome(reply), ms(doneAt), this.world.scenario.policy, this.world.random.next()), doneAt);
       this.ensureProbe(id, doneAt);
     });
@@ -174,8 +189,8 @@ export class BreakerParking implements Design {
     if (this.health[id]!.state !== 'draining') return 0;
     const overhead = overheadOf(this.world, id);
     const items = this.store.oldest(id, DRAIN_BATCH_SIZE);
-    // One strongly consistent Query of the items, 4 KB per read unit.
-    overhead.readUnits += Math.ceil((items.length * PARKED_ITEM_BYTES) / 4096);
+    // Where the line starts, then one strongly consistent Query of the items, 4 KB per read unit.
+    overhead.readUnits += 1 + Math.ceil((items.length * PARKED_ITEM_BYTES) / 4096);
     this.counts.drain_steps += 1;
     let t = at;
     const done: { item: Message; at: number; reply: Answer }[] = [];
@@ -201,11 +216,11 @@ export class BreakerParking implements Design {
         delivered(this.world, item, deliveredAt);
         health = afterSuccess(health, { status: 200, latencyMs: ms(reply.seconds) }, ms(deliveredAt));
       }
-      overhead.writeUnits += 1;
+      overhead.writeUnits += TIMER_STEP_WRITE_UNITS;
       health = afterUnparked(health, done.length, ms(t));
       if (failed) {
         items[done.length]!.attempts += 1;
-        tallyOf(this.world, items[done.length]!).writeUnits += 1;
+        tallyOf(this.world, items[done.length]!).writeUnits += FAILED_PARKED_WRITE_UNITS;
         health = afterFailure(health, outcome(failed), ms(t), this.world.scenario.policy, this.world.random.next());
       }
       const stillDraining = this.health[id]!.state === 'draining' && health.state === 'draining';
@@ -222,24 +237,32 @@ export class BreakerParking implements Design {
     this.health[id] = afterParked(this.health[id]!, 1);
     const tally = tallyOf(this.world, message);
     tally.parks += 1;
-    tally.writeUnits += PARKED_ITEM_WRITE_UNITS + 1; // the item and the breaker's parked count
+    tally.writeUnits += PARK_WRITE_UNITS;
     this.world.live.delete(message);
     if (this.health[id]!.state === 'open') this.ensureProbe(id, at);
   }
 
   private unpark(id: number, item: Message): void {
     this.store.remove(id, item);
-    tallyOf(this.world, item).writeUnits += PARKED_ITEM_WRITE_UNITS;
+    // The transaction, and its delivery-log record closed as delivered.
+    tallyOf(this.world, item).writeUnits += PARK_WRITE_UNITS + DELIVERY_LOG_ENTRY_WRITE_UNITS;
   }
 
-  /** Past the retry window, parked notifications go to the dead-letter queue (at a probe or drain step). */
+  /**
+   * Past the retry window, parked notifications go to the dead-letter queue (at a probe or drain
+   * step). They are the head of the line, which leaves it in one breaker write per Query of a drain
+   * step's worth, and their items wait for the TTL.
+   */
   private sweep(id: number, at: number): void {
     const { maxAgeSeconds } = this.world.scenario.policy;
     const expired = this.store.takeExpired(id, at, maxAgeSeconds);
+    const batches = Math.ceil(expired.length / DRAIN_BATCH_SIZE);
+    overheadOf(this.world, id).readUnits += batches; // where the line starts, read before each Query
+    overheadOf(this.world, id).writeUnits += batches;
     for (const item of expired) {
       const tally = tallyOf(this.world, item);
-      tally.readUnits += 1;
-      tally.writeUnits += PARKED_ITEM_WRITE_UNITS;
+      tally.readUnits += PARKED_ITEM_BYTES / 4096;
+      tally.writeUnits += DELIVERY_LOG_ENTRY_WRITE_UNITS; // its record, dead
       // The item's TTL is the remaining window plus a grace; past it, DynamoDB may have removed it.
       if (at - item.ingestedAt > maxAgeSeconds + PARK_TTL_GRACE_SECONDS) tally.dropped += 1;
       else deadLetter(this.world, item, at);

@@ -1,6 +1,7 @@
 // What both designs share in one run: the clock, the queues, the receivers, and the bookkeeping of
 // what happened to each notification (delivered, dead-lettered, still waiting) and what it cost.
 import { releasesClones } from '../../shared/domain/fan-out.js';
+import { parkedItemWriteUnits, writeUnits } from '../lib/cost-scenarios.js';
 import { DEPLOYED, NOTIFICATION_BYTES, REQUEST_HEADER_BYTES, type Measured, type Scenario } from './config.js';
 import type { Simulation } from './event-queue.js';
 import { Histogram, type Tallies, type Tally } from './metrics.js';
@@ -77,9 +78,12 @@ export function emptyLatencies(): Record<TrafficClass, Histogram> {
 }
 
 export const REQUEST_BYTES = NOTIFICATION_BYTES + REQUEST_HEADER_BYTES;
-/** A parked item: the payload and its metadata, in 1 KB write units. */
-export const PARKED_ITEM_WRITE_UNITS = Math.ceil((NOTIFICATION_BYTES + 400) / 1024);
+/** A parked item: the payload and its metadata. */
 export const PARKED_ITEM_BYTES = NOTIFICATION_BYTES + 400;
+/** An update of the parked item (a failed attempt counted on it) bills its size. */
+export const PARKED_ITEM_WRITE_UNITS = writeUnits(PARKED_ITEM_BYTES, false);
+/** A park or an unpark: one transaction of the item's Put (or Delete) and the breaker's count (health-store.ts). */
+export const PARK_WRITE_UNITS = parkedItemWriteUnits(PARKED_ITEM_BYTES);
 
 export function classOf(world: World, message: Message): CostClass {
   return message.dest < 0 ? 'poison' : world.destinations[message.dest]!.kind;

@@ -168,34 +168,41 @@ export class BreakerTimers {
 
   /**
    * The oldest parked copies with their payloads. Copies past their window are dead-lettered and
-   * copies whose destination is gone are dropped on the way, so neither ever blocks the line.
+   * copies whose destination is gone are dropped on the way, so neither ever blocks the line. Those
+   * at the head of the line leave it in one write and wait for their TTL (deleting each would cost
+   * its size in write units); one behind a live copy is deleted.
    */
   private async liveParked(phoneNumber: string, destination: DestinationRef, target: WebhookTarget | undefined, limit: number) {
     const live: { copy: Copy; item: ParkedNotification }[] = [];
-    for (;;) {
-      const items = await this.deps.health.oldestParked(phoneNumber, destination, limit);
+    // A probe reads one copy; once copies are being given up, the rest of a long expired head comes a drain step's worth at a time.
+    for (let batch = limit; ; batch = Math.max(limit, DRAIN_BATCH_SIZE)) {
+      const items = await this.deps.health.oldestParked(phoneNumber, destination, batch);
+      const head: ParkedNotification[] = [];
       let removed = 0;
       for (const item of items) {
         const verdict = await this.readParked(item, target);
         if ('copy' in verdict) {
           live.push({ copy: verdict.copy, item });
-          if (live.length === limit) return live;
+          if (live.length === limit) break;
           continue;
         }
         if (verdict.deadLetter) {
           await this.delivery.giveUp(verdict.deadLetter, verdict.reason);
-          await this.deps.attempts.logCopy(verdict.deadLetter, 'dead');
+          await this.deps.attempts.logCopy(verdict.deadLetter, 'dead', true);
         } else
           logger.info('Parked copy dropped: destination no longer configured', {
             phone: maskPhone(phoneNumber),
             notificationId: item.id,
             destination: labelOf(destination),
           });
-        await this.deps.health.unpark(item);
+        if (live.length === 0) head.push(item);
+        else await this.deps.health.unpark(item);
         removed++;
       }
+      // A late copy joined before the head meanwhile: the head is deleted instead (the next read finds the late one first).
+      if (head.length > 0 && !(await this.deps.health.leaveToExpire(head))) for (const item of head) await this.deps.health.unpark(item);
       // Nothing was taken out of the line: what is left is live (or there is nothing left).
-      if (removed === 0 || items.length < limit) return live;
+      if (removed === 0 || live.length === limit || items.length < batch) return live;
       live.length = 0;
     }
   }

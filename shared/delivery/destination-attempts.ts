@@ -228,14 +228,16 @@ export class DestinationAttempts {
 
   /**
    * Where a copy stands in the delivery log when no attempt of it just failed: parked on arrival
-   * behind an open breaker (its first entry: the notification is kept too), or dead-lettered.
+   * behind an open breaker (its first entry: the notification is kept too), or dead-lettered. A
+   * parked copy has its entry already (`recorded`): the notification is not written again.
    */
   async logCopy(
     copy: { notification: Notification; destination: DestinationRef; attempt: number; payloadRef?: PayloadRef },
     status: DeliveryStatus,
+    recorded = false,
   ) {
     const attempts = copy.attempt - 1;
-    await this.logOutcome(copy.notification, copy.destination, { status, attempts }, copy.payloadRef, attempts === 0);
+    await this.logOutcome(copy.notification, copy.destination, { status, attempts }, copy.payloadRef, attempts === 0 && !recorded);
   }
 
   private async logDelivered(notification: Notification, destination: DestinationRef, attempt: number, outcome: Outcome): Promise<void> {

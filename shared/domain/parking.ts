@@ -20,6 +20,8 @@ export interface ParkedNotification {
   windowStart: number;
   /** Epoch ms after which it is dead-lettered instead of attempted. */
   deadline: number;
+  /** Where the store keeps it in the line, when not where its arrival alone would put it (set by the store). */
+  position?: string;
 }
 
 export interface HealthStore {
@@ -36,12 +38,19 @@ export interface HealthStore {
   ): Promise<{ before: DestinationHealth; after: DestinationHealth }>;
   /** Parks a notification while the breaker is not closed or the destination is paused; false (and nothing stored) otherwise. */
   park(parked: ParkedNotification): Promise<boolean>;
-  /** The oldest parked notifications of a destination, oldest first. */
+  /** The oldest parked notifications of a destination still in its line, oldest first. */
   oldestParked(phoneNumber: string, destination: DestinationRef, limit: number): Promise<ParkedNotification[]>;
   /** Counts a failed probe made with a parked notification: its next delivery is one attempt further. */
   countAttempt(parked: ParkedNotification): Promise<void>;
   /** Removes a parked notification (delivered or dead-lettered) and counts it out of the destination's park. */
   unpark(parked: ParkedNotification): Promise<void>;
+  /**
+   * Takes the head of a destination's line (the first notifications `oldestParked` returned, in that
+   * order, already dead-lettered or dropped) out of it in one write, without deleting them: they are
+   * never returned again and their TTL removes them. False when the line changed before its head
+   * since that read (a late copy joined it there): then nothing changed.
+   */
+  leaveToExpire(head: ParkedNotification[]): Promise<boolean>;
   /** Sets the destination's one live timer (its next probe or drain step), or none; frees the running one's lease. */
   armTimer(phoneNumber: string, destination: DestinationRef, at: number | undefined): Promise<void>;
   /**

@@ -5,8 +5,9 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { HEALTHY, type DestinationHealth } from '../domain/destination-health.js';
-import { keyOf, refOf, nameOf, type DestinationRef } from '../domain/destination.js';
+import { keyOf, type DestinationRef } from '../domain/destination.js';
 import type { HealthStore, ParkedNotification, TimerClaim } from '../domain/parking.js';
+import { fromItem, healthFromItem, lateSortKey, sortKeyOf, toItem, transitionUpdate } from './health-items.js';
 import { healthSortKey, parkedPartition, parkedPrefix, parkedSortKey } from './item-keys.js';
 import { tableDefinition } from './table-definition.js';
 
@@ -15,23 +16,13 @@ const CHANGE_ATTEMPTS = 20;
 /** Parked items outlive their window by this much, so the dead-letter path (not the TTL) ends them. */
 const PARKED_TTL_MARGIN_SECONDS = 7 * 24 * 60 * 60;
 
-/** The health fields a transition writes; `parked` changes only by atomic additions. */
-const TRANSITION_FIELDS = [
-  'state',
-  'consecutiveFailures',
-  'failedProbes',
-  'openedAt',
-  'nextProbeAt',
-  'lastStatus',
-  'lastError',
-  'lastLatencyMs',
-  'changedAt',
-  'paused',
-] as const;
-
 type Versioned = { health: DestinationHealth; version: number };
+/** Where a read of a line started, kept with the items it returned (see leaveToExpire). */
+type LineRead = { givenUpThrough?: string; lateParks?: number };
 
 export class DynamoHealthStore implements HealthStore {
+  private readonly lineReads = new WeakMap<ParkedNotification, LineRead>();
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -60,7 +51,27 @@ export class DynamoHealthStore implements HealthStore {
   }
 
   async park(parked: ParkedNotification): Promise<boolean> {
+    let late: string | undefined;
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.parkAt(parked, late);
+      if (result.kind !== 'late' || attempt === CHANGE_ATTEMPTS) return result.kind === 'parked';
+      late = result.givenUpThrough;
+    }
+  }
+
+  /**
+   * Parks at the copy's place by arrival, or, for a copy that arrived before the line's given-up head
+   * ends (`givenUpThrough`, a clone whose window started long after its notification), right after
+   * that head: still before every copy in the line, and counted as a late park so that the head
+   * being given up at the same time does not cover it.
+   */
+  private async parkAt(
+    parked: ParkedNotification,
+    givenUpThrough: string | undefined,
+  ): Promise<{ kind: 'parked' | 'refused' } | { kind: 'late'; givenUpThrough: string }> {
     const destinationKey = keyOf(parked.destination);
+    const natural = parkedSortKey(destinationKey, parked.receivedAt, parked.id);
+    const sk = givenUpThrough === undefined ? natural : lateSortKey(givenUpThrough, destinationKey, natural);
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -70,10 +81,19 @@ export class DynamoHealthStore implements HealthStore {
               Update: {
                 TableName: this.tableName,
                 Key: { pk: parked.phoneNumber, sk: healthSortKey(destinationKey) },
-                UpdateExpression: 'ADD parked :one',
-                ConditionExpression: '#state IN (:open, :draining) OR paused = :true',
+                UpdateExpression: givenUpThrough === undefined ? 'ADD parked :one' : 'ADD parked :one, lateParks :one',
+                ConditionExpression: `(#state IN (:open, :draining) OR paused = :true) AND ${
+                  givenUpThrough === undefined ? '(attribute_not_exists(givenUpThrough) OR givenUpThrough < :sk)' : 'givenUpThrough = :head'
+                }`,
                 ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: { ':one': 1, ':open': 'open', ':draining': 'draining', ':true': true },
+                ExpressionAttributeValues: {
+                  ':one': 1,
+                  ':open': 'open',
+                  ':draining': 'draining',
+                  ':true': true,
+                  ...(givenUpThrough === undefined ? { ':sk': sk } : { ':head': givenUpThrough }),
+                },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
             {
@@ -82,7 +102,7 @@ export class DynamoHealthStore implements HealthStore {
                 Item: {
                   ...toItem(parked),
                   pk: parkedPartition(parked.phoneNumber),
-                  sk: parkedSortKey(destinationKey, parked.receivedAt, parked.id),
+                  sk,
                   [tableDefinition.timeToLiveAttribute]: Math.ceil(parked.deadline / 1000) + PARKED_TTL_MARGIN_SECONDS,
                 },
                 // SQS may hand a message out twice: the same notification is parked once.
@@ -92,27 +112,84 @@ export class DynamoHealthStore implements HealthStore {
           ],
         }),
       );
-      return true;
+      return { kind: 'parked' };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const [breaker, item] = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-      if (breaker === 'ConditionalCheckFailed') return false;
-      if (item === 'ConditionalCheckFailed') return true; // already parked
+      const [breaker, item] = error.CancellationReasons ?? [];
+      if (breaker?.Code === 'ConditionalCheckFailed') {
+        const old = breaker.Item ? unmarshall(breaker.Item) : {};
+        const admits = old.state === 'open' || old.state === 'draining' || old.paused === true;
+        return admits && typeof old.givenUpThrough === 'string'
+          ? { kind: 'late', givenUpThrough: old.givenUpThrough }
+          : { kind: 'refused' };
+      }
+      if (item?.Code === 'ConditionalCheckFailed') return { kind: 'parked' }; // already parked
       throw error;
     }
   }
 
   async oldestParked(phoneNumber: string, destination: DestinationRef, limit: number): Promise<ParkedNotification[]> {
+    const destinationKey = keyOf(destination);
+    // Where the line starts: past its given-up head, which waits for its TTL (a seek, no item read).
+    const { Item: line = {} } = await this.db.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: phoneNumber, sk: healthSortKey(destinationKey) },
+        ProjectionExpression: 'givenUpThrough, lateParks',
+        ConsistentRead: true,
+      }),
+    );
+    const pk = parkedPartition(phoneNumber);
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': parkedPartition(phoneNumber), ':prefix': parkedPrefix(keyOf(destination)) },
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': parkedPrefix(destinationKey) },
+        ...(typeof line.givenUpThrough === 'string' && { ExclusiveStartKey: { pk, sk: line.givenUpThrough } }),
         ConsistentRead: true,
         Limit: limit,
       }),
     );
-    return Items.map(fromItem);
+    const items = Items.map(fromItem);
+    const read: LineRead = {
+      givenUpThrough: typeof line.givenUpThrough === 'string' ? line.givenUpThrough : undefined,
+      lateParks: typeof line.lateParks === 'number' ? line.lateParks : undefined,
+    };
+    for (const item of items) this.lineReads.set(item, read);
+    return items;
+  }
+
+  async leaveToExpire(head: ParkedNotification[]): Promise<boolean> {
+    const [first] = head;
+    const last = head.at(-1);
+    const read = first && this.lineReads.get(first);
+    if (!first || !last || !read) throw new Error('leaveToExpire takes the head of a line as oldestParked returned it');
+    const destinationKey = keyOf(first.destination);
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: first.phoneNumber, sk: healthSortKey(destinationKey) },
+          UpdateExpression: 'SET givenUpThrough = :through ADD parked :minus',
+          // The line as read: the same head and no late park since, which would sit before these.
+          ConditionExpression: [
+            'attribute_exists(sk)',
+            read.givenUpThrough === undefined ? 'attribute_not_exists(givenUpThrough)' : 'givenUpThrough = :head',
+            read.lateParks === undefined ? 'attribute_not_exists(lateParks)' : 'lateParks = :late',
+          ].join(' AND '),
+          ExpressionAttributeValues: {
+            ':through': sortKeyOf(last),
+            ':minus': -head.length,
+            ...(read.givenUpThrough !== undefined && { ':head': read.givenUpThrough }),
+            ...(read.lateParks !== undefined && { ':late': read.lateParks }),
+          },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async countAttempt(parked: ParkedNotification): Promise<void> {
@@ -120,7 +197,7 @@ export class DynamoHealthStore implements HealthStore {
       .send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { pk: parkedPartition(parked.phoneNumber), sk: parkedSortKey(keyOf(parked.destination), parked.receivedAt, parked.id) },
+          Key: { pk: parkedPartition(parked.phoneNumber), sk: sortKeyOf(parked) },
           UpdateExpression: 'ADD attempt :one',
           ConditionExpression: 'attribute_exists(sk)',
           ExpressionAttributeValues: { ':one': 1 },
@@ -141,7 +218,7 @@ export class DynamoHealthStore implements HealthStore {
             {
               Delete: {
                 TableName: this.tableName,
-                Key: { pk: parkedPartition(parked.phoneNumber), sk: parkedSortKey(destinationKey, parked.receivedAt, parked.id) },
+                Key: { pk: parkedPartition(parked.phoneNumber), sk: sortKeyOf(parked) },
                 ConditionExpression: 'attribute_exists(sk)',
               },
             },
@@ -211,65 +288,12 @@ export class DynamoHealthStore implements HealthStore {
     version: number,
     parked: number | undefined,
   ): Promise<void> {
-    const set = TRANSITION_FIELDS.filter((field) => health[field] !== undefined);
-    const removed = TRANSITION_FIELDS.filter((field) => health[field] === undefined);
-    const names = Object.fromEntries(TRANSITION_FIELDS.map((field) => [`#${field}`, field]));
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: phoneNumber, sk: healthSortKey(keyOf(destination)) },
-        UpdateExpression: [
-          `SET ${[...set.map((field) => `#${field} = :${field}`), '#version = :nextVersion'].join(', ')}`,
-          removed.length > 0 ? `REMOVE ${removed.map((field) => `#${field}`).join(', ')}` : '',
-        ].join(' '),
-        ConditionExpression: [
-          version === 0 ? 'attribute_not_exists(#version)' : '#version = :version',
-          ...(parked === undefined ? [] : ['(#parked = :parked OR attribute_not_exists(#parked))']),
-        ].join(' AND '),
-        ExpressionAttributeNames: { ...names, '#version': 'version', ...(parked !== undefined && { '#parked': 'parked' }) },
-        ExpressionAttributeValues: {
-          ...Object.fromEntries(set.map((field) => [`:${field}`, health[field]])),
-          ':nextVersion': version + 1,
-          ...(version !== 0 && { ':version': version }),
-          ...(parked !== undefined && { ':parked': parked }),
-        },
+        ...transitionUpdate(health, version, parked),
       }),
     );
   }
-}
-
-/** A health item as the domain sees it (also read by the configuration query of the number's partition). */
-export function healthFromItem(item: Record<string, unknown>): DestinationHealth {
-  const number = (name: string) => (typeof item[name] === 'number' ? (item[name] as number) : undefined);
-  const state = item.state === 'open' || item.state === 'draining' ? item.state : 'closed';
-  return {
-    state,
-    consecutiveFailures: number('consecutiveFailures') ?? 0,
-    failedProbes: number('failedProbes') ?? 0,
-    parked: number('parked') ?? 0,
-    ...optional('openedAt', number('openedAt')),
-    ...optional('nextProbeAt', number('nextProbeAt')),
-    ...optional('lastStatus', number('lastStatus')),
-    ...optional('lastError', typeof item.lastError === 'string' ? item.lastError : undefined),
-    ...optional('lastLatencyMs', number('lastLatencyMs')),
-    ...optional('changedAt', number('changedAt')),
-    ...optional('paused', item.paused === true ? true : undefined),
-  };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
-}
-
-function toItem(parked: ParkedNotification): Record<string, unknown> {
-  const { destination, ...rest } = parked;
-  return { ...rest, destinationName: nameOf(destination) };
-}
-
-function fromItem(item: Record<string, unknown>): ParkedNotification {
-  const { pk: _pk, sk: _sk, destinationName, [tableDefinition.timeToLiveAttribute]: _ttl, ...rest } = item;
-  return {
-    ...(rest as Omit<ParkedNotification, 'destination'>),
-    destination: refOf(typeof destinationName === 'string' ? destinationName : undefined),
-  };
 }

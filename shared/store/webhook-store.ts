@@ -17,7 +17,7 @@ import type {
   WebhookStore,
   WebhookTarget,
 } from '../domain/webhook.js';
-import { healthFromItem } from './health-store.js';
+import { healthFromItem } from './health-items.js';
 import { queryAll } from './query-all.js';
 import { CONFIG_SORT_KEY, HEALTH_PREFIX, healthSortKey, isWebhookSortKey } from './item-keys.js';
 import {

@@ -1,4 +1,6 @@
-// Breakers and parked notifications on DynamoDB Local: the conditions that keep concurrent writers honest.
+// Breakers and parked notifications on DynamoDB Local: the conditions that keep concurrent writers honest,
+// and a given-up head of a line left to its TTL, never handed back, with late copies still in arrival order.
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   afterFailure,
@@ -12,6 +14,8 @@ import {
 import { cloneRef, PRIMARY, type DestinationRef } from '../../../shared/domain/destination.js';
 import type { ParkedNotification } from '../../../shared/domain/parking.js';
 import { DynamoHealthStore } from '../../../shared/store/health-store.js';
+import { parkedPartition, parkedSortKey } from '../../../shared/store/item-keys.js';
+import { tableDefinition } from '../../../shared/store/table-definition.js';
 import { DynamoWebhookStore } from '../../../shared/store/webhook-store.js';
 import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
 
@@ -21,9 +25,10 @@ const fail = (health: DestinationHealth) => afterFailure(health, { status: 503, 
 
 let store: DynamoHealthStore;
 let webhooks: DynamoWebhookStore;
+let table: Awaited<ReturnType<typeof freshTable>>;
 
 beforeAll(async () => {
-  const table = await freshTable();
+  table = await freshTable();
   store = new DynamoHealthStore(table.db, table.tableName);
   webhooks = new DynamoWebhookStore(table.db, table.tableName);
 });
@@ -158,5 +163,85 @@ describe('a paused destination', () => {
     const { after } = await store.change(phoneNumber, PRIMARY, (current) => afterResumed(current, NOW));
     expect(after).toMatchObject({ state: 'closed', parked: 0 });
     expect(await store.park(parked(phoneNumber, PRIMARY, NOW, 'after-resume'))).toBe(false);
+  });
+});
+
+/** An open breaker with copies parked at NOW + each offset, named by it. */
+async function lineOf(phoneNumber: string, destination: DestinationRef, offsets: number[]): Promise<void> {
+  await openBreaker(phoneNumber, destination);
+  for (const offset of offsets) expect(await store.park(parked(phoneNumber, destination, NOW + offset, `n${offset}`))).toBe(true);
+}
+
+const ids = async (phoneNumber: string, destination: DestinationRef) =>
+  (await store.oldestParked(phoneNumber, destination, 10)).map((item) => item.id);
+
+describe('a given-up head of parked copies', () => {
+  it('leaves the line in one write: never handed back, counted out, and still stored until its TTL', async () => {
+    const phone = freshPhoneNumber();
+    await lineOf(phone, PRIMARY, [1, 2, 3]);
+    const head = (await store.oldestParked(phone, PRIMARY, 2)).slice(0, 2);
+    expect(await store.leaveToExpire(head)).toBe(true);
+
+    expect(await ids(phone, PRIMARY)).toEqual(['n3']);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(1);
+    const { Item } = await table.db.send(
+      new GetCommand({ TableName: table.tableName, Key: { pk: parkedPartition(phone), sk: parkedSortKey('', NOW + 1, 'n1') } }),
+    );
+    expect(Item?.[tableDefinition.timeToLiveAttribute]).toBeGreaterThan((NOW + 3600_000) / 1000);
+  });
+
+  it('takes a head out only once: a second step with the same read changes nothing', async () => {
+    const phone = freshPhoneNumber();
+    await lineOf(phone, PRIMARY, [1, 2]);
+    const read = await store.oldestParked(phone, PRIMARY, 10);
+    expect(await store.leaveToExpire(read.slice(0, 1))).toBe(true);
+    expect(await store.leaveToExpire(read.slice(0, 1))).toBe(false);
+    expect(await ids(phone, PRIMARY)).toEqual(['n2']);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(1);
+  });
+
+  it('parks a copy that arrived before the given-up head right after it, first in line, where it is counted and unparked', async () => {
+    const phone = freshPhoneNumber();
+    const crm = cloneRef('crm');
+    await lineOf(phone, crm, [1, 2, 3]);
+    expect(await store.leaveToExpire((await store.oldestParked(phone, crm, 2)).slice(0, 2))).toBe(true);
+    // A clone whose window started long after its notification arrived.
+    for (const [at, id] of [
+      [NOW - 5, 'late-b'],
+      [NOW - 9, 'late-a'],
+    ] as const)
+      expect(await store.park(parked(phone, crm, at, id))).toBe(true);
+    expect(await store.park(parked(phone, crm, NOW - 9, 'late-a'))).toBe(true); // a duplicate receive
+
+    const line = await store.oldestParked(phone, crm, 10);
+    expect(line.map((item) => item.id)).toEqual(['late-a', 'late-b', 'n3']);
+    expect((await store.read(phone, crm)).parked).toBe(3);
+    await store.countAttempt(line[0]!);
+    expect((await store.oldestParked(phone, crm, 1))[0]?.attempt).toBe(3);
+    await store.unpark(line[0]!);
+    expect(await ids(phone, crm)).toEqual(['late-b', 'n3']);
+    expect((await store.read(phone, crm)).parked).toBe(2);
+  });
+
+  it('refuses to take out a head that a late copy joined in front of since the read, so the late copy is never hidden', async () => {
+    const phone = freshPhoneNumber();
+    await lineOf(phone, PRIMARY, [1, 2, 3]);
+    expect(await store.leaveToExpire((await store.oldestParked(phone, PRIMARY, 1)).slice(0, 1))).toBe(true);
+    const read = await store.oldestParked(phone, PRIMARY, 10);
+    expect(await store.park(parked(phone, PRIMARY, NOW - 1, 'late'))).toBe(true);
+
+    expect(await store.leaveToExpire(read.slice(0, 1))).toBe(false);
+    expect(await ids(phone, PRIMARY)).toEqual(['late', 'n2', 'n3']);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(3);
+  });
+
+  it('still refuses a copy once the breaker closed, given-up head or not', async () => {
+    const phone = freshPhoneNumber();
+    await lineOf(phone, PRIMARY, [1]);
+    expect(await store.leaveToExpire(await store.oldestParked(phone, PRIMARY, 1))).toBe(true);
+    await store.change(phone, PRIMARY, (current) => ({ ...current, state: 'closed' }));
+    expect(await store.park(parked(phone, PRIMARY, NOW - 1, 'late'))).toBe(false);
+    expect(await store.park(parked(phone, PRIMARY, NOW + 5, 'new'))).toBe(false);
+    expect(await ids(phone, PRIMARY)).toEqual([]);
   });
 });

@@ -305,6 +305,43 @@ describe('DeliveryService: breakers, parking and the drain', () => {
     expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', consecutiveFailures: BREAKER_FAILURE_THRESHOLD - 1 }); // half-open: nothing was left to probe with
   });
 
+  it('leaves the parked copies it gave up to their TTL, out of the line in one write, and never dead-letters them again', async () => {
+    const h = await withOpenPrimary();
+    h.clock.now = START + 3600_000 + 1;
+    const unparked: string[] = [];
+    const unpark = h.health.unpark.bind(h.health);
+    h.health.unpark = async (item) => {
+      unparked.push(item.id);
+      await unpark(item);
+    };
+    const parkedBefore = h.health.parkedFor(PHONE, PRIMARY).map((item) => item.id);
+    expect(parkedBefore.length).toBeGreaterThan(0);
+    await h.runTimers();
+    const given = Array.from({ length: BREAKER_FAILURE_THRESHOLD }, (_, i) => `n-${i}`);
+    expect(h.deadLetters.map((letter) => letter.body.id).sort()).toEqual(given);
+    expect(h.health.expiring.map((item) => item.id)).toEqual(parkedBefore);
+    expect([unparked, h.health.parkedFor(PHONE, PRIMARY), h.health.of(PHONE, PRIMARY).parked]).toEqual([[], [], 0]);
+
+    h.clock.now += 3600_000;
+    await h.runTimers();
+    expect(h.deadLetters.map((letter) => letter.body.id).sort()).toEqual(given);
+  });
+
+  it('logs a parked copy given up as dead without keeping its notification a second time', async () => {
+    const h = await withOpenPrimary();
+    await h.service.deliverNotification(notificationAt(START, 'on-arrival')); // parked before any attempt
+    const parkedIds = h.health.parkedFor(PHONE, PRIMARY).map((item) => item.id);
+    expect(parkedIds).toContain('on-arrival');
+    const keptBefore = h.logged.filter((entry) => entry.kept && parkedIds.includes(entry.kept.id)).length;
+    expect(keptBefore).toBeGreaterThan(0);
+    h.clock.now = START + 3600_000 + 1;
+    await h.runTimers();
+    const dead = h.logged.filter((entry) => entry.outcome.status === 'dead' && parkedIds.includes(entry.outcome.notificationId));
+    expect(dead.map((entry) => entry.outcome.notificationId)).toEqual(parkedIds);
+    expect(dead.every((entry) => entry.kept === undefined)).toBe(true);
+    expect(h.logged.filter((entry) => entry.kept && parkedIds.includes(entry.kept.id))).toHaveLength(keptBefore);
+  });
+
   it('runs a timer once even when SQS hands it out twice', async () => {
     const h = await withOpenPrimary();
     const probe = h.later.find(({ message }) => message.kind === 'probe')!.message;

@@ -8,6 +8,8 @@ export class MemoryHealthStore implements HealthStore {
   readonly health = new Map<string, DestinationHealth>();
   readonly parked = new Map<string, ParkedNotification[]>();
   readonly timers = new Map<string, { at?: number; leaseUntil?: number }>();
+  /** Taken out of their line and left to their TTL (which does not run here). */
+  readonly expiring: ParkedNotification[] = [];
 
   static key(phoneNumber: string, destination: DestinationRef): string {
     return `${phoneNumber}/${keyOf(destination)}`;
@@ -68,6 +70,18 @@ export class MemoryHealthStore implements HealthStore {
     line.splice(index, 1);
     const health = this.of(parked.phoneNumber, parked.destination);
     this.set(parked.phoneNumber, parked.destination, { ...health, parked: Math.max(0, health.parked - 1) });
+  }
+
+  async leaveToExpire(head: ParkedNotification[]) {
+    const [first] = head;
+    if (!first) return true;
+    const key = MemoryHealthStore.key(first.phoneNumber, first.destination);
+    const line = this.parked.get(key) ?? [];
+    if (head.some((item, i) => line[i]?.id !== item.id || line[i]?.receivedAt !== item.receivedAt)) return false;
+    this.expiring.push(...line.splice(0, head.length));
+    const health = this.of(first.phoneNumber, first.destination);
+    this.set(first.phoneNumber, first.destination, { ...health, parked: Math.max(0, health.parked - head.length) });
+    return true;
   }
 
   async armTimer(phoneNumber: string, destination: DestinationRef, at: number | undefined) {
