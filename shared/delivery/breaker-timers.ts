@@ -84,7 +84,10 @@ export class BreakerTimers {
     config: PhoneConfig,
     health: DestinationHealth,
   ) {
-    const [copy] = await this.liveParked(phoneNumber, destination, target, 1);
+    const {
+      live: [copy],
+      removed,
+    } = await this.liveParked(phoneNumber, destination, target, 1);
     if (copy) {
       this.deps.attempts.metrics.oldestParkedAge((this.deps.now() - copy.copy.notification.receivedAt) / 1000);
       logger.info('Probing with the oldest parked copy', {
@@ -95,11 +98,21 @@ export class BreakerTimers {
       });
     }
     if (!copy || !target) {
-      // Nothing waits: close half-open, so the next real attempt is the probe.
+      // Nothing waits: close half-open, so the next real attempt is the probe. Not if a copy was parked
+      // since the line was read (the count moved past what this probe saw): closing would strand it,
+      // so the next probe comes at once and takes it. A count that did not move is what the line holds.
       const now = this.deps.now();
-      await this.deps.attempts.change(phoneNumber, destination, (current) =>
-        current.state === 'open' ? afterIdleProbe(current, now) : current,
+      const seen = health.parked - removed;
+      const { after } = await this.deps.attempts.change(phoneNumber, destination, (current) =>
+        current.state === 'open' && (current.parked === 0 || current.parked === seen) ? afterIdleProbe(current, now) : current,
       );
+      if (target && after.state === 'open' && !after.paused && after.parked > 0) {
+        logger.info('A copy was parked during an idle probe: probing again', {
+          phone: maskPhone(phoneNumber),
+          destination: labelOf(destination),
+        });
+        return this.arm('probe', phoneNumber, destination, now + DRAIN_INTERVAL_SECONDS * 1000);
+      }
       return this.deps.health.armTimer(phoneNumber, destination, undefined);
     }
     const attempted = await this.attemptParked(copy, target, config, health, 'probe');
@@ -119,7 +132,7 @@ export class BreakerTimers {
     config: PhoneConfig,
     health: DestinationHealth,
   ) {
-    const copies = target ? await this.liveParked(phoneNumber, destination, target, DRAIN_BATCH_SIZE) : [];
+    const copies = target ? (await this.liveParked(phoneNumber, destination, target, DRAIN_BATCH_SIZE)).live : [];
     const startedAt = performance.now();
     // The breaker as the step last saw it: a run of failures reopens it and stops the step.
     const seen = { health };
@@ -174,6 +187,8 @@ export class BreakerTimers {
    */
   private async liveParked(phoneNumber: string, destination: DestinationRef, target: WebhookTarget | undefined, limit: number) {
     const live: { copy: Copy; item: ParkedNotification }[] = [];
+    /** Copies given up or dropped: out of the line and its count. */
+    let removedInAll = 0;
     // A probe reads one copy; once copies are being given up, the rest of a long expired head comes a drain step's worth at a time.
     for (let batch = limit; ; batch = Math.max(limit, DRAIN_BATCH_SIZE)) {
       const items = await this.deps.health.oldestParked(phoneNumber, destination, batch);
@@ -198,11 +213,12 @@ export class BreakerTimers {
         if (live.length === 0) head.push(item);
         else await this.deps.health.unpark(item);
         removed++;
+        removedInAll++;
       }
       // A late copy joined before the head meanwhile: the head is deleted instead (the next read finds the late one first).
       if (head.length > 0 && !(await this.deps.health.leaveToExpire(head))) for (const item of head) await this.deps.health.unpark(item);
       // Nothing was taken out of the line: what is left is live (or there is nothing left).
-      if (removed === 0 || live.length === limit || items.length < batch) return live;
+      if (removed === 0 || live.length === limit || items.length < batch) return { live, removed: removedInAll };
       live.length = 0;
     }
   }

@@ -305,6 +305,28 @@ describe('DeliveryService: breakers, parking and the drain', () => {
     expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', consecutiveFailures: BREAKER_FAILURE_THRESHOLD - 1 }); // half-open: nothing was left to probe with
   });
 
+  it('keeps the breaker open when a copy is parked while an idle probe closes it, and the next probe delivers that copy', async () => {
+    const h = await withOpenPrimary();
+    // The parked copy is past its window: the probe gives it up and finds nothing live.
+    h.clock.now = START + 3600_000 + 1;
+    h.answers.primary = answered(200);
+    const change = h.health.change.bind(h.health);
+    let raced = false;
+    h.health.change = async (phoneNumber, destination, next) => {
+      // Another process parks a new copy between the probe's read of the line and its close.
+      if (!raced && (await h.health.read(phoneNumber, destination)).state === 'open') {
+        raced = true;
+        await h.service.deliverNotification(notificationAt(h.clock.now, 'raced'));
+      }
+      return change(phoneNumber, destination, next);
+    };
+    await h.runTimers();
+    expect(raced).toBe(true);
+    expect(h.sent.filter((request) => request.host === 'primary' && request.body.includes('"raced"'))).toHaveLength(1);
+    expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', parked: 0 });
+    expect(h.health.parkedFor(PHONE, PRIMARY)).toEqual([]);
+  });
+
   it('leaves the parked copies it gave up to their TTL, out of the line in one write, and never dead-letters them again', async () => {
     const h = await withOpenPrimary();
     h.clock.now = START + 3600_000 + 1;
