@@ -89,7 +89,9 @@ describe('whatsapp-api-js as the receiver', () => {
     const bodies = samples.map(({ change }) => metaBody([{ wabaId: freshWabaId(), changes: [change] }]));
 
     await Promise.all(bodies.map((body) => post(body)));
-    await queuesSettled(stack);
+    // A burst to one new number: on a loaded machine its attempts pass 1 s and it takes the slow lane
+    // (2 at a time, the rest deferred 5 s), so settling can take longer than the default wait.
+    await queuesSettled(stack, 60_000);
 
     samples.forEach(({ name, change }, index) => {
       const body = bodies[index]!;
@@ -101,7 +103,7 @@ describe('whatsapp-api-js as the receiver', () => {
         expect(parsed, name).toMatchObject({ kind: 'status', id: value.statuses[0].id, status: value.statuses[0].status });
       else expect(parsed, name).toEqual({ kind: 'event', field: change.field });
     });
-  });
+  }, 90_000);
 
   it('accepts emoji and right-to-left text sent as literal UTF-8 and signed the way Meta signs, delivered byte for byte', async () => {
     const { phoneNumber } = await configureNumber(stack, sink, [CLONE]);
