@@ -3,7 +3,7 @@
 // and delivery, 3 clones) and a number whose primary is dead (its attempts, the breaker, the parked
 // copies). Prints the measured figures and the cost tables of docs/performance.md built from them.
 import './lib/quiet-sdk-notice.js';
-import { createServer } from 'node:net';
+import { freePort } from '../infra/local/free-port.js';
 import { writeFileSync } from 'node:fs';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { startBenchStack, waitForDeliveries } from './lib/bench-stack.js';
@@ -45,7 +45,7 @@ try {
   // A dead primary: a port nothing listens on, so every attempt is refused at once.
   const deadNumber = benchPhoneNumber();
   await stack.services.webhooks.setPrimary(deadNumber, {
-    url: `http://127.0.0.1:${await closedPort()}/${deadNumber}/primary`,
+    url: `http://127.0.0.1:${await freePort()}/${deadNumber}/primary`,
     headers: {},
   });
   const dead = tapLogs({ [PARKED]: ['*'] });
@@ -86,12 +86,4 @@ function lineSizes(tap: LogTap, messages: string[]): Record<string, number> {
   const counts = tap.counts();
   const bytes = tap.bytes();
   return Object.fromEntries(messages.filter((m) => counts[m]).map((m) => [m, round(bytes[m]! / counts[m]!, 1)]));
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }

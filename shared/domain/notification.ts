@@ -52,15 +52,20 @@ const AttemptNumber = z.number().check(z.int(), z.positive());
 /** A short retry waits in SQS's 15-minute delays; a longer one hops until this time (epoch ms) has come. */
 const NotBefore = timestamp;
 
-/** A message on the retries queue: one clone of a notification whose primary already answered 200. */
-export const CloneRetryMessage = z.strictObject({
-  kind: z.optional(z.literal('clone')),
+/** What every retries-queue message carries of its notification, so each attempt sends the same copy. */
+const CARRIED_NOTIFICATION = {
   phoneNumber: PhoneNumber,
   id: NotificationId,
   payload: z.optional(z.string()),
   payloadRef: z.optional(PayloadRef),
   signature: z.optional(Signature),
   receivedAt: timestamp,
+};
+
+/** A message on the retries queue: one clone of a notification whose primary already answered 200. */
+export const CloneRetryMessage = z.strictObject({
+  kind: z.optional(z.literal('clone')),
+  ...CARRIED_NOTIFICATION,
   /** Exact-case name of the additional webhook this message is for. */
   destination: z.string().check(z.minLength(1)),
   /** Epoch milliseconds of the clone's first failed attempt: the retry window counts from here. */
@@ -77,12 +82,7 @@ export type CloneRetryMessage = z.infer<typeof CloneRetryMessage>;
  */
 export const PrimaryRetryMessage = z.strictObject({
   kind: z.literal('primary'),
-  phoneNumber: PhoneNumber,
-  id: NotificationId,
-  payload: z.optional(z.string()),
-  payloadRef: z.optional(PayloadRef),
-  signature: z.optional(Signature),
-  receivedAt: timestamp,
+  ...CARRIED_NOTIFICATION,
   /** The attempt this message makes. */
   attempt: AttemptNumber,
   /** Epoch milliseconds of the primary's first attempt (the receive time before any). */

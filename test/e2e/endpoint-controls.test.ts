@@ -1,6 +1,6 @@
 // Endpoint controls end to end: pausing parks a destination's copies, resuming drains them in order;
 // the test event reaches one webhook once and answers with what its receiver said.
-import { createServer } from 'node:net';
+import { freePort } from '../../infra/local/free-port.js';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { PRIMARY, cloneRef } from '../../shared/domain/destination.js';
@@ -70,15 +70,6 @@ describe('pause and resume', () => {
   });
 });
 
-/** A loopback port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 describe('the test event', () => {
   it("sends one signed synthetic notification to the named webhook and answers with the receiver's status, latency and body", async () => {
     const client = await freshClient(world.stack);
@@ -115,7 +106,7 @@ describe('the test event', () => {
 
   it('goes to the primary when no name is given, and reports a receiver that cannot be reached in a sentence', async () => {
     const client = await freshClient(world.stack);
-    const url = `http://127.0.0.1:${await closedPort()}/hook`;
+    const url = `http://127.0.0.1:${await freePort()}/hook`;
     await client.post('/v1/configs/webhook', { url });
     const answer = await client.post('/multi_webhook/test', {});
     expect(answer).toEqual({

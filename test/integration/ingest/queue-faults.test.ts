@@ -1,20 +1,11 @@
 // SQS refusing entries of a batch, a fault fauxqs cannot produce: injected through the SDK's middleware.
 import type { SendMessageBatchCommandInput, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { drain, httpEvent, invoke, notificationBody, sign, startEmulator, type Emulator } from './support.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { drain, httpEvent, invoke, notificationBody, sign, useIngestEmulator } from './support.js';
 
-let emulator: Emulator;
-let queueUrl: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator?.stop());
-beforeEach(async () => {
-  queueUrl = await emulator.freshQueue();
-});
+const world = useIngestEmulator();
 afterEach(() => {
-  emulator.services.clients.sqs.middlewareStack.remove('refuse-first-entry');
+  world.emulator.services.clients.sqs.middlewareStack.remove('refuse-first-entry');
 });
 
 /**
@@ -23,7 +14,7 @@ afterEach(() => {
  */
 function refuseFirstEntry(times: number): { calls: number } {
   const counter = { calls: 0 };
-  emulator.services.clients.sqs.middlewareStack.add(
+  world.emulator.services.clients.sqs.middlewareStack.add(
     (next, context) => async (args) => {
       if (context.commandName !== 'SendMessageBatchCommand') return next(args);
       counter.calls++;
@@ -42,7 +33,7 @@ function refuseFirstEntry(times: number): { calls: number } {
 }
 
 const mixedBody = () => notificationBody([{ phone: '15550001111' }, { phone: '15550002222' }, { phone: '15550003333' }]);
-const post = (body: Buffer) => invoke(emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } }));
+const post = (body: Buffer) => invoke(world.emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } }));
 
 describe('POST /webhooks/whatsapp when SQS refuses part of a batch', () => {
   it('resends the refused entry and queues every notification exactly once', async () => {
@@ -53,7 +44,7 @@ describe('POST /webhooks/whatsapp when SQS refuses part of a batch', () => {
     expect(response.statusCode).toBe(200);
     // Each number's copy is queued on its own (each is de-duplicated on its own), and the refused one once more.
     expect(sends.calls).toBe(4);
-    const messages = await drain(emulator.sqs, queueUrl);
+    const messages = await drain(world.emulator.sqs, world.queueUrl);
     expect(messages.map((message) => message.phoneNumber).sort()).toEqual(['15550001111', '15550002222', '15550003333']);
   });
 

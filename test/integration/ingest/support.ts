@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, DeleteMessageCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { apiGatewayEvent, lambdaContext } from '../../../infra/local/lambda-events.js';
 import { ensureLocalDeduplicationTable } from '../../../infra/local/tables.js';
 import { parseConfig } from '../../../shared/config.js';
@@ -38,6 +38,19 @@ export interface Emulator {
 }
 
 /** The run's emulator, a bucket of this file's own, and services built from the configuration ingest gets deployed. */
+/** One emulator per test file and a fresh queue per test, as `world.emulator` and `world.queueUrl` (a test may take another). */
+export function useIngestEmulator(): { readonly emulator: Emulator; queueUrl: string } {
+  const world = {} as { emulator: Emulator; queueUrl: string };
+  beforeAll(async () => {
+    world.emulator = await startEmulator();
+  });
+  afterAll(() => world.emulator?.stop());
+  beforeEach(async () => {
+    world.queueUrl = await world.emulator.freshQueue();
+  });
+  return world;
+}
+
 export async function startEmulator(): Promise<Emulator> {
   const endpoint = inject('sqsEndpoint');
   const sqs = sqsTestClient();

@@ -1,27 +1,18 @@
 // Any Unicode through ingest and the SQS/S3 emulator (which refuses raw characters above U+FFFF):
 // both readings of Meta's signature, byte-identical payloads, split copies escaped, and offloading
 // measured on the message as it is sent.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshPhoneNumber } from '../../helpers/dynamo.js';
 import { EMOJI_TEXT, RTL_TEXT, freshWabaId, messageChange, metaBody, metaSignature } from '../../helpers/whatsapp-samples.js';
-import { APP_SECRET, drain, httpEvent, invoke, sign, startEmulator, type Emulator } from './support.js';
+import { APP_SECRET, drain, httpEvent, invoke, sign, useIngestEmulator } from './support.js';
 
-let emulator: Emulator;
-let queueUrl: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator?.stop());
-beforeEach(async () => {
-  queueUrl = await emulator.freshQueue();
-});
+const world = useIngestEmulator();
 
 const post = (body: Buffer, signature: string) =>
-  invoke(emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': signature } }));
+  invoke(world.emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': signature } }));
 const text = (phone: string, body: string) => messageChange(phone, { type: 'text', text: { body } });
 const payloadOf = (message: { phoneNumber: string; payload?: string; payloadRef?: { bucket: string; key: string } }) =>
-  message.payloadRef ? emulator.services.payloads.load(message.phoneNumber, message.payloadRef) : Promise.resolve(message.payload!);
+  message.payloadRef ? world.emulator.services.payloads.load(message.phoneNumber, message.payloadRef) : Promise.resolve(message.payload!);
 const textsOf = (payload: string): string[] =>
   JSON.parse(payload).entry.flatMap((entry: any) => entry.changes.map((change: any) => change.value.messages[0].text.body));
 
@@ -36,7 +27,7 @@ describe('ingest with non-ASCII bodies', () => {
     const response = await post(body, metaSignature(body, APP_SECRET));
 
     expect(response.statusCode).toBe(200);
-    const [message, ...others] = await drain(emulator.sqs, queueUrl);
+    const [message, ...others] = await drain(world.emulator.sqs, world.queueUrl);
     expect(others).toEqual([]);
     expect(Buffer.from(await payloadOf(message), 'utf8').equals(body)).toBe(true);
     expect(message.signature).toBe(metaSignature(body, APP_SECRET));
@@ -48,7 +39,7 @@ describe('ingest with non-ASCII bodies', () => {
     const response = await post(body, sign(body));
 
     expect(response.statusCode).toBe(200);
-    expect((await drain(emulator.sqs, queueUrl)).map((message) => message.signature)).toEqual([sign(body)]);
+    expect((await drain(world.emulator.sqs, world.queueUrl)).map((message) => message.signature)).toEqual([sign(body)]);
   });
 
   it('refuses a literal UTF-8 body whose escaped-form signature was made with another secret', async () => {
@@ -57,7 +48,7 @@ describe('ingest with non-ASCII bodies', () => {
     const response = await post(body, metaSignature(body, 'not-the-app-secret'));
 
     expect(response.statusCode).toBe(401);
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
   });
 
   it('queues each split copy of a literal emoji body as ASCII that parses back to the original texts', async () => {
@@ -66,7 +57,7 @@ describe('ingest with non-ASCII bodies', () => {
 
     await post(body, metaSignature(body, APP_SECRET));
 
-    const messages = await drain(emulator.sqs, queueUrl);
+    const messages = await drain(world.emulator.sqs, world.queueUrl);
     expect(Object.fromEntries(messages.map((message) => [message.phoneNumber, textsOf(message.payload)]))).toEqual({
       [a]: [EMOJI_TEXT],
       [b]: [RTL_TEXT],
@@ -85,7 +76,7 @@ describe('ingest with non-ASCII bodies', () => {
     const response = await post(body, metaSignature(body, APP_SECRET));
 
     expect(response.statusCode).toBe(200);
-    const [message] = await drain(emulator.sqs, queueUrl);
+    const [message] = await drain(world.emulator.sqs, world.queueUrl);
     expect(message.payload).toBeUndefined();
     expect(Buffer.from(await payloadOf(message), 'utf8').equals(body)).toBe(true);
   });

@@ -1,29 +1,20 @@
 // Phone-level and WABA-level events through ingest on the real emulators: routed to their numbers,
 // WABAs learned from entry[].id, and what reaches no number logged with a countable field.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { copyId } from '../../../shared/domain/whatsapp.js';
 import { logger } from '../../../shared/logger.js';
 import { DynamoWabaStore } from '../../../shared/store/waba-store.js';
 import { freshPhoneNumber } from '../../helpers/dynamo.js';
 import { injectFault } from '../../reliability/fault-support/sdk-faults.js';
 import { freshWabaId, messageChange, metaBody, phoneLevelSamples, wabaLevelSamples, type Change } from '../../helpers/whatsapp-samples.js';
-import { drain, httpEvent, invoke, sign, startEmulator, type Emulator } from './support.js';
+import { drain, httpEvent, invoke, sign, useIngestEmulator } from './support.js';
 
-let emulator: Emulator;
-let queueUrl: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator?.stop());
-beforeEach(async () => {
-  queueUrl = await emulator.freshQueue();
-});
+const world = useIngestEmulator();
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const post = (body: Buffer) => invoke(emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } }));
+const post = (body: Buffer) => invoke(world.emulator.ingest, httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } }));
 const text = (phone: string, body = 'hello') => messageChange(phone, { type: 'text', text: { body } });
 const [templateStatus] = wabaLevelSamples('unused').map((sample) => sample.change) as [Change];
 
@@ -33,14 +24,14 @@ const accessDenied = () => Object.assign(new Error('User is not authorized to pe
 /** Counts the DynamoDB commands ingest's services send from now on. */
 function countDynamoCalls(): string[] {
   const names: string[] = [];
-  const stack = emulator.services.clients.dynamo.middlewareStack as unknown as {
+  const stack = world.emulator.services.clients.dynamo.middlewareStack as unknown as {
     add(
       middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
       options: { step: string; name: string },
     ): void;
   };
   // Not the de-duplication records (a table of their own, written for every notification by design).
-  const deduplication = emulator.services.config.DEDUPLICATION_TABLE_NAME;
+  const deduplication = world.emulator.services.config.DEDUPLICATION_TABLE_NAME;
   stack.add(
     (next, context) => (args) => {
       if ((args as { input?: { TableName?: string } }).input?.TableName !== deduplication) names.push(context.commandName ?? '?');
@@ -65,7 +56,7 @@ describe('phone-level events', () => {
       const response = await post(body);
 
       expect(JSON.parse(response.body!)).toEqual({ status: 'queued' });
-      expect(await drain(emulator.sqs, queueUrl)).toEqual([
+      expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([
         expect.objectContaining({ phoneNumber: phone, payload: body.toString('utf8'), signature: sign(body) }),
       ]);
     },
@@ -82,7 +73,7 @@ describe('WABA-level events', () => {
         { wabaId: other, changes: [text(c)] },
       ]),
     );
-    await drain(emulator.sqs, queueUrl);
+    await drain(world.emulator.sqs, world.queueUrl);
     const event = metaBody([
       { wabaId: waba, changes: [templateStatus] },
       { wabaId: other, changes: [wabaLevelSamples(other)[3]!.change] },
@@ -91,7 +82,7 @@ describe('WABA-level events', () => {
     const response = await post(event);
 
     expect(JSON.parse(response.body!)).toEqual({ status: 'queued' });
-    const messages = await drain(emulator.sqs, queueUrl);
+    const messages = await drain(world.emulator.sqs, world.queueUrl);
     const entriesOf = (payload: string) =>
       JSON.parse(payload).entry.map((entry: { id: string; changes: Change[] }) => [entry.id, entry.changes.map((change) => change.field)]);
     expect(messages.map((message) => [message.phoneNumber, entriesOf(message.payload)]).sort()).toEqual(
@@ -110,12 +101,12 @@ describe('WABA-level events', () => {
   it('reach a number learned from an earlier body even after a cold start (new services on the same table)', async () => {
     const [waba, phone] = [freshWabaId(), freshPhoneNumber()];
     await post(metaBody([{ wabaId: waba, changes: [text(phone)] }]));
-    queueUrl = await emulator.freshQueue();
+    world.queueUrl = await world.emulator.freshQueue();
     const event = metaBody([{ wabaId: waba, changes: [templateStatus] }]);
 
     await post(event);
 
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([
       expect.objectContaining({ phoneNumber: phone, payload: event.toString('utf8'), signature: sign(event) }),
     ]);
   });
@@ -124,12 +115,12 @@ describe('WABA-level events', () => {
     const [before, after, phone] = [freshWabaId(), freshWabaId(), freshPhoneNumber()];
     await post(metaBody([{ wabaId: before, changes: [text(phone)] }]));
     await post(metaBody([{ wabaId: after, changes: [text(phone)] }]));
-    await drain(emulator.sqs, queueUrl);
+    await drain(world.emulator.sqs, world.queueUrl);
 
     const response = await post(metaBody([{ wabaId: before, changes: [templateStatus] }]));
 
     expect(JSON.parse(response.body!)).toEqual({ status: 'ignored' });
-    expect(await emulator.services.wabas.numbersOf(after)).toEqual([phone]);
+    expect(await world.emulator.services.wabas.numbersOf(after)).toEqual([phone]);
   });
 
   it('are answered 200, queued for no one, and logged with a countable field when their WABA has no known number', async () => {
@@ -141,7 +132,7 @@ describe('WABA-level events', () => {
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body!)).toEqual({ status: 'ignored' });
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
     expect(warn).toHaveBeenCalledWith('Notification part dropped: no known phone number for it', {
       wabaId: waba,
       fields: samples.map((sample) => sample.name),
@@ -160,7 +151,7 @@ describe('WABA-level events', () => {
       ]),
     );
 
-    const [message, ...others] = await drain(emulator.sqs, queueUrl);
+    const [message, ...others] = await drain(world.emulator.sqs, world.queueUrl);
     expect(others).toEqual([]);
     expect(JSON.parse(message.payload).entry.map((entry: { id: string }) => entry.id)).toEqual([known]);
     expect(JSON.parse(message.payload).entry[0].changes[0].value.messages[0].text.body).toBe('olá 😮');
@@ -188,7 +179,7 @@ describe("learning a number's WABA", () => {
   it('only reads after a cold start when the table already holds the number in that WABA', async () => {
     const [waba, phone] = [freshWabaId(), freshPhoneNumber()];
     await post(metaBody([{ wabaId: waba, changes: [text(phone)] }]));
-    queueUrl = await emulator.freshQueue();
+    world.queueUrl = await world.emulator.freshQueue();
     const calls = countDynamoCalls();
 
     await post(metaBody([{ wabaId: waba, changes: [text(phone, 'after a cold start')] }]));
@@ -198,44 +189,44 @@ describe("learning a number's WABA", () => {
 
   it('records a number once, without failing any of them, when several ingests learn it at the same moment', async () => {
     const [waba, phone] = [freshWabaId(), freshPhoneNumber()];
-    const stores = [0, 1, 2, 3].map(() => new DynamoWabaStore(emulator.services.clients.dynamo, emulator.tableName));
+    const stores = [0, 1, 2, 3].map(() => new DynamoWabaStore(world.emulator.services.clients.dynamo, world.emulator.tableName));
 
     await Promise.all(stores.map((store) => store.learn([{ phoneNumber: phone, wabaId: waba }])));
 
-    expect(await emulator.services.wabas.numbersOf(waba)).toEqual([phone]);
+    expect(await world.emulator.services.wabas.numbersOf(waba)).toEqual([phone]);
   });
 
   it('leaves a number in exactly one WABA when two ingests record different WABAs for it at the same moment', async () => {
     const [first, second, phone] = [freshWabaId(), freshWabaId(), freshPhoneNumber()];
     const stores = [first, second, first, second].map((wabaId) => ({
       wabaId,
-      store: new DynamoWabaStore(emulator.services.clients.dynamo, emulator.tableName),
+      store: new DynamoWabaStore(world.emulator.services.clients.dynamo, world.emulator.tableName),
     }));
 
     await Promise.all(stores.map(({ wabaId, store }) => store.learn([{ phoneNumber: phone, wabaId }])));
 
-    const lists = await Promise.all([first, second].map((wabaId) => emulator.services.wabas.numbersOf(wabaId)));
+    const lists = await Promise.all([first, second].map((wabaId) => world.emulator.services.wabas.numbersOf(wabaId)));
     expect(lists.flat()).toEqual([phone]);
   });
 
   it('still queues the notification when recording its WABA fails', async () => {
     const warn = vi.spyOn(logger, 'warn');
-    injectFault(emulator.services.clients.dynamo, { command: 'GetItemCommand', times: 1, error: accessDenied });
+    injectFault(world.emulator.services.clients.dynamo, { command: 'GetItemCommand', times: 1, error: accessDenied });
     const phone = freshPhoneNumber();
 
     const response = await post(metaBody([{ wabaId: freshWabaId(), changes: [text(phone)] }]));
 
     expect(JSON.parse(response.body!)).toEqual({ status: 'queued' });
-    expect((await drain(emulator.sqs, queueUrl)).map((message) => message.phoneNumber)).toEqual([phone]);
+    expect((await drain(world.emulator.sqs, world.queueUrl)).map((message) => message.phoneNumber)).toEqual([phone]);
     expect(warn).toHaveBeenCalledWith('Could not record the WABA of a number', expect.anything());
   });
 
   it('answers 500 and queues nothing when the numbers of a WABA cannot be read, so Meta sends the body again', async () => {
-    injectFault(emulator.services.clients.dynamo, { command: 'QueryCommand', times: 1, error: accessDenied });
+    injectFault(world.emulator.services.clients.dynamo, { command: 'QueryCommand', times: 1, error: accessDenied });
 
     const response = await post(metaBody([{ wabaId: freshWabaId(), changes: [text(freshPhoneNumber()), templateStatus] }]));
 
     expect(response.statusCode).toBe(500);
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
   });
 });

@@ -1,27 +1,18 @@
 // POST /webhooks/whatsapp against a real SQS/S3 emulator: what lands on the queue, and what never does.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MAX_NOTIFICATION_BYTES } from '../../../shared/domain/limits.js';
 import { copyId, notificationId } from '../../../shared/domain/whatsapp.js';
-import { drain, httpEvent, invoke, notificationBody, sign, startEmulator, type Emulator } from './support.js';
+import { drain, httpEvent, invoke, notificationBody, sign, useIngestEmulator } from './support.js';
 
-let emulator: Emulator;
-let queueUrl: string;
-
-beforeAll(async () => {
-  emulator = await startEmulator();
-});
-afterAll(() => emulator?.stop());
-beforeEach(async () => {
-  queueUrl = await emulator.freshQueue();
-});
+const world = useIngestEmulator();
 
 /** The payload a queued message carries, inline or from the payload store, as delivery reads it. */
 const payloadOf = (message: { phoneNumber: string; payload?: string; payloadRef?: { bucket: string; key: string } }) =>
-  message.payloadRef ? emulator.services.payloads.load(message.phoneNumber, message.payloadRef) : Promise.resolve(message.payload);
+  message.payloadRef ? world.emulator.services.payloads.load(message.phoneNumber, message.payloadRef) : Promise.resolve(message.payload);
 
 /** Posts a body signed with the app secret, or with `signature` (null: no header at all). */
 const post = (body: Buffer, signature: string | null = sign(body)) =>
-  invoke(emulator.ingest, httpEvent('POST', { body, headers: signature === null ? {} : { 'x-hub-signature-256': signature } }));
+  invoke(world.emulator.ingest, httpEvent('POST', { body, headers: signature === null ? {} : { 'x-hub-signature-256': signature } }));
 
 /** A signed body of exactly `bytes` bytes for one number: the text of its message pads it. */
 function bodyOfSize(bytes: number, phone = '15550001111'): Buffer {
@@ -42,7 +33,7 @@ describe('POST /webhooks/whatsapp', () => {
 
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body!)).toEqual({ status: 'queued' });
-    const [message, ...others] = await drain(emulator.sqs, queueUrl);
+    const [message, ...others] = await drain(world.emulator.sqs, world.queueUrl);
     expect(others).toEqual([]);
     expect(message).toEqual({
       phoneNumber: '15550001111',
@@ -61,7 +52,7 @@ describe('POST /webhooks/whatsapp', () => {
     const again = await post(body);
 
     expect([JSON.parse(first.body!), JSON.parse(again.body!)]).toEqual([{ status: 'queued' }, { status: 'duplicate' }]);
-    const messages = await drain(emulator.sqs, queueUrl);
+    const messages = await drain(world.emulator.sqs, world.queueUrl);
     expect(messages.map((message) => message.id)).toEqual([notificationId(body)]);
   });
 
@@ -75,12 +66,12 @@ describe('POST /webhooks/whatsapp', () => {
       ['200 duplicate', '200 queued'],
       ['200 queued', '409 error'],
     ]).toContainEqual(outcomes);
-    expect(await drain(emulator.sqs, queueUrl)).toHaveLength(1);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toHaveLength(1);
   });
 
   it('forgets a notification whose queueing failed, so the retry Meta sends is queued', async () => {
     const body = notificationBody([{ phone: '15550001111' }]);
-    const sqs = emulator.services.clients.sqs;
+    const sqs = world.emulator.services.clients.sqs;
     sqs.middlewareStack.add(
       (next, context) => async (args) => {
         if (context.commandName === 'SendMessageBatchCommand')
@@ -94,7 +85,7 @@ describe('POST /webhooks/whatsapp', () => {
     const retried = await post(body);
 
     expect([failed.statusCode, retried.statusCode, JSON.parse(retried.body!)]).toEqual([500, 200, { status: 'queued' }]);
-    expect(await drain(emulator.sqs, queueUrl)).toHaveLength(1);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toHaveLength(1);
   });
 
   it('keeps the copies of a split body apart: a re-send is a duplicate for each number', async () => {
@@ -104,7 +95,10 @@ describe('POST /webhooks/whatsapp', () => {
     const again = await post(body);
 
     expect(JSON.parse(again.body!)).toEqual({ status: 'duplicate' });
-    expect((await drain(emulator.sqs, queueUrl)).map((message) => message.phoneNumber).sort()).toEqual(['15550001111', '15550002222']);
+    expect((await drain(world.emulator.sqs, world.queueUrl)).map((message) => message.phoneNumber).sort()).toEqual([
+      '15550001111',
+      '15550002222',
+    ]);
   });
 
   it('verifies the signature over the decoded bytes when API Gateway hands the body over base64-encoded', async () => {
@@ -112,22 +106,22 @@ describe('POST /webhooks/whatsapp', () => {
     const event = httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body) } });
     Object.assign(event, { body: body.toString('base64'), isBase64Encoded: true });
 
-    const response = await invoke(emulator.ingest, event);
+    const response = await invoke(world.emulator.ingest, event);
 
     expect(response.statusCode).toBe(200);
-    expect((await drain(emulator.sqs, queueUrl)).map((message) => message.payload)).toEqual([body.toString('utf8')]);
+    expect((await drain(world.emulator.sqs, world.queueUrl)).map((message) => message.payload)).toEqual([body.toString('utf8')]);
   });
 
   it('refuses one of its own deliveries coming back, validly signed as it is, with 403 and queues nothing: no loops', async () => {
     const body = notificationBody([{ phone: '15550001111' }]);
     const response = await invoke(
-      emulator.ingest,
+      world.emulator.ingest,
       httpEvent('POST', { body, headers: { 'x-hub-signature-256': sign(body), 'x-multi-webhook-delivery': '1' } }),
     );
 
     expect(response.statusCode).toBe(403);
     expect(JSON.parse(response.body!)).toEqual({ error: expect.stringMatching(/loop/) });
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
   });
 
   it('refuses a notification without X-Hub-Signature-256 with 401 and queues nothing', async () => {
@@ -135,7 +129,7 @@ describe('POST /webhooks/whatsapp', () => {
 
     expect(response.statusCode).toBe(401);
     expect(JSON.parse(response.body!)).toEqual({ error: expect.any(String) });
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
   });
 
   it('refuses a notification signed with another secret with 401 and queues nothing', async () => {
@@ -144,7 +138,7 @@ describe('POST /webhooks/whatsapp', () => {
     const response = await post(body, sign(body, 'not-the-app-secret'));
 
     expect(response.statusCode).toBe(401);
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
   });
 
   it('checks the signature before the JSON: an unsigned body that is not JSON is 401, not 400', async () => {
@@ -161,7 +155,7 @@ describe('POST /webhooks/whatsapp', () => {
 
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body!)).toEqual({ error: expect.any(String) });
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
   });
 
   it('answers 200 and queues nothing when the notification names no phone number', async () => {
@@ -175,7 +169,7 @@ describe('POST /webhooks/whatsapp', () => {
     const response = await post(body);
 
     expect(response.statusCode).toBe(200);
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
   });
 
   it('splits a payload mixing two numbers into one message per number with only its changes, signed with the app secret', async () => {
@@ -187,7 +181,7 @@ describe('POST /webhooks/whatsapp', () => {
     const response = await post(body);
 
     expect(response.statusCode).toBe(200);
-    const messages = await drain(emulator.sqs, queueUrl);
+    const messages = await drain(world.emulator.sqs, world.queueUrl);
     expect(messages.map((message) => message.phoneNumber).sort()).toEqual(['15550001111', '15550002222']);
     for (const message of messages) {
       expect(message.signature).toBe(sign(message.payload));
@@ -205,12 +199,12 @@ describe('POST /webhooks/whatsapp', () => {
     const response = await post(body);
 
     expect(response.statusCode).toBe(200);
-    const [message, ...others] = await drain(emulator.sqs, queueUrl);
+    const [message, ...others] = await drain(world.emulator.sqs, world.queueUrl);
     expect(others).toEqual([]);
     expect(message).toEqual({
       phoneNumber: '15550001111',
       id: notificationId(body),
-      payloadRef: { bucket: emulator.bucket, key: `payloads/15550001111/${notificationId(body)}` },
+      payloadRef: { bucket: world.emulator.bucket, key: `payloads/15550001111/${notificationId(body)}` },
       signature: sign(body),
       receivedAt: expect.any(Number),
     });
@@ -222,7 +216,7 @@ describe('POST /webhooks/whatsapp', () => {
     const response = await post(bodyOfSize(MAX_NOTIFICATION_BYTES));
 
     expect(response.statusCode).toBe(200);
-    expect(await drain(emulator.sqs, queueUrl)).toHaveLength(1);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toHaveLength(1);
   });
 
   it('refuses a body of 3 MiB + 1 byte with 413 and queues nothing, even when correctly signed', async () => {
@@ -230,7 +224,7 @@ describe('POST /webhooks/whatsapp', () => {
 
     expect(response.statusCode).toBe(413);
     expect(JSON.parse(response.body!)).toEqual({ error: expect.any(String) });
-    expect(await drain(emulator.sqs, queueUrl)).toEqual([]);
+    expect(await drain(world.emulator.sqs, world.queueUrl)).toEqual([]);
   });
 
   it('queues two split halves that fit SQS one by one but not together in one batch', async () => {
@@ -242,7 +236,7 @@ describe('POST /webhooks/whatsapp', () => {
     const response = await post(body);
 
     expect(response.statusCode).toBe(200);
-    const messages = await drain(emulator.sqs, queueUrl);
+    const messages = await drain(world.emulator.sqs, world.queueUrl);
     expect(messages.map((message) => [message.phoneNumber, message.payload !== undefined]).sort()).toEqual([
       ['15550001111', true],
       ['15550002222', true],
@@ -255,7 +249,7 @@ describe('POST /webhooks/whatsapp', () => {
     const response = await post(body);
 
     expect(response.statusCode).toBe(200);
-    const [message] = await drain(emulator.sqs, queueUrl);
+    const [message] = await drain(world.emulator.sqs, world.queueUrl);
     expect(await payloadOf(message)).toBe(body.toString('utf8'));
   });
 });
