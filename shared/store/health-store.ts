@@ -44,8 +44,7 @@ export class DynamoHealthStore implements HealthStore {
         return { before, after };
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) || attempt === CHANGE_ATTEMPTS) throw error;
-        // Lost a race: a short random pause keeps the racers from colliding again in lockstep.
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        await pauseAfterLostRace(attempt);
       }
     }
   }
@@ -54,6 +53,11 @@ export class DynamoHealthStore implements HealthStore {
     let late: string | undefined;
     for (let attempt = 1; ; attempt++) {
       const result = await this.parkAt(parked, late);
+      if (result.kind === 'conflict') {
+        if (attempt === CHANGE_ATTEMPTS) throw result.error;
+        await pauseAfterLostRace(attempt);
+        continue;
+      }
       if (result.kind !== 'late' || attempt === CHANGE_ATTEMPTS) return result.kind === 'parked';
       late = result.givenUpThrough;
     }
@@ -68,7 +72,7 @@ export class DynamoHealthStore implements HealthStore {
   private async parkAt(
     parked: ParkedNotification,
     givenUpThrough: string | undefined,
-  ): Promise<{ kind: 'parked' | 'refused' } | { kind: 'late'; givenUpThrough: string }> {
+  ): Promise<{ kind: 'parked' | 'refused' } | { kind: 'late'; givenUpThrough: string } | { kind: 'conflict'; error: Error }> {
     const destinationKey = keyOf(parked.destination);
     const natural = parkedSortKey(destinationKey, parked.receivedAt, parked.id);
     const sk = givenUpThrough === undefined ? natural : lateSortKey(givenUpThrough, destinationKey, natural);
@@ -124,6 +128,7 @@ export class DynamoHealthStore implements HealthStore {
           : { kind: 'refused' };
       }
       if (item?.Code === 'ConditionalCheckFailed') return { kind: 'parked' }; // already parked
+      if (isTransactionConflict(error)) return { kind: 'conflict', error };
       throw error;
     }
   }
@@ -210,6 +215,17 @@ export class DynamoHealthStore implements HealthStore {
   }
 
   async unpark(parked: ParkedNotification): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.unparkOnce(parked);
+      } catch (error) {
+        if (!isTransactionConflict(error) || attempt === CHANGE_ATTEMPTS) throw error;
+        await pauseAfterLostRace(attempt);
+      }
+    }
+  }
+
+  private async unparkOnce(parked: ParkedNotification): Promise<void> {
     const destinationKey = keyOf(parked.destination);
     try {
       await this.db.send(
@@ -296,4 +312,21 @@ export class DynamoHealthStore implements HealthStore {
       }),
     );
   }
+}
+
+/**
+ * Real DynamoDB cancels a transaction that meets another one in flight on the same item (a busy
+ * breaker: copies of one destination parked in parallel, or a drain beside them); the SDK does not
+ * retry that. DynamoDB Local serializes transactions instead, so tests inject it.
+ */
+function isTransactionConflict(error: unknown): error is TransactionCanceledException {
+  return (
+    error instanceof TransactionCanceledException &&
+    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
+  );
+}
+
+/** Lost a race: a short random pause keeps the racers from colliding again in lockstep. */
+function pauseAfterLostRace(attempt: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 }

@@ -1,5 +1,6 @@
 // Breakers and parked notifications on DynamoDB Local: the conditions that keep concurrent writers honest,
 // and a given-up head of a line left to its TTL, never handed back, with late copies still in arrival order.
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +18,9 @@ import { DynamoHealthStore } from '../../../shared/store/health-store.js';
 import { parkedPartition, parkedSortKey } from '../../../shared/store/item-keys.js';
 import { tableDefinition } from '../../../shared/store/table-definition.js';
 import { DynamoWebhookStore } from '../../../shared/store/webhook-store.js';
+import { createDynamoClient } from '../../../shared/aws/clients.js';
 import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
+import { injectFault } from '../../reliability/fault-support/sdk-faults.js';
 
 const NOW = 1_800_000_000_000;
 const policy = { baseSeconds: 5, maxAgeSeconds: 3600 };
@@ -123,6 +126,37 @@ describe('DynamoHealthStore', () => {
     expect(final.parked).toBe(left.length);
     if (left.length > 0) expect(final.state).toBe('draining');
     expect(['draining', 'closed']).toContain(after.state);
+  });
+
+  it('parks and unparks through transactions cancelled by a concurrent one on the breaker, counting each copy once', async () => {
+    const phone = freshPhoneNumber();
+    await openBreaker(phone, PRIMARY);
+    // DynamoDB Local serializes transactions; real DynamoDB cancels one that meets another on the breaker.
+    const client = createDynamoClient({ endpoint: table.endpoint, region: 'us-east-1' });
+    const conflicted = new DynamoHealthStore(client, table.tableName);
+    const conflicts = injectFault(client, { command: 'TransactWriteItemsCommand', times: 4, error: transactionConflict });
+    expect(await conflicted.park(parked(phone, PRIMARY, NOW, 'busy'))).toBe(true);
+    expect(conflicts.injected).toBe(4);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(1);
+
+    conflicts.remove();
+    const again = injectFault(client, { command: 'TransactWriteItemsCommand', times: 2, error: transactionConflict });
+    const [item] = await conflicted.oldestParked(phone, PRIMARY, 1);
+    await conflicted.unpark(item!);
+    expect(again.injected).toBe(2);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(0);
+    expect(await store.oldestParked(phone, PRIMARY, 10)).toEqual([]);
+  });
+
+  it('lets a transaction conflict that never clears surface, so the record is received again', async () => {
+    const phone = freshPhoneNumber();
+    await openBreaker(phone, PRIMARY);
+    const client = createDynamoClient({ endpoint: table.endpoint, region: 'us-east-1' });
+    injectFault(client, { command: 'TransactWriteItemsCommand', times: Infinity, error: transactionConflict });
+    await expect(new DynamoHealthStore(client, table.tableName).park(parked(phone, PRIMARY, NOW, 'stuck'))).rejects.toBeInstanceOf(
+      TransactionCanceledException,
+    );
+    expect((await store.read(phone, PRIMARY)).parked).toBe(0);
   });
 
   it('runs a timer for the time it was set, once, and not a copy of a spent one', async () => {
@@ -245,3 +279,12 @@ describe('a given-up head of parked copies', () => {
     expect(await ids(phone, PRIMARY)).toEqual([]);
   });
 });
+
+function transactionConflict(): Error {
+  return new TransactionCanceledException({
+    message:
+      'Transaction cancelled, please refer cancellation reasons for specific reasons [TransactionConflict, None] (injected by the test)',
+    $metadata: { httpStatusCode: 400 },
+    CancellationReasons: [{ Code: 'TransactionConflict' }, { Code: 'None' }],
+  });
+}
