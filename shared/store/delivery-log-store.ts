@@ -24,6 +24,7 @@ import {
   deliveryRecordSortKey,
   deliveryTimeKey,
 } from './item-keys.js';
+import { payloadOfStored, storedPayload } from './stored-payload.js';
 import { tableDefinition } from './table-definition.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -78,6 +79,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
             pk: deliveriesPartition(phoneNumber),
             sk: deliveryNotificationSortKey(notification.id),
             ...notification,
+            ...(notification.payload !== undefined && { payload: storedPayload(notification.payload) }),
             [tableDefinition.timeToLiveAttribute]: this.expiresAt(receivedAt),
           },
         }),
@@ -136,8 +138,9 @@ export class DynamoDeliveryLog implements DeliveryLog {
       }),
     );
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, [tableDefinition.timeToLiveAttribute]: _ttl, ...kept } = Item;
-    const notification = kept as KeptNotification;
+    const { pk: _pk, sk: _sk, payload, [tableDefinition.timeToLiveAttribute]: _ttl, ...kept } = Item;
+    const stored = payloadOfStored(payload);
+    const notification = { ...kept, ...(stored !== undefined && { payload: stored }) } as KeptNotification;
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,

@@ -4,6 +4,7 @@ import type { DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, nameOf, refOf } from '../domain/destination.js';
 import type { ParkedNotification } from '../domain/parking.js';
 import { parkedPrefix, parkedSortKey } from './item-keys.js';
+import { payloadOfStored, storedPayload } from './stored-payload.js';
 import { tableDefinition } from './table-definition.js';
 
 /** A health item as the domain sees it (also read by the configuration query of the number's partition). */
@@ -30,14 +31,15 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
 }
 
 export function toItem(parked: ParkedNotification): Record<string, unknown> {
-  const { destination, position: _position, ...rest } = parked;
-  return { ...rest, destinationName: nameOf(destination) };
+  const { destination, position: _position, payload, ...rest } = parked;
+  return { ...rest, ...(payload !== undefined && { payload: storedPayload(payload) }), destinationName: nameOf(destination) };
 }
 
 export function fromItem(item: Record<string, unknown>): ParkedNotification {
-  const { pk: _pk, sk, destinationName, [tableDefinition.timeToLiveAttribute]: _ttl, ...rest } = item;
+  const { pk: _pk, sk, destinationName, payload, [tableDefinition.timeToLiveAttribute]: _ttl, ...rest } = item;
   const parked = {
     ...(rest as Omit<ParkedNotification, 'destination'>),
+    ...optional('payload', payloadOfStored(payload)),
     destination: refOf(typeof destinationName === 'string' ? destinationName : undefined),
   };
   return sk === sortKeyOf(parked) ? parked : { ...parked, position: String(sk) };
