@@ -24,7 +24,7 @@ import {
   deliveryRecordSortKey,
   deliveryTimeKey,
 } from './item-keys.js';
-import { payloadOfStored, storedPayload } from './stored-payload.js';
+import { notificationOfStored, storedNotification } from './stored-payload.js';
 import { tableDefinition } from './table-definition.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -75,13 +75,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: deliveriesPartition(phoneNumber),
-            sk: deliveryNotificationSortKey(notification.id),
-            ...notification,
-            ...(notification.payload !== undefined && { payload: storedPayload(notification.payload) }),
-            [tableDefinition.timeToLiveAttribute]: this.expiresAt(receivedAt),
-          },
+          Item: keptNotificationItem(notification, this.expiresAt(receivedAt)),
         }),
       );
     }
@@ -138,9 +132,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
       }),
     );
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, payload, [tableDefinition.timeToLiveAttribute]: _ttl, ...kept } = Item;
-    const stored = payloadOfStored(payload);
-    const notification = { ...kept, ...(stored !== undefined && { payload: stored }) } as KeptNotification;
+    const notification: KeptNotification = { phoneNumber, id, ...notificationOfStored(Item) };
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -219,6 +211,16 @@ export class DynamoDeliveryLog implements DeliveryLog {
   private expiresAt(receivedAt: number): number {
     return Math.floor(receivedAt / 1000) + this.retentionSeconds;
   }
+}
+
+/** The item that keeps a notification for replay: its number and id are in its key. */
+export function keptNotificationItem(notification: KeptNotification, expiresAt: number): Record<string, unknown> {
+  return {
+    pk: deliveriesPartition(notification.phoneNumber),
+    sk: deliveryNotificationSortKey(notification.id),
+    ...storedNotification(notification),
+    [tableDefinition.timeToLiveAttribute]: expiresAt,
+  };
 }
 
 function recordOf(item: Record<string, unknown>): DeliveryRecord {

@@ -1,5 +1,6 @@
 // Payloads as the parked items and the delivery log's kept notifications store them on DynamoDB Local:
-// compressed when that is smaller, byte-exact on the way back, and items written as plain strings still read.
+// compressed when that is smaller, byte-exact on the way back, a 3 KB body's items in 1 KB each, and
+// items written before (plain strings, long attribute names) still read.
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { afterFailure, BREAKER_FAILURE_THRESHOLD, HEALTHY } from '../../../shared/domain/destination-health.js';
@@ -8,8 +9,10 @@ import type { ParkedNotification } from '../../../shared/domain/parking.js';
 import { DynamoDeliveryLog } from '../../../shared/store/delivery-log-store.js';
 import { DynamoHealthStore } from '../../../shared/store/health-store.js';
 import { deliveriesPartition, deliveryNotificationSortKey, parkedPartition, parkedSortKey } from '../../../shared/store/item-keys.js';
+import { itemBytes } from '../../../bench/lib/item-bytes.js';
+import { statusesBody } from '../../../bench/lib/stored-sizes.js';
 import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
-import { EMOJI_TEXT, messageChange, metaBody, RTL_TEXT, statusSamples } from '../../helpers/whatsapp-samples.js';
+import { EMOJI_TEXT, messageChange, metaBody, RTL_TEXT } from '../../helpers/whatsapp-samples.js';
 
 const NOW = 1_800_000_000_000;
 const SIGNATURE = `sha256=${'ab'.repeat(32)}`;
@@ -33,10 +36,6 @@ function bodies(phone: string): Record<string, string> {
     'escaped \\uXXXX': metaBody([{ wabaId: '1', changes: [text(phone, `${EMOJI_TEXT} ${RTL_TEXT}`)] }], 'escaped').toString(),
   };
 }
-
-/** Six statuses in one body, as Meta batches them: about 3 KB. */
-const statusesBody = (phone: string) =>
-  metaBody([{ wabaId: '1', changes: [...statusSamples(phone), statusSamples(phone)[0]!].map((sample) => sample.change) }]).toString();
 
 async function parkBehindOpenBreaker(phoneNumber: string, id: string, payload: string): Promise<ParkedNotification> {
   for (let i = 0; i < BREAKER_FAILURE_THRESHOLD; i++)
@@ -87,7 +86,7 @@ describe('stored payloads', () => {
 
   it('stores a body of several statuses compressed, in far fewer bytes than the body', async () => {
     const phone = freshPhoneNumber();
-    const payload = statusesBody(phone);
+    const payload = statusesBody(3000);
     await parkBehindOpenBreaker(phone, 'n1', payload);
     await log.record(
       { phoneNumber: phone, notificationId: 'n1', receivedAt: NOW, destination: PRIMARY, status: 'parked', attempts: 0, at: NOW },
@@ -99,20 +98,20 @@ describe('stored payloads', () => {
       await rawItem(parkedPartition(phone), parkedSortKey('', NOW, 'n1')),
       await rawItem(deliveriesPartition(phone), deliveryNotificationSortKey('n1')),
     ]) {
-      expect(item.payload).toBeInstanceOf(Uint8Array);
-      expect((item.payload as Uint8Array).length).toBeLessThan(bytes / 3);
+      expect(item.p).toBeInstanceOf(Uint8Array);
+      expect((item.p as Uint8Array).length).toBeLessThan(bytes / 3);
     }
   });
 
   it('keeps a payload that compressing would not shrink as its plain string', async () => {
     const phone = freshPhoneNumber();
     await parkBehindOpenBreaker(phone, 'n1', '{}');
-    expect((await rawItem(parkedPartition(phone), parkedSortKey('', NOW, 'n1'))).payload).toBe('{}');
+    expect((await rawItem(parkedPartition(phone), parkedSortKey('', NOW, 'n1'))).p).toBe('{}');
   });
 
   it('reads items written before payloads were compressed, with the payload as a plain string', async () => {
     const phone = freshPhoneNumber();
-    const payload = statusesBody(phone);
+    const payload = statusesBody(3000);
     const parked = await parkBehindOpenBreaker(phone, 'n1', '{}');
     // The parked item as it was written then, over the one just parked (so the breaker counts it).
     const { destination: _primary, ...fields } = parked;
@@ -120,8 +119,26 @@ describe('stored payloads', () => {
     const kept = { phoneNumber: phone, id: 'n1', receivedAt: NOW, payload };
     await put({ pk: deliveriesPartition(phone), sk: deliveryNotificationSortKey('n1'), ...kept, expiresAt: NOW / 1000 + 3600 });
 
-    expect(await health.oldestParked(phone, PRIMARY, 10)).toEqual([{ ...parked, payload }]);
+    const [back] = await health.oldestParked(phone, PRIMARY, 10);
+    expect(back).toEqual({ ...parked, payload });
     expect((await log.find(phone, 'n1'))?.notification).toEqual(kept);
+    // A failed probe counts its attempt on it.
+    await health.countAttempt(back!);
+    expect((await health.oldestParked(phone, PRIMARY, 10))[0]?.attempt).toBe(parked.attempt + 1);
+  });
+
+  it('stores a parked 3 KB notification of statuses, with its signature, in one KB and its kept copy too', async () => {
+    const phone = freshPhoneNumber();
+    const payload = statusesBody(3000);
+    const id = 'f'.repeat(32);
+    await parkBehindOpenBreaker(phone, id, payload);
+    await log.record(
+      { phoneNumber: phone, notificationId: id, receivedAt: NOW, destination: PRIMARY, status: 'parked', attempts: 0, at: NOW },
+      { phoneNumber: phone, id, receivedAt: NOW, signature: SIGNATURE, payload },
+    );
+    expect(Buffer.byteLength(payload)).toBeGreaterThanOrEqual(3000);
+    expect(itemBytes(await rawItem(parkedPartition(phone), parkedSortKey('', NOW, id)))).toBeLessThanOrEqual(1024);
+    expect(itemBytes(await rawItem(deliveriesPartition(phone), deliveryNotificationSortKey(id)))).toBeLessThanOrEqual(1024);
   });
 });
 
