@@ -9,6 +9,7 @@ import {
   ACCESS_LOG_BYTES,
   ASSUMED,
   DEDUPLICATION_WRITE_UNITS,
+  keptNotificationBytes,
   PLATFORM_LOG_BYTES_PER_INVOCATION,
   PLATFORM_LOG_LINES,
   deployedScenario,
@@ -56,7 +57,7 @@ export function failureCost(kind: Failure, rate: number, measured: FailureMeasur
       parkWriteUnits(assumed.bodyBytes) +
       GIVEN_UP_HEAD_WRITE_UNITS / DRAIN_BATCH_SIZE +
       // The delivery log: its record and kept notification at the park, the record again at the give-up.
-      writeUnits(parkedItemBytes(assumed.bodyBytes), false) +
+      writeUnits(keptNotificationBytes(assumed.bodyBytes), false) +
       2 * DELIVERY_LOG_ENTRY_WRITE_UNITS,
     logBytes: logBytes({
       applicationBytes: measured.ingestLineBytes + measured.parkedLineBytes + measured.givenUpLineBytes,
@@ -139,7 +140,7 @@ function episodeUsd(kind: Failure, healthy: Scenario, assumed: typeof ASSUMED): 
     sqsRequests: 3 * attempts,
     readUnits: FAILED_ATTEMPT.readUnits * attempts,
     // Each is a copy's first failure: the delivery log keeps its notification too.
-    writeUnits: (FAILED_ATTEMPT.writeUnits + writeUnits(parkedItemBytes(assumed.bodyBytes), false)) * attempts,
+    writeUnits: (FAILED_ATTEMPT.writeUnits + writeUnits(keptNotificationBytes(assumed.bodyBytes), false)) * attempts,
   });
 }
 

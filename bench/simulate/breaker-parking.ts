@@ -15,6 +15,7 @@ import {
   type DestinationHealth,
 } from '../../shared/domain/destination-health.js';
 import { backoffSeconds, decideRetry } from '../../shared/domain/retry-schedule.js';
+import { writeUnits } from '../lib/cost-scenarios.js';
 import { CAP_RESEND_BASE_SECONDS, PARK_TTL_GRACE_SECONDS } from './config.js';
 import { ParkStore } from './park-store.js';
 import type { Answer } from './receivers.js';
@@ -31,6 +32,7 @@ import {
   PARKED_ITEM_WRITE_UNITS,
   overheadOf,
   sendClones,
+  STORED,
   tallyOf,
   type Design,
   type RecordContext,
@@ -41,8 +43,8 @@ import {
 const TIMER_STEP_WRITE_UNITS = 3;
 /** A delivery-log record's update (under 1 KB). */
 const DELIVERY_LOG_ENTRY_WRITE_UNITS = 1;
-/** The notification the delivery log keeps at a copy's first entry: an item of about the parked one's size. */
-const KEPT_NOTIFICATION_WRITE_UNITS = PARKED_ITEM_WRITE_UNITS;
+/** The notification the delivery log keeps at a copy's first entry. */
+const KEPT_NOTIFICATION_WRITE_UNITS = writeUnits(STORED.keptNotificationBytes, false);
 /** A failed attempt of a parked copy: its attempt record and the attempt counted on its item. */
 const FAILED_PARKED_WRITE_UNITS = DELIVERY_LOG_ENTRY_WRITE_UNITS + PARKED_ITEM_WRITE_UNITS;
 
