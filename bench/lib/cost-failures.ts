@@ -4,7 +4,7 @@ import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE } from '../../shared/domain
 import { backoffSeconds } from '../../shared/domain/retry-schedule.js';
 import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
 import { MAX_DELAY_SECONDS } from '../../shared/queue/queue-definitions.js';
-import { costPerMillion, logBytes, sqsBilledRequests, xrayTraces, type Cost, type CostInputs } from './cost.js';
+import { batchSendRequests, costPerMillion, logBytes, sqsBilledRequests, xrayTraces, type Cost, type CostInputs } from './cost.js';
 import {
   ACCESS_LOG_BYTES,
   ASSUMED,
@@ -49,7 +49,8 @@ export function failureCost(kind: Failure, rate: number, measured: FailureMeasur
   const inputs: CostInputs = {
     ...base,
     deliveryMs: base.deliveryMs + assumed.deadLetterMs / base.deliveryInvocations,
-    sqsRequests: base.sqsRequests + sqsBilledRequests({ sends: 1, receives: 0, deletes: 0 }, messageBytes, 1),
+    // Its dead letter goes out with the rest of the head's, in batches of 10.
+    sqsRequests: base.sqsRequests + batchSendRequests(DRAIN_BATCH_SIZE, messageBytes) / DRAIN_BATCH_SIZE,
     // The probe's strongly consistent Query of the parked item (under 4 KB), and its share of where the line starts.
     readUnits: base.readUnits + 1 + 1 / DRAIN_BATCH_SIZE,
     writeUnits:

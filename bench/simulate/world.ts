@@ -132,11 +132,11 @@ export function delivered(world: World, message: Message, at: number): void {
   world.live.delete(message);
 }
 
-/** Given up: sent to the dead-letter queue with its reason (one SQS request). */
-export function deadLetter(world: World, message: Message, at: number): void {
+/** Given up: sent to the dead-letter queue with its reason (one SQS request, or its share of a batch's). */
+export function deadLetter(world: World, message: Message, at: number, sqsRequests = 1): void {
   const tally = tallyOf(world, message);
   tally.deadLettered += 1;
-  tally.sqsRequests += 1;
+  tally.sqsRequests += sqsRequests;
   tally.logBytes += world.measured.logBytesPerNotification;
   world.live.delete(message);
   const overdue = at - (message.ingestedAt + world.scenario.policy.maxAgeSeconds);

@@ -150,6 +150,12 @@ describe('the failure path', () => {
     expect(dead.steady.lines.dataTransferOut.quantity).toBe(0);
   });
 
+  it("sends a dead copy's dead letter in a batch of ten with the rest of its head: a tenth of an SQS request", () => {
+    const dead = failureCost('dead', 1000, failureMeasured);
+    const healthy = deployedScenario(1000, failureMeasured);
+    expect(dead.steady.lines.sqs.quantity).toBeCloseTo(healthy.inputs.sqsRequests + 0.1, 10);
+  });
+
   it('costs a hung primary the timeout of every attempt until its breaker opens', () => {
     const dead = failureCost('dead', 1000, failureMeasured);
     const hung = failureCost('hung', 1000, failureMeasured);

@@ -7,6 +7,7 @@ import type { DeliveryOutcome, KeptNotification } from '../../../shared/domain/d
 import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE, HEALTHY } from '../../../shared/domain/destination-health.js';
 import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
+import type { OutgoingDeadLetter } from '../../../shared/domain/queues.js';
 import type { PhoneConfig } from '../../../shared/domain/webhook.js';
 import { createAesSealer } from '../../../shared/signing/aes-sealer.js';
 import { SigningSecrets } from '../../../shared/signing/signing-secrets.js';
@@ -33,6 +34,8 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
   const sent: { host: string; body: string }[] = [];
   const later: { message: RetriesMessage; delaySeconds: number }[] = [];
   const deadLetters: { source: string; body: any; reason: string }[] = [];
+  /** Each send to the dead-letter queues: how many letters, and how many copies the primary's line still held then. */
+  const deadLetterSends: { letters: number; parkedMeanwhile: number }[] = [];
   const failures: FailedAttempt[] = [];
   const logged: { outcome: DeliveryOutcome; kept?: KeptNotification }[] = [];
   const health = new MemoryHealthStore();
@@ -51,7 +54,10 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     queue: {
       sendRetries: async (messages: readonly RetriesMessage[], delaySeconds: number) =>
         void later.push(...messages.map((message) => ({ message, delaySeconds }))),
-      deadLetter: async (source: string, body: string, reason: string) => void deadLetters.push({ source, body: JSON.parse(body), reason }),
+      deadLetterAll: async (letters: readonly OutgoingDeadLetter[]) => {
+        deadLetterSends.push({ letters: letters.length, parkedMeanwhile: health.parkedFor(PHONE, PRIMARY).length });
+        deadLetters.push(...letters.map(({ source, body, reason }) => ({ source, body: JSON.parse(body), reason })));
+      },
     },
     payloads: { put: async () => ({ bucket: 'b', key: 'k' }), load: async () => 'loaded' },
     policy,
@@ -107,7 +113,22 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     if (isTimer(message)) clock.now = Math.max(clock.now, message.at);
     await service.handleRetry(message);
   };
-  return { service, health, sent, hosts, later, deadLetters, failures, logged, clock, answers, runTimers, runNextTimer, metrics };
+  return {
+    service,
+    health,
+    sent,
+    hosts,
+    later,
+    deadLetters,
+    deadLetterSends,
+    failures,
+    logged,
+    clock,
+    answers,
+    runTimers,
+    runNextTimer,
+    metrics,
+  };
 }
 
 /**
@@ -303,6 +324,17 @@ describe('DeliveryService: breakers, parking and the drain', () => {
       h.deadLetters.every((letter) => letter.source === 'notifications' && /^primary parked past its retry window/.test(letter.reason)),
     ).toBe(true);
     expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', consecutiveFailures: BREAKER_FAILURE_THRESHOLD - 1 }); // half-open: nothing was left to probe with
+  });
+
+  it('sends the dead letters of a given-up head together, before the head leaves its line', async () => {
+    const h = await withOpenPrimary();
+    for (let i = 0; i < 12; i++) await h.service.deliverNotification(notificationAt(START + i, `parked-${i}`));
+    expect(h.health.parkedFor(PHONE, PRIMARY)).toHaveLength(13);
+    h.clock.now = START + 2 * 3600_000;
+    await h.runTimers();
+    // The probe reads its one copy first, then the rest of the head a drain step's worth at a time.
+    expect(h.deadLetterSends.filter((send) => send.letters > 1)).toEqual([{ letters: 12, parkedMeanwhile: 12 }]);
+    expect(h.health.parkedFor(PHONE, PRIMARY)).toEqual([]);
   });
 
   it('keeps the breaker open when a copy is parked while an idle probe closes it, and the next probe delivers that copy', async () => {
