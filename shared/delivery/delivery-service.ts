@@ -154,12 +154,11 @@ export class DeliveryService {
     const parked = await this.deps.health.park(parkedOf(copy, deadline, payloadRef));
     if (parked) {
       this.deps.attempts.metrics.parked(copy.destination.role, health?.openedAt && (this.deps.now() - health.openedAt) / 1000);
+      // A line per parked copy, kept short: how long the line has waited is in the metric (the alarm reads it) and the probe's line.
       logger.info(health?.paused ? 'Copy parked: destination paused' : 'Copy parked behind an open breaker', {
         phone: maskPhone(notification.phoneNumber),
         notificationId: notification.id,
         destination: labelOf(copy.destination),
-        // How long the line has been waiting, about (since the breaker opened); the alarm reads the metric of it.
-        ...(health?.openedAt !== undefined && { oldestParkedAgeSeconds: Math.round((this.deps.now() - health.openedAt) / 1000) }),
       });
     }
     return parked && 'parked';

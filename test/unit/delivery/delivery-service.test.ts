@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DeliveryService } from '../../../shared/delivery/delivery-service.js';
 import { DestinationAttempts } from '../../../shared/delivery/destination-attempts.js';
 import type { Delivery, Outcome } from '../../../shared/delivery/http-sender.js';
@@ -9,6 +9,7 @@ import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
 import type { OutgoingDeadLetter } from '../../../shared/domain/queues.js';
 import type { PhoneConfig } from '../../../shared/domain/webhook.js';
+import { logger, maskPhone } from '../../../shared/logger.js';
 import { createAesSealer } from '../../../shared/signing/aes-sealer.js';
 import { SigningSecrets } from '../../../shared/signing/signing-secrets.js';
 import { MemoryHealthStore } from '../support/memory-health-store.js';
@@ -449,6 +450,20 @@ describe('DeliveryService: the delivery log', () => {
       ['b', 'retrying', 1, true],
       ['b', 'delivered', 2, false],
     ]);
+  });
+
+  it('logs a parked copy in one short line: its masked number, id and destination, nothing of its body', async () => {
+    const h = await withOpenPrimary();
+    const info = vi.spyOn(logger, 'info');
+    try {
+      await h.service.deliverNotification(notificationAt(START, 'late'));
+      const lines = info.mock.calls.filter(([message]) => message === 'Copy parked behind an open breaker');
+      expect(lines).toEqual([
+        ['Copy parked behind an open breaker', { phone: maskPhone(PHONE), notificationId: 'late', destination: 'primary' }],
+      ]);
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it('logs a copy parked behind an open breaker before any attempt, keeping the notification for a replay', async () => {
