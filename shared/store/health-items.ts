@@ -71,7 +71,7 @@ export function fromItem(item: Record<string, unknown>, phoneNumber: string, des
   return sk === sortKeyOf(parked) ? parked : { ...parked, position: sk };
 }
 
-/** An item parked before the short names: every field under its long name, the payload possibly compressed. */
+/** An item parked before the short names: every field under its long name, the payload a plain string. */
 function fromLegacyItem(item: Record<string, unknown>, phoneNumber: string, destination: DestinationRef): ParkedNotification {
   const { sk } = item;
   const parked: ParkedNotification = {
