@@ -4,11 +4,12 @@ import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE } from '../../shared/domain
 import { backoffSeconds } from '../../shared/domain/retry-schedule.js';
 import { SERVICE_DEFAULTS } from '../../shared/defaults.js';
 import { MAX_DELAY_SECONDS } from '../../shared/queue/queue-definitions.js';
-import { costPerMillion, logBytes, sqsBilledRequests, xrayTraces, type Cost, type CostInputs } from './cost.js';
+import { batchSendRequests, costPerMillion, logBytes, sqsBilledRequests, xrayTraces, type Cost, type CostInputs } from './cost.js';
 import {
   ACCESS_LOG_BYTES,
   ASSUMED,
   DEDUPLICATION_WRITE_UNITS,
+  keptNotificationBytes,
   PLATFORM_LOG_BYTES_PER_INVOCATION,
   PLATFORM_LOG_LINES,
   deployedScenario,
@@ -48,7 +49,8 @@ export function failureCost(kind: Failure, rate: number, measured: FailureMeasur
   const inputs: CostInputs = {
     ...base,
     deliveryMs: base.deliveryMs + assumed.deadLetterMs / base.deliveryInvocations,
-    sqsRequests: base.sqsRequests + sqsBilledRequests({ sends: 1, receives: 0, deletes: 0 }, messageBytes, 1),
+    // Its dead letter goes out with the rest of the head's, in batches of 10.
+    sqsRequests: base.sqsRequests + batchSendRequests(DRAIN_BATCH_SIZE, messageBytes) / DRAIN_BATCH_SIZE,
     // The probe's strongly consistent Query of the parked item (under 4 KB), and its share of where the line starts.
     readUnits: base.readUnits + 1 + 1 / DRAIN_BATCH_SIZE,
     writeUnits:
@@ -56,7 +58,7 @@ export function failureCost(kind: Failure, rate: number, measured: FailureMeasur
       parkWriteUnits(assumed.bodyBytes) +
       GIVEN_UP_HEAD_WRITE_UNITS / DRAIN_BATCH_SIZE +
       // The delivery log: its record and kept notification at the park, the record again at the give-up.
-      writeUnits(parkedItemBytes(assumed.bodyBytes), false) +
+      writeUnits(keptNotificationBytes(assumed.bodyBytes), false) +
       2 * DELIVERY_LOG_ENTRY_WRITE_UNITS,
     logBytes: logBytes({
       applicationBytes: measured.ingestLineBytes + measured.parkedLineBytes + measured.givenUpLineBytes,
@@ -139,7 +141,7 @@ function episodeUsd(kind: Failure, healthy: Scenario, assumed: typeof ASSUMED): 
     sqsRequests: 3 * attempts,
     readUnits: FAILED_ATTEMPT.readUnits * attempts,
     // Each is a copy's first failure: the delivery log keeps its notification too.
-    writeUnits: (FAILED_ATTEMPT.writeUnits + writeUnits(parkedItemBytes(assumed.bodyBytes), false)) * attempts,
+    writeUnits: (FAILED_ATTEMPT.writeUnits + writeUnits(keptNotificationBytes(assumed.bodyBytes), false)) * attempts,
   });
 }
 

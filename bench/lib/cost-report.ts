@@ -39,7 +39,7 @@ export function measuredFrom(capture: LogCapture, deliveryOverheadMs: number): F
   const parked = capture.sample['Copy parked behind an open breaker']!;
   const growth = DEPLOYED_LINE_GROWTH_BYTES;
   // The give-up line is written after 7 days: the parked line with the give-up's own fields instead.
-  const { phone: _phone, oldestParkedAgeSeconds: _age, ...common } = parked;
+  const { phone: _phone, ...common } = parked;
   const givenUp = {
     ...common,
     level: 'ERROR',

@@ -6,6 +6,7 @@ import { MAX_BATCH_ENTRIES } from '../../shared/queue/queue-definitions.js';
 import { notificationBody } from '../../test/helpers/whatsapp.js';
 import { costPerMillion, logBytes, sqsBilledRequests, xrayTraces, type Cost, type CostInputs } from './cost.js';
 import { TIERS_USD } from './pricing.js';
+import { storedSizes } from './stored-sizes.js';
 
 /** What the benchmark measures and the happy-path scenarios take as given. */
 export interface Measured {
@@ -86,8 +87,10 @@ export function cacheHitRate(perProcessRate: number, ttlSeconds: number): number
 export const writeUnits = (bytes: number, transactional: boolean) => Math.ceil(bytes / 1024) * (transactional ? 2 : 1);
 /** A breaker item (state, counts, timer, the given-up head's key): under 1 KB. */
 export const BREAKER_ITEM_BYTES = 500;
-/** A parked item: the queue message's fields plus keys, deadline and attempt; a breaker item is under 1 KB. */
-export const parkedItemBytes = (bodyBytes: number) => queueMessageBytes(bodyBytes) + 200;
+/** A parked item of a `bodyBytes` notification of statuses, as the store writes it (its payload compressed). */
+export const parkedItemBytes = (bodyBytes: number) => storedSizes(bodyBytes).parkedItemBytes;
+/** The delivery log's item that keeps such a notification for replay. */
+export const keptNotificationBytes = (bodyBytes: number) => storedSizes(bodyBytes).keptNotificationBytes;
 /** A park (the parked item's Put and the breaker's count) or an unpark (its Delete and the count): one transaction each. */
 export const parkWriteUnits = (bodyBytes: number) => parkedItemWriteUnits(parkedItemBytes(bodyBytes));
 /** The same, for a parked item of `itemBytes`. */

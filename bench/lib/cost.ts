@@ -2,6 +2,7 @@
 // its list price. The benchmark feeds it measured quantities (bench/run.ts), the capacity tables and
 // the failure path feed it derived ones (cost-scenarios.ts), and the simulation its tallies.
 import { functionSizes } from '../../infra/constructs/function-sizing.js';
+import { MAX_BATCH_ENTRIES } from '../../shared/queue/queue-definitions.js';
 import { round } from './stats.js';
 import { PRICES_USD as P } from './pricing.js';
 
@@ -135,6 +136,14 @@ export function sqsBilledRequests(
 ) {
   const chunks = (bytes: number) => Math.max(1, Math.ceil(bytes / SQS_BILLING_CHUNK_BYTES));
   return counted.sends * chunks(messageBytes) + counted.receives * chunks(messageBytes * recordsPerReceive) + counted.deletes;
+}
+
+/** `count` messages sent together in SendMessageBatch calls of up to 10, each billed per 64 KB of its messages. */
+export function batchSendRequests(count: number, messageBytes: number): number {
+  let requests = 0;
+  for (let left = count; left > 0; left -= MAX_BATCH_ENTRIES)
+    requests += sqsBilledRequests({ sends: 1, receives: 0, deletes: 0 }, Math.min(left, MAX_BATCH_ENTRIES) * messageBytes, 1);
+  return requests;
 }
 
 /**

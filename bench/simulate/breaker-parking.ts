@@ -15,7 +15,9 @@ import {
   type DestinationHealth,
 } from '../../shared/domain/destination-health.js';
 import { backoffSeconds, decideRetry } from '../../shared/domain/retry-schedule.js';
-import { CAP_RESEND_BASE_SECONDS, PARK_TTL_GRACE_SECONDS } from './config.js';
+import { batchSendRequests } from '../lib/cost.js';
+import { queueMessageBytes, writeUnits } from '../lib/cost-scenarios.js';
+import { CAP_RESEND_BASE_SECONDS, NOTIFICATION_BYTES, PARK_TTL_GRACE_SECONDS } from './config.js';
 import { ParkStore } from './park-store.js';
 import type { Answer } from './receivers.js';
 import { RetriesSender } from './retries-sender.js';
@@ -31,6 +33,7 @@ import {
   PARKED_ITEM_WRITE_UNITS,
   overheadOf,
   sendClones,
+  STORED,
   tallyOf,
   type Design,
   type RecordContext,
@@ -41,8 +44,10 @@ import {
 const TIMER_STEP_WRITE_UNITS = 3;
 /** A delivery-log record's update (under 1 KB). */
 const DELIVERY_LOG_ENTRY_WRITE_UNITS = 1;
-/** The notification the delivery log keeps at a copy's first entry: an item of about the parked one's size. */
-const KEPT_NOTIFICATION_WRITE_UNITS = PARKED_ITEM_WRITE_UNITS;
+/** The notification the delivery log keeps at a copy's first entry. */
+const KEPT_NOTIFICATION_WRITE_UNITS = writeUnits(STORED.keptNotificationBytes, false);
+/** A dead letter: the notification as its queue message, and its reason and time as attributes. */
+const DEAD_LETTER_BYTES = queueMessageBytes(NOTIFICATION_BYTES) + 150;
 /** A failed attempt of a parked copy: its attempt record and the attempt counted on its item. */
 const FAILED_PARKED_WRITE_UNITS = DELIVERY_LOG_ENTRY_WRITE_UNITS + PARKED_ITEM_WRITE_UNITS;
 
@@ -144,7 +149,7 @@ export class BreakerParking implements Design {
       return 0;
     }
     if (!probeDue(health, ms(at))) return this.retries.hop(timer, at, health.nextProbeAt! / 1000);
-    this.sweep(id, at);
+    this.sweep(id, at, 1);
     const head = this.store.oldest(id, 1)[0];
     if (!head) {
       // Nothing left to probe with: the next parked notification starts a timer again.
@@ -185,7 +190,7 @@ export class BreakerParking implements Design {
   private drain(step: Message, at: number): number {
     const id = step.dest;
     if (this.health[id]!.state !== 'draining') return 0;
-    this.sweep(id, at);
+    this.sweep(id, at, DRAIN_BATCH_SIZE);
     if (this.health[id]!.state !== 'draining') return 0;
     const overhead = overheadOf(this.world, id);
     const items = this.store.oldest(id, DRAIN_BATCH_SIZE);
@@ -250,22 +255,25 @@ export class BreakerParking implements Design {
 
   /**
    * Past the retry window, parked notifications go to the dead-letter queue (at a probe or drain
-   * step). They are the head of the line, which leaves it in one breaker write per Query of a drain
-   * step's worth, and their items wait for the TTL.
+   * step). They are the head of the line, read `firstRead` first (a probe reads one copy), then a
+   * drain step's worth per Query; each Query's given-up copies are sent together, and leave the
+   * line in one breaker write. Their items wait for the TTL.
    */
-  private sweep(id: number, at: number): void {
+  private sweep(id: number, at: number, firstRead: number): void {
     const { maxAgeSeconds } = this.world.scenario.policy;
     const expired = this.store.takeExpired(id, at, maxAgeSeconds);
-    const batches = Math.ceil(expired.length / DRAIN_BATCH_SIZE);
-    overheadOf(this.world, id).readUnits += batches; // where the line starts, read before each Query
-    overheadOf(this.world, id).writeUnits += batches;
+    const reads = expired.length === 0 ? [] : [Math.min(firstRead, expired.length)];
+    for (let left = expired.length - (reads[0] ?? 0); left > 0; left -= DRAIN_BATCH_SIZE) reads.push(Math.min(left, DRAIN_BATCH_SIZE));
+    overheadOf(this.world, id).readUnits += reads.length; // where the line starts, read before each Query
+    overheadOf(this.world, id).writeUnits += reads.length;
+    const sends = reads.reduce((sum, read) => sum + batchSendRequests(read, DEAD_LETTER_BYTES), 0);
     for (const item of expired) {
       const tally = tallyOf(this.world, item);
       tally.readUnits += PARKED_ITEM_BYTES / 4096;
       tally.writeUnits += DELIVERY_LOG_ENTRY_WRITE_UNITS; // its record, dead
       // The item's TTL is the remaining window plus a grace; past it, DynamoDB may have removed it.
       if (at - item.ingestedAt > maxAgeSeconds + PARK_TTL_GRACE_SECONDS) tally.dropped += 1;
-      else deadLetter(this.world, item, at);
+      else deadLetter(this.world, item, at, sends / expired.length);
     }
     if (expired.length > 0) this.setHealth(id, afterUnparked(this.health[id]!, expired.length, ms(at)), at);
   }

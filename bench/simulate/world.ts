@@ -2,6 +2,7 @@
 // what happened to each notification (delivered, dead-lettered, still waiting) and what it cost.
 import { releasesClones } from '../../shared/domain/fan-out.js';
 import { parkedItemWriteUnits, writeUnits } from '../lib/cost-scenarios.js';
+import { storedSizes } from '../lib/stored-sizes.js';
 import { DEPLOYED, NOTIFICATION_BYTES, REQUEST_HEADER_BYTES, type Measured, type Scenario } from './config.js';
 import type { Simulation } from './event-queue.js';
 import { Histogram, type Tallies, type Tally } from './metrics.js';
@@ -78,8 +79,10 @@ export function emptyLatencies(): Record<TrafficClass, Histogram> {
 }
 
 export const REQUEST_BYTES = NOTIFICATION_BYTES + REQUEST_HEADER_BYTES;
-/** A parked item: the payload and its metadata. */
-export const PARKED_ITEM_BYTES = NOTIFICATION_BYTES + 400;
+/** What the stores write for a dead copy of a NOTIFICATION_BYTES notification of statuses (bench/lib/stored-sizes.ts). */
+export const STORED = storedSizes(NOTIFICATION_BYTES);
+/** A parked item: the compressed payload and its metadata. */
+export const PARKED_ITEM_BYTES = STORED.parkedItemBytes;
 /** An update of the parked item (a failed attempt counted on it) bills its size. */
 export const PARKED_ITEM_WRITE_UNITS = writeUnits(PARKED_ITEM_BYTES, false);
 /** A park or an unpark: one transaction of the item's Put (or Delete) and the breaker's count (health-store.ts). */
@@ -129,11 +132,11 @@ export function delivered(world: World, message: Message, at: number): void {
   world.live.delete(message);
 }
 
-/** Given up: sent to the dead-letter queue with its reason (one SQS request). */
-export function deadLetter(world: World, message: Message, at: number): void {
+/** Given up: sent to the dead-letter queue with its reason (one SQS request, or its share of a batch's). */
+export function deadLetter(world: World, message: Message, at: number, sqsRequests = 1): void {
   const tally = tallyOf(world, message);
   tally.deadLettered += 1;
-  tally.sqsRequests += 1;
+  tally.sqsRequests += sqsRequests;
   tally.logBytes += world.measured.logBytesPerNotification;
   world.live.delete(message);
   const overdue = at - (message.ingestedAt + world.scenario.policy.maxAgeSeconds);

@@ -193,7 +193,9 @@ export class BreakerTimers {
     for (let batch = limit; ; batch = Math.max(limit, DRAIN_BATCH_SIZE)) {
       const items = await this.deps.health.oldestParked(phoneNumber, destination, batch);
       const head: ParkedNotification[] = [];
-      let removed = 0;
+      /** Given up or dropped behind a live copy: deleted, once their dead letters are sent. */
+      const behind: ParkedNotification[] = [];
+      const given: { copy: Copy; reason: string }[] = [];
       for (const item of items) {
         const verdict = await this.readParked(item, target);
         if ('copy' in verdict) {
@@ -201,20 +203,21 @@ export class BreakerTimers {
           if (live.length === limit) break;
           continue;
         }
-        if (verdict.deadLetter) {
-          await this.delivery.giveUp(verdict.deadLetter, verdict.reason);
-          await this.deps.attempts.logCopy(verdict.deadLetter, 'dead', true);
-        } else
+        if (verdict.deadLetter) given.push({ copy: verdict.deadLetter, reason: verdict.reason });
+        else
           logger.info('Parked copy dropped: destination no longer configured', {
             phone: maskPhone(phoneNumber),
             notificationId: item.id,
             destination: labelOf(destination),
           });
-        if (live.length === 0) head.push(item);
-        else await this.deps.health.unpark(item);
-        removed++;
-        removedInAll++;
+        (live.length === 0 ? head : behind).push(item);
       }
+      // Out of the line only once every dead letter of them is sent.
+      await this.delivery.giveUpAll(given);
+      for (const { copy } of given) await this.deps.attempts.logCopy(copy, 'dead', true);
+      for (const item of behind) await this.deps.health.unpark(item);
+      const removed = head.length + behind.length;
+      removedInAll += removed;
       // A late copy joined before the head meanwhile: the head is deleted instead (the next read finds the late one first).
       if (head.length > 0 && !(await this.deps.health.leaveToExpire(head))) for (const item of head) await this.deps.health.unpark(item);
       // Nothing was taken out of the line: what is left is live (or there is nothing left).

@@ -33,7 +33,7 @@ export interface DeliveryDependencies {
   readConfig: ConfigReader;
   attempts: DestinationAttempts;
   health: HealthStore;
-  queue: Pick<DeliveryQueue, 'sendRetries' | 'deadLetter'>;
+  queue: Pick<DeliveryQueue, 'sendRetries' | 'deadLetterAll'>;
   payloads: PayloadStore;
   policy: RetryPolicy;
   now(): number;
@@ -154,12 +154,11 @@ export class DeliveryService {
     const parked = await this.deps.health.park(parkedOf(copy, deadline, payloadRef));
     if (parked) {
       this.deps.attempts.metrics.parked(copy.destination.role, health?.openedAt && (this.deps.now() - health.openedAt) / 1000);
+      // A line per parked copy, kept short: how long the line has waited is in the metric (the alarm reads it) and the probe's line.
       logger.info(health?.paused ? 'Copy parked: destination paused' : 'Copy parked behind an open breaker', {
         phone: maskPhone(notification.phoneNumber),
         notificationId: notification.id,
         destination: labelOf(copy.destination),
-        // How long the line has been waiting, about (since the breaker opened); the alarm reads the metric of it.
-        ...(health?.openedAt !== undefined && { oldestParkedAgeSeconds: Math.round((this.deps.now() - health.openedAt) / 1000) }),
       });
     }
     return parked && 'parked';
@@ -167,17 +166,27 @@ export class DeliveryService {
 
   /** Dead-letters a copy with a reason that starts with its destination ("primary ...", "crm ..."). */
   async giveUp(copy: Copy, reason: string): Promise<void> {
-    const { source, body } = deadLetterOf(copy);
-    const why = `${labelOf(copy.destination)} ${reason}`;
-    this.deps.attempts.metrics.deadLettered(copy.destination.role);
-    logger.error('Delivery given up: dead-lettered', {
-      source,
-      notificationId: copy.notification.id,
-      destination: labelOf(copy.destination),
-      reason: why,
+    await this.giveUpAll([{ copy, reason }]);
+  }
+
+  /** Dead-letters copies together (a drain step's given-up head): SQS bills a batch of up to 10 as one request per 64 KB. */
+  async giveUpAll(given: readonly { copy: Copy; reason: string }[]): Promise<void> {
+    if (given.length === 0) return;
+    const letters = given.map(({ copy, reason }) => {
+      const { source, body } = deadLetterOf(copy);
+      const why = `${labelOf(copy.destination)} ${reason}`;
+      this.deps.attempts.metrics.deadLettered(copy.destination.role);
+      logger.error('Delivery given up: dead-lettered', {
+        source,
+        notificationId: copy.notification.id,
+        destination: labelOf(copy.destination),
+        reason: why,
+      });
+      return { source, body, reason: why, phoneNumber: copy.notification.phoneNumber };
     });
-    await this.deps.queue.deadLetter(source, body, why, copy.notification.phoneNumber);
-    await this.deps.notices?.deadLettered(copy.notification.phoneNumber, copy.destination, copy.notification.id, why);
+    await this.deps.queue.deadLetterAll(letters);
+    for (const [index, { copy }] of given.entries())
+      await this.deps.notices?.deadLettered(copy.notification.phoneNumber, copy.destination, copy.notification.id, letters[index]!.reason);
   }
 
   /** Sends to the retries queue after `delaySeconds`, hopping when that is longer than SQS allows. */

@@ -18,4 +18,13 @@ export interface DeliveryQueue {
   sendRetries(messages: readonly RetriesMessage[], delaySeconds: number): Promise<void>;
   /** Moves a body to the dead-letter queue of the queue it belongs to, with the reason (and its number's fair-queue group). */
   deadLetter(source: QueueSource, body: string, reason: string, phoneNumber?: string): Promise<void>;
+  /** The same for several at once, in as few requests as SQS allows; resolves once every one is in its dead-letter queue. */
+  deadLetterAll(letters: readonly OutgoingDeadLetter[]): Promise<void>;
+}
+
+export interface OutgoingDeadLetter {
+  source: QueueSource;
+  body: string;
+  reason: string;
+  phoneNumber?: string;
 }

@@ -15,6 +15,8 @@ export interface OutgoingMessage {
    * dominates the backlog (SQS fair queues on standard queues).
    */
   groupId?: string;
+  /** String message attributes (a dead letter's reason and time). */
+  attributes?: Record<string, string>;
 }
 
 /** Resolves once SQS accepted every message; throws when any of them could not be sent. */
@@ -28,7 +30,10 @@ function batchesOf(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
   let current: OutgoingMessage[] = [];
   let bytes = 0;
   for (const message of messages) {
-    const size = Buffer.byteLength(message.body);
+    // SQS counts attributes (names, types and values) within a message's size.
+    const attributes = Object.entries(message.attributes ?? {});
+    const size =
+      Buffer.byteLength(message.body) + attributes.reduce((sum, [name, value]) => sum + Buffer.byteLength(`${name}String${value}`), 0);
     if (current.length === MAX_BATCH_ENTRIES || (current.length > 0 && bytes + size > MAX_SQS_MESSAGE_BYTES)) {
       batches.push(current);
       current = [];
@@ -42,10 +47,15 @@ function batchesOf(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
 }
 
 async function sendBatch(sqs: SQSClient, queueUrl: string, messages: readonly OutgoingMessage[]): Promise<void> {
-  let pending: SendMessageBatchRequestEntry[] = messages.map(({ body, delaySeconds, groupId }, index) => ({
+  let pending: SendMessageBatchRequestEntry[] = messages.map(({ body, delaySeconds, groupId, attributes }, index) => ({
     Id: String(index),
     MessageBody: body,
     ...(groupId !== undefined && { MessageGroupId: groupId }),
+    ...(attributes && {
+      MessageAttributes: Object.fromEntries(
+        Object.entries(attributes).map(([name, value]) => [name, { DataType: 'String', StringValue: value }]),
+      ),
+    }),
     ...(delaySeconds !== undefined && { DelaySeconds: Math.min(MAX_DELAY_SECONDS, Math.max(0, Math.round(delaySeconds))) }),
   }));
   for (let attempt = 1; ; attempt++) {

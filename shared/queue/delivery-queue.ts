@@ -1,7 +1,7 @@
 // The SQS actions of the delivery function: hold a record back, queue clone retries, dead-letter.
-import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { RetriesMessage } from '../domain/notification.js';
-import type { DeliveryQueue, QueueSource } from '../domain/queues.js';
+import type { DeliveryQueue, OutgoingDeadLetter, QueueSource } from '../domain/queues.js';
 import { sendInBatches } from './batch-sender.js';
 import { encodeMessage } from './message-codec.js';
 
@@ -36,17 +36,23 @@ export class SqsDeliveryQueue implements DeliveryQueue {
   }
 
   async deadLetter(source: QueueSource, body: string, reason: string, phoneNumber?: string): Promise<void> {
-    await this.sqs.send(
-      new SendMessageCommand({
-        QueueUrl: source === 'notifications' ? this.urls.notificationsDeadLetter : this.urls.retriesDeadLetter,
-        MessageBody: body,
-        ...(phoneNumber && { MessageGroupId: phoneNumber }),
-        MessageAttributes: {
-          reason: { DataType: 'String', StringValue: reason.slice(0, 1000) },
-          deadLetteredAt: { DataType: 'String', StringValue: new Date().toISOString() },
-        },
-      }),
-    );
+    await this.deadLetterAll([{ source, body, reason, ...(phoneNumber && { phoneNumber }) }]);
+  }
+
+  async deadLetterAll(letters: readonly OutgoingDeadLetter[]): Promise<void> {
+    const deadLetteredAt = new Date().toISOString();
+    const to = (source: QueueSource) =>
+      letters
+        .filter((letter) => letter.source === source)
+        .map(({ body, reason, phoneNumber }) => ({
+          body,
+          ...(phoneNumber && { groupId: phoneNumber }),
+          attributes: { reason: reason.slice(0, 1000), deadLetteredAt },
+        }));
+    await Promise.all([
+      sendInBatches(this.sqs, this.urls.notificationsDeadLetter, to('notifications')),
+      sendInBatches(this.sqs, this.urls.retriesDeadLetter, to('retries')),
+    ]);
   }
 }
 

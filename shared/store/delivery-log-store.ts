@@ -24,6 +24,7 @@ import {
   deliveryRecordSortKey,
   deliveryTimeKey,
 } from './item-keys.js';
+import { notificationOfStored, storedNotification } from './stored-payload.js';
 import { tableDefinition } from './table-definition.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -74,12 +75,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
       await this.db.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
-            pk: deliveriesPartition(phoneNumber),
-            sk: deliveryNotificationSortKey(notification.id),
-            ...notification,
-            [tableDefinition.timeToLiveAttribute]: this.expiresAt(receivedAt),
-          },
+          Item: keptNotificationItem(notification, this.expiresAt(receivedAt)),
         }),
       );
     }
@@ -136,8 +132,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
       }),
     );
     if (!Item) return undefined;
-    const { pk: _pk, sk: _sk, [tableDefinition.timeToLiveAttribute]: _ttl, ...kept } = Item;
-    const notification = kept as KeptNotification;
+    const notification: KeptNotification = { phoneNumber, id, ...notificationOfStored(Item) };
     const { Items = [] } = await this.db.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -216,6 +211,16 @@ export class DynamoDeliveryLog implements DeliveryLog {
   private expiresAt(receivedAt: number): number {
     return Math.floor(receivedAt / 1000) + this.retentionSeconds;
   }
+}
+
+/** The item that keeps a notification for replay: its number and id are in its key. */
+export function keptNotificationItem(notification: KeptNotification, expiresAt: number): Record<string, unknown> {
+  return {
+    pk: deliveriesPartition(notification.phoneNumber),
+    sk: deliveryNotificationSortKey(notification.id),
+    ...storedNotification(notification),
+    [tableDefinition.timeToLiveAttribute]: expiresAt,
+  };
 }
 
 function recordOf(item: Record<string, unknown>): DeliveryRecord {

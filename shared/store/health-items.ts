@@ -1,9 +1,10 @@
 // Breakers and parked notifications as DynamoDB items: what the health store writes and reads back,
 // how a breaker's transition is written, and where a parked notification sits in its destination's line.
 import type { DestinationHealth } from '../domain/destination-health.js';
-import { keyOf, nameOf, refOf } from '../domain/destination.js';
+import { keyOf, type DestinationRef } from '../domain/destination.js';
 import type { ParkedNotification } from '../domain/parking.js';
-import { parkedPrefix, parkedSortKey } from './item-keys.js';
+import { parkedIdOf, parkedPartition, parkedPrefix, parkedSortKey } from './item-keys.js';
+import { notificationOfStored, storedNotification } from './stored-payload.js';
 import { tableDefinition } from './table-definition.js';
 
 /** A health item as the domain sees it (also read by the configuration query of the number's partition). */
@@ -29,16 +30,59 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
-export function toItem(parked: ParkedNotification): Record<string, unknown> {
-  const { destination, position: _position, ...rest } = parked;
-  return { ...rest, destinationName: nameOf(destination) };
+/** Parked items outlive their window by this much, so the dead-letter path (not the TTL) ends them. */
+const PARKED_TTL_MARGIN_SECONDS = 7 * 24 * 60 * 60;
+
+/**
+ * The parked item at sort key `sk`. Its key says the number, the destination and, at its place by
+ * arrival, the id: only a late copy (kept elsewhere in the line) stores its id. The rest under
+ * one-letter names, since a park's transaction bills the item at 2 write units per KB.
+ */
+export function parkedItem(parked: ParkedNotification, sk: string): Record<string, unknown> {
+  const natural = parkedSortKey(keyOf(parked.destination), parked.receivedAt, parked.id);
+  return {
+    pk: parkedPartition(parked.phoneNumber),
+    sk,
+    ...storedNotification(parked),
+    ...(sk !== natural && { i: parked.id }),
+    a: parked.attempt,
+    w: parked.windowStart,
+    d: parked.deadline,
+    [tableDefinition.timeToLiveAttribute]: Math.ceil(parked.deadline / 1000) + PARKED_TTL_MARGIN_SECONDS,
+  };
 }
 
-export function fromItem(item: Record<string, unknown>): ParkedNotification {
-  const { pk: _pk, sk, destinationName, [tableDefinition.timeToLiveAttribute]: _ttl, ...rest } = item;
-  const parked = {
-    ...(rest as Omit<ParkedNotification, 'destination'>),
-    destination: refOf(typeof destinationName === 'string' ? destinationName : undefined),
+/** The attribute a failed probe or drain attempt adds one to (see fromItem for items written before the short names). */
+export const PARKED_ATTEMPT_ATTRIBUTE = 'a';
+
+/** A parked item of `phoneNumber`'s `destination`, as the query of that destination's line returned it. */
+export function fromItem(item: Record<string, unknown>, phoneNumber: string, destination: DestinationRef): ParkedNotification {
+  if (item.w === undefined) return fromLegacyItem(item, phoneNumber, destination);
+  const sk = String(item.sk);
+  const parked: ParkedNotification = {
+    phoneNumber,
+    destination,
+    id: typeof item.i === 'string' ? item.i : parkedIdOf(keyOf(destination), sk),
+    ...notificationOfStored(item),
+    attempt: item.a as number,
+    windowStart: item.w as number,
+    deadline: item.d as number,
+  };
+  return sk === sortKeyOf(parked) ? parked : { ...parked, position: sk };
+}
+
+/** An item parked before the short names: every field under its long name, the payload a plain string. */
+function fromLegacyItem(item: Record<string, unknown>, phoneNumber: string, destination: DestinationRef): ParkedNotification {
+  const { sk } = item;
+  const parked: ParkedNotification = {
+    phoneNumber,
+    destination,
+    id: item.id as string,
+    ...notificationOfStored(item),
+    // Counted since under the short name.
+    attempt: (item.attempt as number) + ((item[PARKED_ATTEMPT_ATTRIBUTE] as number | undefined) ?? 0),
+    windowStart: item.windowStart as number,
+    deadline: item.deadline as number,
   };
   return sk === sortKeyOf(parked) ? parked : { ...parked, position: String(sk) };
 }

@@ -7,14 +7,19 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import { HEALTHY, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, type DestinationRef } from '../domain/destination.js';
 import type { HealthStore, ParkedNotification, TimerClaim } from '../domain/parking.js';
-import { fromItem, healthFromItem, lateSortKey, sortKeyOf, toItem, transitionUpdate } from './health-items.js';
+import {
+  fromItem,
+  healthFromItem,
+  lateSortKey,
+  PARKED_ATTEMPT_ATTRIBUTE,
+  parkedItem,
+  sortKeyOf,
+  transitionUpdate,
+} from './health-items.js';
 import { healthSortKey, parkedPartition, parkedPrefix, parkedSortKey } from './item-keys.js';
-import { tableDefinition } from './table-definition.js';
 
 /** Writers racing on one breaker: each lost race re-reads and recomputes; past this, the failure surfaces. */
 const CHANGE_ATTEMPTS = 20;
-/** Parked items outlive their window by this much, so the dead-letter path (not the TTL) ends them. */
-const PARKED_TTL_MARGIN_SECONDS = 7 * 24 * 60 * 60;
 
 type Versioned = { health: DestinationHealth; version: number };
 /** Where a read of a line started, kept with the items it returned (see leaveToExpire). */
@@ -103,12 +108,7 @@ export class DynamoHealthStore implements HealthStore {
             {
               Put: {
                 TableName: this.tableName,
-                Item: {
-                  ...toItem(parked),
-                  pk: parkedPartition(parked.phoneNumber),
-                  sk,
-                  [tableDefinition.timeToLiveAttribute]: Math.ceil(parked.deadline / 1000) + PARKED_TTL_MARGIN_SECONDS,
-                },
+                Item: parkedItem(parked, sk),
                 // SQS may hand a message out twice: the same notification is parked once.
                 ConditionExpression: 'attribute_not_exists(sk)',
               },
@@ -155,7 +155,7 @@ export class DynamoHealthStore implements HealthStore {
         Limit: limit,
       }),
     );
-    const items = Items.map(fromItem);
+    const items = Items.map((item) => fromItem(item, phoneNumber, destination));
     const read: LineRead = {
       givenUpThrough: typeof line.givenUpThrough === 'string' ? line.givenUpThrough : undefined,
       lateParks: typeof line.lateParks === 'number' ? line.lateParks : undefined,
@@ -203,8 +203,9 @@ export class DynamoHealthStore implements HealthStore {
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: parkedPartition(parked.phoneNumber), sk: sortKeyOf(parked) },
-          UpdateExpression: 'ADD attempt :one',
+          UpdateExpression: 'ADD #attempt :one',
           ConditionExpression: 'attribute_exists(sk)',
+          ExpressionAttributeNames: { '#attempt': PARKED_ATTEMPT_ATTRIBUTE },
           ExpressionAttributeValues: { ':one': 1 },
         }),
       )

@@ -47,6 +47,11 @@ export function parkedSortKey(destinationKey: string, receivedAt: number, id: st
   return `${parkedPrefix(destinationKey)}${String(receivedAt).padStart(15, '0')}#${id}`;
 }
 
+/** The id in a parkedSortKey of that destination (what follows its prefix, the receive time and '#'). */
+export function parkedIdOf(destinationKey: string, sortKey: string): string {
+  return sortKey.slice(parkedPrefix(destinationKey).length + 16);
+}
+
 /** The numbers known to belong to a WABA: one item per number, whose sort key is the number. */
 export function wabaNumbersPartition(wabaId: string): string {
   return `waba#${wabaId}`;

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { costPerMillion, logBytes, sqsBilledRequests, xrayTraces, type CostInputs } from '../../../bench/lib/cost.js';
 import { DRAIN_BATCH_SIZE } from '../../../shared/domain/destination-health.js';
-import { ASSUMED, cacheHitRate, deployedScenario, dynamodbUnits, monthly, parkWriteUnits } from '../../../bench/lib/cost-scenarios.js';
+import {
+  ASSUMED,
+  cacheHitRate,
+  deployedScenario,
+  dynamodbUnits,
+  monthly,
+  parkedItemBytes,
+  parkWriteUnits,
+} from '../../../bench/lib/cost-scenarios.js';
 import { failureCost } from '../../../bench/lib/cost-failures.js';
 import { PRICES_USD } from '../../../bench/lib/pricing.js';
 
@@ -133,12 +141,19 @@ describe('the deployed scenarios', () => {
 
 describe('the failure path', () => {
   it('parks each copy of a dead primary in a transaction of its item and the breaker, and leaves it to the TTL at a share of one breaker write', () => {
-    // A 3 KB body is a ~3.5 KB item: 4 KB, doubled in a transaction, and the breaker's 2.
-    expect(parkWriteUnits(3072)).toBe(10);
+    // A 3 KB body of statuses compresses into a parked item under 1 KB: 1 KB doubled in a transaction, and the breaker's 2.
+    expect(parkedItemBytes(3072)).toBeLessThanOrEqual(1024);
+    expect(parkWriteUnits(3072)).toBe(4);
     const dead = failureCost('dead', 1000, failureMeasured);
-    // De-duplication 2, the park 10, the delivery log's record and notification 1 + 4 and its dead record 1.
-    expect(dead.steady.lines.dynamodbWrites.quantity).toBeCloseTo(2 + 10 + 1 / DRAIN_BATCH_SIZE + 1 + 4 + 1, 10);
+    // De-duplication 2, the park 4, the delivery log's record and notification 1 + 1 and its dead record 1.
+    expect(dead.steady.lines.dynamodbWrites.quantity).toBeCloseTo(2 + 4 + 1 / DRAIN_BATCH_SIZE + 1 + 1 + 1, 10);
     expect(dead.steady.lines.dataTransferOut.quantity).toBe(0);
+  });
+
+  it("sends a dead copy's dead letter in a batch of ten with the rest of its head: a tenth of an SQS request", () => {
+    const dead = failureCost('dead', 1000, failureMeasured);
+    const healthy = deployedScenario(1000, failureMeasured);
+    expect(dead.steady.lines.sqs.quantity).toBeCloseTo(healthy.inputs.sqsRequests + 0.1, 10);
   });
 
   it('costs a hung primary the timeout of every attempt until its breaker opens', () => {

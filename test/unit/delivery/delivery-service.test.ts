@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DeliveryService } from '../../../shared/delivery/delivery-service.js';
 import { DestinationAttempts } from '../../../shared/delivery/destination-attempts.js';
 import type { Delivery, Outcome } from '../../../shared/delivery/http-sender.js';
@@ -7,7 +7,9 @@ import type { DeliveryOutcome, KeptNotification } from '../../../shared/domain/d
 import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE, HEALTHY } from '../../../shared/domain/destination-health.js';
 import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
+import type { OutgoingDeadLetter } from '../../../shared/domain/queues.js';
 import type { PhoneConfig } from '../../../shared/domain/webhook.js';
+import { logger, maskPhone } from '../../../shared/logger.js';
 import { createAesSealer } from '../../../shared/signing/aes-sealer.js';
 import { SigningSecrets } from '../../../shared/signing/signing-secrets.js';
 import { MemoryHealthStore } from '../support/memory-health-store.js';
@@ -33,6 +35,8 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
   const sent: { host: string; body: string }[] = [];
   const later: { message: RetriesMessage; delaySeconds: number }[] = [];
   const deadLetters: { source: string; body: any; reason: string }[] = [];
+  /** Each send to the dead-letter queues: how many letters, and how many copies the primary's line still held then. */
+  const deadLetterSends: { letters: number; parkedMeanwhile: number }[] = [];
   const failures: FailedAttempt[] = [];
   const logged: { outcome: DeliveryOutcome; kept?: KeptNotification }[] = [];
   const health = new MemoryHealthStore();
@@ -51,7 +55,10 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     queue: {
       sendRetries: async (messages: readonly RetriesMessage[], delaySeconds: number) =>
         void later.push(...messages.map((message) => ({ message, delaySeconds }))),
-      deadLetter: async (source: string, body: string, reason: string) => void deadLetters.push({ source, body: JSON.parse(body), reason }),
+      deadLetterAll: async (letters: readonly OutgoingDeadLetter[]) => {
+        deadLetterSends.push({ letters: letters.length, parkedMeanwhile: health.parkedFor(PHONE, PRIMARY).length });
+        deadLetters.push(...letters.map(({ source, body, reason }) => ({ source, body: JSON.parse(body), reason })));
+      },
     },
     payloads: { put: async () => ({ bucket: 'b', key: 'k' }), load: async () => 'loaded' },
     policy,
@@ -107,7 +114,22 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
     if (isTimer(message)) clock.now = Math.max(clock.now, message.at);
     await service.handleRetry(message);
   };
-  return { service, health, sent, hosts, later, deadLetters, failures, logged, clock, answers, runTimers, runNextTimer, metrics };
+  return {
+    service,
+    health,
+    sent,
+    hosts,
+    later,
+    deadLetters,
+    deadLetterSends,
+    failures,
+    logged,
+    clock,
+    answers,
+    runTimers,
+    runNextTimer,
+    metrics,
+  };
 }
 
 /**
@@ -305,6 +327,17 @@ describe('DeliveryService: breakers, parking and the drain', () => {
     expect(h.health.of(PHONE, PRIMARY)).toMatchObject({ state: 'closed', consecutiveFailures: BREAKER_FAILURE_THRESHOLD - 1 }); // half-open: nothing was left to probe with
   });
 
+  it('sends the dead letters of a given-up head together, before the head leaves its line', async () => {
+    const h = await withOpenPrimary();
+    for (let i = 0; i < 12; i++) await h.service.deliverNotification(notificationAt(START + i, `parked-${i}`));
+    expect(h.health.parkedFor(PHONE, PRIMARY)).toHaveLength(13);
+    h.clock.now = START + 2 * 3600_000;
+    await h.runTimers();
+    // The probe reads its one copy first, then the rest of the head a drain step's worth at a time.
+    expect(h.deadLetterSends.filter((send) => send.letters > 1)).toEqual([{ letters: 12, parkedMeanwhile: 12 }]);
+    expect(h.health.parkedFor(PHONE, PRIMARY)).toEqual([]);
+  });
+
   it('keeps the breaker open when a copy is parked while an idle probe closes it, and the next probe delivers that copy', async () => {
     const h = await withOpenPrimary();
     // The parked copy is past its window: the probe gives it up and finds nothing live.
@@ -417,6 +450,20 @@ describe('DeliveryService: the delivery log', () => {
       ['b', 'retrying', 1, true],
       ['b', 'delivered', 2, false],
     ]);
+  });
+
+  it('logs a parked copy in one short line: its masked number, id and destination, nothing of its body', async () => {
+    const h = await withOpenPrimary();
+    const info = vi.spyOn(logger, 'info');
+    try {
+      await h.service.deliverNotification(notificationAt(START, 'late'));
+      const lines = info.mock.calls.filter(([message]) => message === 'Copy parked behind an open breaker');
+      expect(lines).toEqual([
+        ['Copy parked behind an open breaker', { phone: maskPhone(PHONE), notificationId: 'late', destination: 'primary' }],
+      ]);
+    } finally {
+      info.mockRestore();
+    }
   });
 
   it('logs a copy parked behind an open breaker before any attempt, keeping the notification for a replay', async () => {

@@ -6,6 +6,7 @@ import type { Delivery, Outcome } from '../../../shared/delivery/http-sender.js'
 import { OperationalNotices } from '../../../shared/delivery/notices.js';
 import { Pauses } from '../../../shared/delivery/pauses.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
+import type { OutgoingDeadLetter } from '../../../shared/domain/queues.js';
 import type { PhoneConfig } from '../../../shared/domain/webhook.js';
 import { createAesSealer } from '../../../shared/signing/aes-sealer.js';
 import { SigningSecrets } from '../../../shared/signing/signing-secrets.js';
@@ -72,7 +73,10 @@ export function controlHarness(config: PhoneConfig = CONTROL_CONFIG, answers: Re
     readConfig: async () => withHealth(),
     attempts,
     health,
-    queue: { ...queue, deadLetter: async (_source: string, _body: string, reason: string) => void deadLetters.push(reason) },
+    queue: {
+      ...queue,
+      deadLetterAll: async (letters: readonly OutgoingDeadLetter[]) => void deadLetters.push(...letters.map((letter) => letter.reason)),
+    },
     payloads: { put: async () => ({ bucket: 'b', key: 'k' }), load: async () => 'loaded' },
     policy,
     now,
