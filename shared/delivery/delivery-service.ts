@@ -20,6 +20,7 @@ import { deadLetterOf, parkedOf, retryMessageOf, type Copy } from './copies.js';
 import { DestinationAttempts, type Attempted } from './destination-attempts.js';
 import type { Outcome } from './http-sender.js';
 import type { OperationalNotices } from './notices.js';
+import { ParkBatcher } from './park-batcher.js';
 
 /** A parked item up to this size keeps its payload inline; a larger one moves it to the payload store (DynamoDB items stop at 400 KB). */
 const MAX_PARKED_INLINE_BYTES = 300 * 1024;
@@ -47,9 +48,11 @@ export type CopyResult = 'delivered' | 'failed' | 'parked' | 'moved';
 
 export class DeliveryService {
   private readonly timers: BreakerTimers;
+  private readonly parks: ParkBatcher;
 
   constructor(private readonly deps: DeliveryDependencies) {
     this.timers = new BreakerTimers(deps, this);
+    this.parks = new ParkBatcher(deps.health);
   }
 
   /** A notification from the notifications queue: the fast lane. */
@@ -151,7 +154,7 @@ export class DeliveryService {
       (Buffer.byteLength(notification.payload) > MAX_PARKED_INLINE_BYTES
         ? await this.deps.payloads.put(notification.phoneNumber, notification.id, notification.payload)
         : undefined);
-    const parked = await this.deps.health.park(parkedOf(copy, deadline, payloadRef));
+    const parked = await this.parks.park(parkedOf(copy, deadline, payloadRef));
     if (parked) {
       this.deps.attempts.metrics.parked(copy.destination.role, health?.openedAt && (this.deps.now() - health.openedAt) / 1000);
       // A line per parked copy, kept short: how long the line has waited is in the metric (the alarm reads it) and the probe's line.

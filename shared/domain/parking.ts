@@ -38,6 +38,8 @@ export interface HealthStore {
   ): Promise<{ before: DestinationHealth; after: DestinationHealth }>;
   /** Parks a notification while the breaker is not closed or the destination is paused; false (and nothing stored) otherwise. */
   park(parked: ParkedNotification): Promise<boolean>;
+  /** Parks copies of one destination together (one write where it can), each as `park` would: true where parked. */
+  parkAll(group: readonly ParkedNotification[]): Promise<boolean[]>;
   /** The oldest parked notifications of a destination still in its line, oldest first. */
   oldestParked(phoneNumber: string, destination: DestinationRef, limit: number): Promise<ParkedNotification[]>;
   /** Counts a failed probe made with a parked notification: its next delivery is one attempt further. */

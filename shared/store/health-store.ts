@@ -54,10 +54,25 @@ export class DynamoHealthStore implements HealthStore {
     }
   }
 
+  async parkAll(group: readonly ParkedNotification[]): Promise<boolean[]> {
+    if (group.length === 1) return [await this.park(group[0]!)];
+    for (let attempt = 1; ; attempt++) {
+      const result = await this.parkAt(group, undefined);
+      if (result.kind === 'parked' || result.kind === 'refused') return group.map(() => result.kind === 'parked');
+      if (result.kind !== 'conflict') break;
+      if (attempt === CHANGE_ATTEMPTS) throw result.error;
+      await pauseAfterLostRace(attempt);
+    }
+    // A copy parked already (a duplicate receive) or one to park late: each copy on its own says which.
+    const results: boolean[] = [];
+    for (const parked of group) results.push(await this.park(parked));
+    return results;
+  }
+
   async park(parked: ParkedNotification): Promise<boolean> {
     let late: string | undefined;
     for (let attempt = 1; ; attempt++) {
-      const result = await this.parkAt(parked, late);
+      const result = await this.parkAt([parked], late);
       if (result.kind === 'conflict') {
         if (attempt === CHANGE_ATTEMPTS) throw result.error;
         await pauseAfterLostRace(attempt);
@@ -69,18 +84,25 @@ export class DynamoHealthStore implements HealthStore {
   }
 
   /**
-   * Parks at the copy's place by arrival, or, for a copy that arrived before the line's given-up head
-   * ends (`givenUpThrough`, a clone whose window started long after its notification), right after
-   * that head: still before every copy in the line, and counted as a late park so that the head
-   * being given up at the same time does not cover it.
+   * Parks copies of one destination in one transaction with its count: each at its place by arrival,
+   * or, for a single copy that arrived before the line's given-up head ends (`givenUpThrough`, a clone
+   * whose window started long after its notification), right after that head: still before every
+   * copy in the line, and counted as a late park so that the head being given up at the same time
+   * does not cover it. `duplicate`: one of several copies was parked already (nothing was written).
    */
   private async parkAt(
-    parked: ParkedNotification,
+    group: readonly ParkedNotification[],
     givenUpThrough: string | undefined,
-  ): Promise<{ kind: 'parked' | 'refused' } | { kind: 'late'; givenUpThrough: string } | { kind: 'conflict'; error: Error }> {
-    const destinationKey = keyOf(parked.destination);
-    const natural = parkedSortKey(destinationKey, parked.receivedAt, parked.id);
-    const sk = givenUpThrough === undefined ? natural : lateSortKey(givenUpThrough, destinationKey, natural);
+  ): Promise<{ kind: 'parked' | 'refused' | 'duplicate' } | { kind: 'late'; givenUpThrough: string } | { kind: 'conflict'; error: Error }> {
+    const [first] = group;
+    if (!first) return { kind: 'parked' };
+    const destinationKey = keyOf(first.destination);
+    const sortKeys = group.map((parked) => {
+      const natural = parkedSortKey(destinationKey, parked.receivedAt, parked.id);
+      return givenUpThrough === undefined ? natural : lateSortKey(givenUpThrough, destinationKey, natural);
+    });
+    // The head ends before the earliest of them: every one is behind it.
+    const sk = sortKeys.reduce((earliest, key) => (key < earliest ? key : earliest));
     try {
       await this.db.send(
         new TransactWriteCommand({
@@ -89,14 +111,14 @@ export class DynamoHealthStore implements HealthStore {
               // Only behind an open (or draining) breaker or a pause: once it closed or resumed, the caller attempts instead.
               Update: {
                 TableName: this.tableName,
-                Key: { pk: parked.phoneNumber, sk: healthSortKey(destinationKey) },
-                UpdateExpression: givenUpThrough === undefined ? 'ADD parked :one' : 'ADD parked :one, lateParks :one',
+                Key: { pk: first.phoneNumber, sk: healthSortKey(destinationKey) },
+                UpdateExpression: givenUpThrough === undefined ? 'ADD parked :count' : 'ADD parked :count, lateParks :count',
                 ConditionExpression: `(#state IN (:open, :draining) OR paused = :true) AND ${
                   givenUpThrough === undefined ? '(attribute_not_exists(givenUpThrough) OR givenUpThrough < :sk)' : 'givenUpThrough = :head'
                 }`,
                 ExpressionAttributeNames: { '#state': 'state' },
                 ExpressionAttributeValues: {
-                  ':one': 1,
+                  ':count': group.length,
                   ':open': 'open',
                   ':draining': 'draining',
                   ':true': true,
@@ -105,21 +127,21 @@ export class DynamoHealthStore implements HealthStore {
                 ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
               },
             },
-            {
+            ...group.map((parked, index) => ({
               Put: {
                 TableName: this.tableName,
-                Item: parkedItem(parked, sk),
+                Item: parkedItem(parked, sortKeys[index]!),
                 // SQS may hand a message out twice: the same notification is parked once.
                 ConditionExpression: 'attribute_not_exists(sk)',
               },
-            },
+            })),
           ],
         }),
       );
       return { kind: 'parked' };
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
-      const [breaker, item] = error.CancellationReasons ?? [];
+      const [breaker, ...items] = error.CancellationReasons ?? [];
       if (breaker?.Code === 'ConditionalCheckFailed') {
         const old = breaker.Item ? unmarshall(breaker.Item) : {};
         const admits = old.state === 'open' || old.state === 'draining' || old.paused === true;
@@ -127,7 +149,7 @@ export class DynamoHealthStore implements HealthStore {
           ? { kind: 'late', givenUpThrough: old.givenUpThrough }
           : { kind: 'refused' };
       }
-      if (item?.Code === 'ConditionalCheckFailed') return { kind: 'parked' }; // already parked
+      if (items.some((item) => item.Code === 'ConditionalCheckFailed')) return { kind: group.length === 1 ? 'parked' : 'duplicate' };
       if (isTransactionConflict(error)) return { kind: 'conflict', error };
       throw error;
     }

@@ -209,6 +209,45 @@ async function lineOf(phoneNumber: string, destination: DestinationRef, offsets:
 const ids = async (phoneNumber: string, destination: DestinationRef) =>
   (await store.oldestParked(phoneNumber, destination, 10)).map((item) => item.id);
 
+describe('copies of one destination parked together', () => {
+  it('parks them in one transaction with their count, each at its place by arrival', async () => {
+    const phone = freshPhoneNumber();
+    await openBreaker(phone, PRIMARY);
+    const client = createDynamoClient({ endpoint: table.endpoint, region: 'us-east-1' });
+    const writes = injectFault(client, { command: 'TransactWriteItemsCommand', times: 0, error: transactionConflict });
+    const together = new DynamoHealthStore(client, table.tableName);
+    const group = [parked(phone, PRIMARY, NOW + 2, 'c'), parked(phone, PRIMARY, NOW, 'a'), parked(phone, PRIMARY, NOW + 1, 'b')];
+    expect(await together.parkAll(group)).toEqual([true, true, true]);
+    expect(writes.calls).toBe(1);
+    expect(await ids(phone, PRIMARY)).toEqual(['a', 'b', 'c']);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(3);
+  });
+
+  it('parks none behind a closed breaker', async () => {
+    const phone = freshPhoneNumber();
+    expect(await store.parkAll([parked(phone, PRIMARY, NOW, 'a'), parked(phone, PRIMARY, NOW + 1, 'b')])).toEqual([false, false]);
+    expect(await ids(phone, PRIMARY)).toEqual([]);
+  });
+
+  it('counts a copy parked already once: the group is parked copy by copy', async () => {
+    const phone = freshPhoneNumber();
+    await openBreaker(phone, PRIMARY);
+    expect(await store.park(parked(phone, PRIMARY, NOW + 1, 'b'))).toBe(true);
+    expect(await store.parkAll([parked(phone, PRIMARY, NOW, 'a'), parked(phone, PRIMARY, NOW + 1, 'b')])).toEqual([true, true]);
+    expect(await ids(phone, PRIMARY)).toEqual(['a', 'b']);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(2);
+  });
+
+  it('parks a group with a copy older than the given-up head copy by copy, the late one right after the head', async () => {
+    const phone = freshPhoneNumber();
+    await lineOf(phone, PRIMARY, [1, 2]);
+    expect(await store.leaveToExpire((await store.oldestParked(phone, PRIMARY, 1)).slice(0, 1))).toBe(true);
+    expect(await store.parkAll([parked(phone, PRIMARY, NOW - 5, 'late'), parked(phone, PRIMARY, NOW + 9, 'new')])).toEqual([true, true]);
+    expect(await ids(phone, PRIMARY)).toEqual(['late', 'n2', 'new']);
+    expect((await store.read(phone, PRIMARY)).parked).toBe(3);
+  });
+});
+
 describe('a given-up head of parked copies', () => {
   it('leaves the line in one write: never handed back, counted out, and still stored until its TTL', async () => {
     const phone = freshPhoneNumber();

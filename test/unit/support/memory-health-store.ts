@@ -51,6 +51,12 @@ export class MemoryHealthStore implements HealthStore {
     return true;
   }
 
+  async parkAll(group: readonly ParkedNotification[]) {
+    const results: boolean[] = [];
+    for (const parked of group) results.push(await this.park(parked));
+    return results;
+  }
+
   async oldestParked(phoneNumber: string, destination: DestinationRef, limit: number) {
     return this.parkedFor(phoneNumber, destination).slice(0, limit);
   }
