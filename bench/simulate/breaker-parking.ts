@@ -28,6 +28,7 @@ import {
   attempt,
   deadLetter,
   delivered,
+  GROUPED_PARK_WRITE_UNITS,
   PARK_WRITE_UNITS,
   PARKED_ITEM_BYTES,
   PARKED_ITEM_WRITE_UNITS,
@@ -63,6 +64,8 @@ export class BreakerParking implements Design {
   private readonly retries: RetriesSender;
   private readonly counts = { opens: 0, probes: 0, drain_steps: 0, moved_to_slow_lane: 0, cap_resends: 0, short_retries: 0 };
   private readonly transitions = new Map<string, number>();
+  /** When each destination last parked a copy (see park). */
+  private readonly lastParkAt = new Map<number, number>();
 
   constructor(private readonly world: World) {
     const count = world.destinations.length;
@@ -242,7 +245,9 @@ export class BreakerParking implements Design {
     this.health[id] = afterParked(this.health[id]!, 1);
     const tally = tallyOf(this.world, message);
     tally.parks += 1;
-    tally.writeUnits += PARK_WRITE_UNITS;
+    // A batch's records share its start time: a second copy of a destination joins the first one's write.
+    tally.writeUnits += this.lastParkAt.get(id) === at ? GROUPED_PARK_WRITE_UNITS : PARK_WRITE_UNITS;
+    this.lastParkAt.set(id, at);
     this.world.live.delete(message);
     if (this.health[id]!.state === 'open') this.ensureProbe(id, at);
   }

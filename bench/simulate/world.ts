@@ -87,6 +87,8 @@ export const PARKED_ITEM_BYTES = STORED.parkedItemBytes;
 export const PARKED_ITEM_WRITE_UNITS = writeUnits(PARKED_ITEM_BYTES, false);
 /** A park or an unpark: one transaction of the item's Put (or Delete) and the breaker's count (health-store.ts). */
 export const PARK_WRITE_UNITS = parkedItemWriteUnits(PARKED_ITEM_BYTES);
+/** A further copy of the same destination parked by the same batch: its item joins that transaction (park-batcher.ts). */
+export const GROUPED_PARK_WRITE_UNITS = writeUnits(PARKED_ITEM_BYTES, true);
 
 export function classOf(world: World, message: Message): CostClass {
   return message.dest < 0 ? 'poison' : world.destinations[message.dest]!.kind;
