@@ -7,16 +7,10 @@ import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type Dyn
 import { HEALTHY, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, type DestinationRef } from '../domain/destination.js';
 import type { HealthStore, ParkedNotification, TimerClaim } from '../domain/parking.js';
-import {
-  fromItem,
-  healthFromItem,
-  lateSortKey,
-  PARKED_ATTEMPT_ATTRIBUTE,
-  parkedItem,
-  sortKeyOf,
-  transitionUpdate,
-} from './health-items.js';
-import { healthSortKey, parkedPartition, parkedPrefix, parkedSortKey } from './item-keys.js';
+import { fromItem, healthFromItem, PARKED_ATTEMPT_ATTRIBUTE, sortKeyOf, transitionUpdate } from './health-items.js';
+import { healthSortKey, parkedPartition, parkedPrefix } from './item-keys.js';
+import { parkCancelled, parkTransaction, type ParkResult } from './park-transaction.js';
+import { isTransactionConflict, pauseAfterLostRace } from './races.js';
 
 /** Writers racing on one breaker: each lost race re-reads and recomputes; past this, the failure surfaces. */
 const CHANGE_ATTEMPTS = 20;
@@ -83,75 +77,13 @@ export class DynamoHealthStore implements HealthStore {
     }
   }
 
-  /**
-   * Parks copies of one destination in one transaction with its count: each at its place by arrival,
-   * or, for a single copy that arrived before the line's given-up head ends (`givenUpThrough`, a clone
-   * whose window started long after its notification), right after that head: still before every
-   * copy in the line, and counted as a late park so that the head being given up at the same time
-   * does not cover it. `duplicate`: one of several copies was parked already (nothing was written).
-   */
-  private async parkAt(
-    group: readonly ParkedNotification[],
-    givenUpThrough: string | undefined,
-  ): Promise<{ kind: 'parked' | 'refused' | 'duplicate' } | { kind: 'late'; givenUpThrough: string } | { kind: 'conflict'; error: Error }> {
-    const [first] = group;
-    if (!first) return { kind: 'parked' };
-    const destinationKey = keyOf(first.destination);
-    const sortKeys = group.map((parked) => {
-      const natural = parkedSortKey(destinationKey, parked.receivedAt, parked.id);
-      return givenUpThrough === undefined ? natural : lateSortKey(givenUpThrough, destinationKey, natural);
-    });
-    // The head ends before the earliest of them: every one is behind it.
-    const sk = sortKeys.reduce((earliest, key) => (key < earliest ? key : earliest));
+  private async parkAt(group: readonly ParkedNotification[], givenUpThrough: string | undefined): Promise<ParkResult> {
+    if (group.length === 0) return { kind: 'parked' };
     try {
-      await this.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              // Only behind an open (or draining) breaker or a pause: once it closed or resumed, the caller attempts instead.
-              Update: {
-                TableName: this.tableName,
-                Key: { pk: first.phoneNumber, sk: healthSortKey(destinationKey) },
-                UpdateExpression: givenUpThrough === undefined ? 'ADD parked :count' : 'ADD parked :count, lateParks :count',
-                ConditionExpression: `(#state IN (:open, :draining) OR paused = :true) AND ${
-                  givenUpThrough === undefined ? '(attribute_not_exists(givenUpThrough) OR givenUpThrough < :sk)' : 'givenUpThrough = :head'
-                }`,
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: {
-                  ':count': group.length,
-                  ':open': 'open',
-                  ':draining': 'draining',
-                  ':true': true,
-                  ...(givenUpThrough === undefined ? { ':sk': sk } : { ':head': givenUpThrough }),
-                },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            ...group.map((parked, index) => ({
-              Put: {
-                TableName: this.tableName,
-                Item: parkedItem(parked, sortKeys[index]!),
-                // SQS may hand a message out twice: the same notification is parked once.
-                ConditionExpression: 'attribute_not_exists(sk)',
-              },
-            })),
-          ],
-        }),
-      );
+      await this.db.send(new TransactWriteCommand(parkTransaction(this.tableName, group, givenUpThrough)));
       return { kind: 'parked' };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const [breaker, ...items] = error.CancellationReasons ?? [];
-      if (breaker?.Code === 'ConditionalCheckFailed') {
-        const old = breaker.Item ? unmarshall(breaker.Item) : {};
-        const admits = old.state === 'open' || old.state === 'draining' || old.paused === true;
-        return admits && typeof old.givenUpThrough === 'string'
-          ? { kind: 'late', givenUpThrough: old.givenUpThrough }
-          : { kind: 'refused' };
-      }
-      if (items.some((item) => item.Code === 'ConditionalCheckFailed')) return { kind: group.length === 1 ? 'parked' : 'duplicate' };
-      if (isTransactionConflict(error)) return { kind: 'conflict', error };
-      throw error;
+      return parkCancelled(error, group.length);
     }
   }
 
@@ -335,21 +267,4 @@ export class DynamoHealthStore implements HealthStore {
       }),
     );
   }
-}
-
-/**
- * Real DynamoDB cancels a transaction that meets another one in flight on the same item (a busy
- * breaker: copies of one destination parked in parallel, or a drain beside them); the SDK does not
- * retry that. DynamoDB Local serializes transactions instead, so tests inject it.
- */
-function isTransactionConflict(error: unknown): error is TransactionCanceledException {
-  return (
-    error instanceof TransactionCanceledException &&
-    (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict')
-  );
-}
-
-/** Lost a race: a short random pause keeps the racers from colliding again in lockstep. */
-function pauseAfterLostRace(attempt: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 }

@@ -1,10 +1,7 @@
 // The WebhookStore on DynamoDB: the cap of 3 and name uniqueness are enforced by conditional
 // writes inside one transaction, so no race of concurrent requests can break them.
-import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { Conflict, NotFound } from '../domain/errors.js';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { MAX_ADDITIONAL_WEBHOOKS } from '../domain/limits.js';
 import type { DestinationRef } from '../domain/destination.js';
 import type { SealedSigning, SigningChange } from '../domain/signing.js';
@@ -17,9 +14,20 @@ import type {
   WebhookStore,
   WebhookTarget,
 } from '../domain/webhook.js';
-import { healthFromItem } from './health-items.js';
+import { phoneConfigOf } from './phone-config-items.js';
+import {
+  alreadyEnabled,
+  capReached,
+  changeInProgress,
+  duplicateName,
+  noPrimary,
+  notEnabled,
+  notSigning,
+  unknownName,
+} from './webhook-conflicts.js';
 import { queryAll } from './query-all.js';
-import { CONFIG_SORT_KEY, HEALTH_PREFIX, healthSortKey, isWebhookSortKey } from './item-keys.js';
+import { transactOrExplain, type TransactItem } from './transact.js';
+import { CONFIG_SORT_KEY, healthSortKey } from './item-keys.js';
 import {
   attributeNames,
   outcomeOf,
@@ -30,19 +38,6 @@ import {
   signingOf,
   signingUpdate,
 } from './signing-attributes.js';
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-
-const notEnabled = () =>
-  new Conflict('Multiple webhooks are not enabled for this phone number; enable them with POST /multi_webhook first.');
-const alreadyEnabled = () => new Conflict('Multiple webhooks are already enabled; add destinations with PUT /multi_webhook.');
-const capReached = (adding: number) =>
-  new Conflict(`A phone number can have at most ${MAX_ADDITIONAL_WEBHOOKS} additional webhooks; adding ${adding} would exceed that.`);
-const duplicateName = (name: string) => new Conflict(`A webhook named "${name}" already exists for this phone number.`);
-const changeInProgress = () => new Conflict("Another change to this phone number's webhooks was in progress; send the request again.");
-const unknownName = (name: string) => new NotFound(`No webhook named "${name}" exists for this phone number (names are case-sensitive).`);
-const noPrimary = () => new NotFound('No primary webhook is set for this phone number; set one with POST /v1/configs/webhook.');
-const notSigning = () => new Conflict('This webhook does not sign its deliveries; turn signing on with "signing": true first.');
 
 export class DynamoWebhookStore implements WebhookStore {
   constructor(
@@ -58,28 +53,7 @@ export class DynamoWebhookStore implements WebhookStore {
       ExpressionAttributeValues: { ':pk': phoneNumber },
       ConsistentRead: true,
     });
-
-    const configItem = items.find((item) => item.sk === CONFIG_SORT_KEY);
-    const destinations = items
-      .filter((item) => isWebhookSortKey(String(item.sk)))
-      .sort((a, b) => String(a.createdAt).localeCompare(String(b.createdAt)))
-      .map((item) => ({
-        name: String(item.sk),
-        url: String(item.url),
-        headers: (item.headers ?? {}) as Record<string, string>,
-        ...signingOf(item.signing),
-      }));
-    const health = Object.fromEntries(
-      items
-        .filter((item) => String(item.sk).startsWith(HEALTH_PREFIX))
-        .map((item) => [String(item.sk).slice(HEALTH_PREFIX.length), healthFromItem(item)]),
-    );
-    return {
-      ...(Object.keys(health).length > 0 && { health }),
-      primary: primaryOf(configItem),
-      enabled: configItem?.enabled === true,
-      destinations,
-    };
+    return phoneConfigOf(items);
   }
 
   async readPrimary(phoneNumber: string): Promise<WebhookTarget | undefined> {
@@ -188,7 +162,8 @@ export class DynamoWebhookStore implements WebhookStore {
       assignments.push('headers = :headers');
       values[':headers'] = change.headers;
     }
-    await this.transact(
+    await transactOrExplain(
+      this.db,
       requestToken,
       [
         {
@@ -214,6 +189,7 @@ export class DynamoWebhookStore implements WebhookStore {
         },
       ],
       (failed) => (failed[0] ? notEnabled() : unknownName(name)),
+      changeInProgress,
     );
     if (change.signing === undefined || change.signing === 'off') return outcomeOf(change.signing, undefined);
     // A transaction returns no values: read which secret stayed (an earlier one is kept).
@@ -229,7 +205,8 @@ export class DynamoWebhookStore implements WebhookStore {
   }
 
   async remove(phoneNumber: string, name: string, requestToken?: string): Promise<void> {
-    await this.transact(
+    await transactOrExplain(
+      this.db,
       requestToken,
       [
         {
@@ -254,6 +231,7 @@ export class DynamoWebhookStore implements WebhookStore {
         { Delete: { TableName: this.tableName, Key: { pk: phoneNumber, sk: healthSortKey(name) } } },
       ],
       () => unknownName(name),
+      changeInProgress,
     );
   }
 
@@ -300,7 +278,8 @@ export class DynamoWebhookStore implements WebhookStore {
         ConditionExpression: 'attribute_not_exists(sk)',
       },
     }));
-    await this.transact(
+    await transactOrExplain(
+      this.db,
       requestToken,
       [
         {
@@ -328,35 +307,8 @@ export class DynamoWebhookStore implements WebhookStore {
         const duplicate = destinations.find((_, index) => failed[index + 1]);
         return stateConflict ?? (duplicate ? duplicateName(duplicate.name) : capReached(destinations.length));
       },
+      changeInProgress,
     );
-  }
-
-  /**
-   * Runs a transaction and turns a cancellation by failed conditions into the domain error that
-   * `explain` picks from which items failed. The request token makes SDK retries idempotent.
-   */
-  private async transact(
-    requestToken: string | undefined,
-    items: TransactItem[],
-    explain: (failed: boolean[], oldItems: (Record<string, unknown> | undefined)[]) => Error,
-  ): Promise<void> {
-    try {
-      await this.db.send(new TransactWriteCommand({ TransactItems: items, ClientRequestToken: requestToken ?? randomUUID() }));
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const failed = reasons.map((reason) => reason.Code === 'ConditionalCheckFailed');
-      if (!failed.some(Boolean)) {
-        // Another transaction on the same items was in flight: the client may simply try again.
-        if (reasons.some((reason) => reason.Code === 'TransactionConflict')) throw changeInProgress();
-        throw error;
-      }
-      // The document client does not unmarshall items carried by the error.
-      throw explain(
-        failed,
-        reasons.map((reason) => (reason.Item ? unmarshall(reason.Item) : undefined)),
-      );
-    }
   }
 
   private configKey(phoneNumber: string) {
