@@ -11,11 +11,11 @@ import {
 } from '../domain/destination-health.js';
 import { labelOf, refOf, targetOf, type DestinationRef } from '../domain/destination.js';
 import type { TimerMessage } from '../domain/notification.js';
-import type { HealthStore, ParkedNotification } from '../domain/parking.js';
+import { parkedForEarlierWebhook, type HealthStore, type ParkedNotification } from '../domain/parking.js';
 import type { DeliveryQueue } from '../domain/queues.js';
 import { MAX_DELAY_SECONDS } from '../queue/queue-definitions.js';
 import { PayloadUnavailable } from '../domain/payload.js';
-import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
+import type { Destination, PhoneConfig, WebhookTarget } from '../domain/webhook.js';
 import { DELIVERY_FUNCTION_TIMEOUT_SECONDS } from '../defaults.js';
 import { logger, maskPhone } from '../logger.js';
 import { copyOfParked, type Copy } from './copies.js';
@@ -185,7 +185,12 @@ export class BreakerTimers {
    * at the head of the line leave it in one write and wait for their TTL (deleting each would cost
    * its size in write units); one behind a live copy is deleted.
    */
-  private async liveParked(phoneNumber: string, destination: DestinationRef, target: WebhookTarget | undefined, limit: number) {
+  private async liveParked(
+    phoneNumber: string,
+    destination: DestinationRef,
+    target: WebhookTarget | Destination | undefined,
+    limit: number,
+  ) {
     const live: { copy: Copy; item: ParkedNotification }[] = [];
     /** Copies given up or dropped: out of the line and its count. */
     let removedInAll = 0;
@@ -196,7 +201,19 @@ export class BreakerTimers {
       /** Given up or dropped behind a live copy: deleted, once their dead letters are sent. */
       const behind: ParkedNotification[] = [];
       const given: { copy: Copy; reason: string }[] = [];
+      /** Parked for an earlier webhook of this name: never in this breaker's count (parkedForEarlierWebhook). */
+      let discarded = 0;
       for (const item of items) {
+        if (target && 'addedAt' in target && parkedForEarlierWebhook(item, target.addedAt)) {
+          await this.deps.health.discard(item);
+          logger.info('Parked copy dropped: parked for an earlier webhook of this name', {
+            phone: maskPhone(phoneNumber),
+            notificationId: item.id,
+            destination: labelOf(destination),
+          });
+          discarded++;
+          continue;
+        }
         const verdict = await this.readParked(item, target);
         if ('copy' in verdict) {
           live.push({ copy: verdict.copy, item });
@@ -221,7 +238,7 @@ export class BreakerTimers {
       // A late copy joined before the head meanwhile: the head is deleted instead (the next read finds the late one first).
       if (head.length > 0 && !(await this.deps.health.leaveToExpire(head))) for (const item of head) await this.deps.health.unpark(item);
       // Nothing was taken out of the line: what is left is live (or there is nothing left).
-      if (removed === 0 || live.length === limit || items.length < batch) return { live, removed: removedInAll };
+      if ((removed === 0 && discarded === 0) || live.length === limit || items.length < batch) return { live, removed: removedInAll };
       live.length = 0;
     }
   }

@@ -46,6 +46,8 @@ export interface HealthStore {
   countAttempt(parked: ParkedNotification): Promise<void>;
   /** Removes a parked notification (delivered or dead-lettered) and counts it out of the destination's park. */
   unpark(parked: ParkedNotification): Promise<void>;
+  /** Deletes a parked notification its destination's count never had (parked for an earlier webhook of the name). */
+  discard(parked: ParkedNotification): Promise<void>;
   /**
    * Takes the head of a destination's line (the first notifications `oldestParked` returned, in that
    * order, already dead-lettered or dropped) out of it in one write, without deleting them: they are
@@ -64,3 +66,19 @@ export interface HealthStore {
 }
 
 export type TimerClaim = { claimed: true } | { claimed: false; leasedUntil?: number };
+
+/**
+ * Clocks of the functions that add a webhook and deliver may differ a little: a copy counts as an
+ * earlier webhook's only when its window started this long before the webhook was added.
+ */
+const EARLIER_WEBHOOK_MARGIN_MS = 60_000;
+
+/**
+ * A clone deleted and added again under the same name gets a new breaker, but its line still holds
+ * the copies parked for the webhook it replaced, until their TTL. A clone's copy starts its window
+ * when the primary answers 200, after its clone was configured: one that started well before the
+ * clone was added belongs to the earlier webhook and must not reach this one.
+ */
+export function parkedForEarlierWebhook(parked: ParkedNotification, addedAt: number | undefined): boolean {
+  return parked.destination.role === 'clone' && addedAt !== undefined && parked.windowStart < addedAt - EARLIER_WEBHOOK_MARGIN_MS;
+}

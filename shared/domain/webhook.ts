@@ -18,6 +18,8 @@ export interface WebhookTarget {
 /** An additional (clone) webhook: exact-case name, unique per phone number. */
 export interface Destination extends WebhookTarget {
   name: string;
+  /** When this webhook was added under its name (epoch ms, as stored; absent in hand-built configs). */
+  addedAt?: number;
 }
 
 /** Everything delivery and the API need to know about one phone number, read at once. */

@@ -3,7 +3,14 @@
 // partition of their own per number, sorted by destination and arrival, with a TTL past their window.
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { HEALTHY, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, type DestinationRef } from '../domain/destination.js';
 import type { HealthStore, ParkedNotification, TimerClaim } from '../domain/parking.js';
@@ -210,6 +217,12 @@ export class DynamoHealthStore implements HealthStore {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
       if (reasons[0]?.Code !== 'ConditionalCheckFailed') throw error;
     }
+  }
+
+  async discard(parked: ParkedNotification): Promise<void> {
+    await this.db.send(
+      new DeleteCommand({ TableName: this.tableName, Key: { pk: parkedPartition(parked.phoneNumber), sk: sortKeyOf(parked) } }),
+    );
   }
 
   async armTimer(phoneNumber: string, destination: DestinationRef, at: number | undefined): Promise<void> {

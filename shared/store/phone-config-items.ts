@@ -15,6 +15,7 @@ export function phoneConfigOf(items: readonly Record<string, unknown>[]): PhoneC
       url: String(item.url),
       headers: (item.headers ?? {}) as Record<string, string>,
       ...signingOf(item.signing),
+      ...addedAtOf(item.createdAt),
     }));
   const health = Object.fromEntries(
     items
@@ -27,4 +28,10 @@ export function phoneConfigOf(items: readonly Record<string, unknown>[]): PhoneC
     enabled: configItem?.enabled === true,
     destinations,
   };
+}
+
+/** createdAt is `<ISO time>#<index in its request>`. */
+function addedAtOf(createdAt: unknown): { addedAt?: number } {
+  const at = typeof createdAt === 'string' ? Date.parse(createdAt.split('#')[0]!) : Number.NaN;
+  return Number.isFinite(at) ? { addedAt: at } : {};
 }

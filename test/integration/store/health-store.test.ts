@@ -209,6 +209,17 @@ async function lineOf(phoneNumber: string, destination: DestinationRef, offsets:
 const ids = async (phoneNumber: string, destination: DestinationRef) =>
   (await store.oldestParked(phoneNumber, destination, 10)).map((item) => item.id);
 
+describe('a copy parked for an earlier webhook of the name', () => {
+  it('is deleted without touching the count of the breaker it was never in', async () => {
+    const phone = freshPhoneNumber();
+    await lineOf(phone, cloneRef('crm'), [1, 2]);
+    const [old] = await store.oldestParked(phone, cloneRef('crm'), 1);
+    await store.discard(old!);
+    expect(await ids(phone, cloneRef('crm'))).toEqual(['n2']);
+    expect((await store.read(phone, cloneRef('crm'))).parked).toBe(2);
+  });
+});
+
 describe('copies of one destination parked together', () => {
   it('parks them in one transaction with their count, each at its place by arrival', async () => {
     const phone = freshPhoneNumber();

@@ -2,9 +2,12 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Conflict, NotFound } from '../../../shared/domain/errors.js';
 import { createDynamoClient } from '../../../shared/aws/clients.js';
+import type { Destination } from '../../../shared/domain/webhook.js';
 import { DynamoWebhookStore } from '../../../shared/store/webhook-store.js';
 import { freshPhoneNumber, freshTable } from '../../helpers/dynamo.js';
 
+/** What was configured, without the time the store adds. */
+const withoutAddedAt = ({ addedAt: _addedAt, ...destination }: Destination) => destination;
 const hook = (name: string, url = `https://${name.toLowerCase()}.example.com/hook`) => ({ name, url, headers: {} });
 
 let store: DynamoWebhookStore;
@@ -42,6 +45,18 @@ describe('DynamoWebhookStore', () => {
   it('keeps names that differ only in case as separate webhooks, in the order they were added', async () => {
     const phone = await enabledNumber('hook', 'HOOK', 'Hook');
     expect((await store.readPhoneConfig(phone)).destinations.map((d) => d.name)).toEqual(['hook', 'HOOK', 'Hook']);
+  });
+
+  it('tells when each clone was added, so a clone added again under its name is a new webhook', async () => {
+    const before = Date.now();
+    const phone = await enabledNumber('a');
+    const [first] = (await store.readPhoneConfig(phone)).destinations;
+    expect(first?.addedAt).toBeGreaterThanOrEqual(before - 1000);
+    await store.remove(phone, 'a');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.append(phone, [hook('a')]);
+    const [again] = (await store.readPhoneConfig(phone)).destinations;
+    expect(again?.addedAt).toBeGreaterThan(first!.addedAt!);
   });
 
   it('refuses a fourth webhook and stores nothing', async () => {
@@ -90,14 +105,17 @@ describe('DynamoWebhookStore', () => {
     await store.update(phone, 'HOOK', { url: 'https://new.example.com' });
     await store.update(phone, 'HOOK', { headers: { Authorization: 'Bearer x' } });
     const { destinations } = await store.readPhoneConfig(phone);
-    expect(destinations).toEqual([hook('hook'), { name: 'HOOK', url: 'https://new.example.com', headers: { Authorization: 'Bearer x' } }]);
+    expect(destinations.map(withoutAddedAt)).toEqual([
+      hook('hook'),
+      { name: 'HOOK', url: 'https://new.example.com', headers: { Authorization: 'Bearer x' } },
+    ]);
   });
 
   it('answers NotFound for an update or delete with the wrong case', async () => {
     const phone = await enabledNumber('Hook');
     await expect(store.update(phone, 'hook', { url: 'https://x.example.com' })).rejects.toThrow(NotFound);
     await expect(store.remove(phone, 'HOOK')).rejects.toThrow(NotFound);
-    expect((await store.readPhoneConfig(phone)).destinations).toEqual([hook('Hook')]);
+    expect((await store.readPhoneConfig(phone)).destinations.map(withoutAddedAt)).toEqual([hook('Hook')]);
   });
 
   it('refuses an update while not enabled', async () => {

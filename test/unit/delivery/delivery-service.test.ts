@@ -313,6 +313,52 @@ describe('DeliveryService: breakers, parking and the drain', () => {
     expect(h.health.parkedFor(PHONE, PRIMARY)).toEqual([]);
   });
 
+  it("drops the copies parked for a deleted clone when one of the same name is added, and drains only the new one's", async () => {
+    const config = configured({ destinations: [{ ...target('a'), addedAt: START - 3600_000 }] });
+    const h = harness(config, { a: answered(503) });
+    /** Hands back the retries queue's copies (not its timers) until none is left. */
+    const runRetries = async () => {
+      for (
+        let index = h.later.findIndex(({ message }) => !isTimer(message));
+        index >= 0;
+        index = h.later.findIndex(({ message }) => !isTimer(message))
+      ) {
+        const { message } = h.later.splice(index, 1)[0]!;
+        if (isTimer(message)) continue;
+        const { id, phoneNumber, payload, receivedAt } = message;
+        await h.service.handleRetry(message, { id, phoneNumber, payload: payload!, receivedAt });
+      }
+    };
+    const failUntilOpen = async (prefix: string, at: number) => {
+      for (let i = 0; i <= BREAKER_FAILURE_THRESHOLD; i++) await h.service.deliverNotification(notificationAt(at + i, `${prefix}-${i}`));
+      await runRetries();
+      expect(h.health.of(PHONE, cloneRef('a')).state).toBe('open');
+    };
+    await failUntilOpen('old', START);
+    const oldParked = h.health.parkedFor(PHONE, cloneRef('a')).map((item) => item.id);
+    expect(oldParked.length).toBeGreaterThan(0);
+
+    // DELETE /multi_webhook?name=a deletes the clone and its breaker (its timer with it); PUT adds "a" again later.
+    const key = MemoryHealthStore.key(PHONE, cloneRef('a'));
+    h.health.health.delete(key);
+    h.health.timers.delete(key);
+    h.clock.now = START + 600_000;
+    config.destinations = [{ ...target('a'), addedAt: h.clock.now }];
+    await failUntilOpen('new', h.clock.now);
+    const newParked = h.health.parkedFor(PHONE, cloneRef('a')).filter((item) => item.id.startsWith('new'));
+    expect(h.health.of(PHONE, cloneRef('a')).parked).toBe(newParked.length);
+
+    h.answers.a = answered(200);
+    h.sent.length = 0;
+    await h.runTimers();
+
+    const toA = h.sent.filter((request) => request.host === 'a').map((request) => JSON.parse(request.body).entry[0] as string);
+    expect(toA.filter((id) => id.startsWith('old'))).toEqual([]);
+    expect(toA).toEqual(expect.arrayContaining(newParked.map((item) => item.id)));
+    expect(h.health.parkedFor(PHONE, cloneRef('a'))).toEqual([]);
+    expect(h.health.of(PHONE, cloneRef('a'))).toMatchObject({ state: 'closed', parked: 0 });
+  });
+
   it('dead-letters a parked copy whose window ended while the destination was down, when the probe comes', async () => {
     const h = await withOpenPrimary();
     h.clock.now = START + 3600_000 + 1;

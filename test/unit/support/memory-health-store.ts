@@ -78,6 +78,12 @@ export class MemoryHealthStore implements HealthStore {
     this.set(parked.phoneNumber, parked.destination, { ...health, parked: Math.max(0, health.parked - 1) });
   }
 
+  async discard(parked: ParkedNotification) {
+    const line = this.parkedFor(parked.phoneNumber, parked.destination);
+    const index = line.findIndex((item) => item.id === parked.id && item.receivedAt === parked.receivedAt);
+    if (index >= 0) line.splice(index, 1);
+  }
+
   async leaveToExpire(head: ParkedNotification[]) {
     const [first] = head;
     if (!first) return true;
