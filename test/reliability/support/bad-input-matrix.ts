@@ -195,7 +195,7 @@ export function describeBadInputMatrix(policy: DestinationPolicy): void {
       expect(await nextDeadLetter(0)).toBeUndefined();
       // The one call is the dead-lettering: no configuration read, no delivery record, no retry message.
       expect(traffic.since(mark).map((call) => `${call.command} ${String(call.input.QueueUrl)}`)).toEqual([
-        `SendMessageCommand ${stack.queues.NOTIFICATIONS_DLQ_URL}`,
+        `SendMessageBatchCommand ${stack.queues.NOTIFICATIONS_DLQ_URL}`,
       ]);
       await expectUnchanged(doorSubject, read, traffic, mark);
       await expectApiUnchanged(doorSubject);
