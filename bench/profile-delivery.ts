@@ -1,13 +1,14 @@
 // Drives the delivery path of `delivery-throughput` in one process, for `node --cpu-prof` (not part of `npm run bench`):
 // `node [--cpu-prof --cpu-prof-dir=/tmp/prof] --import tsx bench/profile-delivery.ts [variant,...|all] [notifications]`.
 // Prints the CPU time per notification of each variant, side by side in 3 rounds: the same requests over undici and over
-// node:http, through the sender alone, the handler over a sender that answers at once (its bookkeeping), the whole handler.
+// node:http, through the sender alone, the handler over a sender that answers at once (its bookkeeping), the whole handler
+// through tsx, and the whole handler as Lambda runs it (the CDK-style bundle, as `delivery-throughput` measures it).
 import './lib/quiet-sdk-notice.js';
 import { lambdaContext } from '../infra/local/lambda-events.js';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { createHttpSender } from '../shared/delivery/http-sender.js';
 import { BENCH_APP_SECRET, prepareDeliveryEnvironment } from './lib/delivery-environment.js';
-import { throwOnFailures } from './lib/deployed-handler.js';
+import { importBundledHandler, throwOnFailures } from './lib/deployed-handler.js';
 import { configureNumbers } from './lib/phone-numbers.js';
 import { rawAgent, rawNodeAgent, rawNotification, sendRaw, sendRawOverNode, type RawNotification } from './lib/raw-http.js';
 import { queuedNotification, sqsEvent } from './lib/sqs-events.js';
@@ -21,6 +22,7 @@ const environment = await prepareDeliveryEnvironment({ dynamodbEndpoint: dynamod
 const numbers = await configureNumbers(environment.services.webhooks, { count: 10, clones: 3, origins: sink.origins });
 const configs = new Map(await Promise.all(numbers.map(async (n) => [n, await environment.services.webhooks.readPhoneConfig(n)] as const)));
 const handler = (await import('../functions/delivery.js')).create(environment.services);
+const bundled = await importBundledHandler('delivery', environment.config);
 const { createDeliveryRecordHandler } = await import('../shared/services.js');
 const { BatchProcessor, EventType, processPartialResponse } = await import('@aws-lambda-powertools/batch');
 // The same handler over a sender that answers 200 at once: the bookkeeping alone.
@@ -60,6 +62,7 @@ const variants: Record<string, Batch> = {
       }),
     ),
   handler: async (i) => throwOnFailures(await handler(events[i % 20]!, lambdaContext('delivery', 60_000))),
+  bundle: async (i) => throwOnFailures(await bundled.handler(events[i % 20]!, lambdaContext('delivery', 60_000))),
 };
 
 async function measure(batch: Batch, batches: number): Promise<number> {
@@ -79,6 +82,7 @@ for (let round = 0; round < 3; round++) {
 await undici.close();
 nodeAgent.destroy();
 await sender.close();
+await bundled.close();
 await sink.stop();
 await environment.stop();
 await dynamodb.stop();
