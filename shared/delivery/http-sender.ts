@@ -23,7 +23,7 @@ import {
   SEND_DEADLINE,
   type PinnedRequestOptions,
 } from './pinned-agents.js';
-import { DeadlinePassed, SendDeadline } from './send-deadline.js';
+import { DeadlinePassed, SendDeadlines, type SendDeadline } from './send-deadline.js';
 
 export type { Lookup } from './dns-resolver.js';
 
@@ -84,17 +84,13 @@ export function createHttpSender(options: SenderOptions): HttpSender {
   // One pair of agents for the sender's life: a warm Lambda reuses its connections across invocations.
   const agentOptions = { keepAlive: true, maxSockets: CONNECTIONS_PER_ORIGIN, timeout: KEEP_ALIVE_MS, scheduling: 'lifo' as const };
   const agents: Agents = { 'http:': new PinnedHttpAgent(agentOptions, pinning), 'https:': new PinnedHttpsAgent(agentOptions, pinning) };
-  const inFlight = new Set<SendDeadline>();
+  const deadlines = new SendDeadlines(timeoutMs);
   return {
-    send: (delivery) => {
-      const deadline = new SendDeadline(timeoutMs);
-      inFlight.add(deadline);
-      return send(agents, delivery, deadline, maxResponseBytes, () => inFlight.delete(deadline));
-    },
+    send: (delivery) => send(agents, delivery, deadlines, maxResponseBytes),
     close: async () => {
       // Ending the sends first also stops the lookups and connects they started, which the
       // agents do not know about until a connection is open.
-      for (const deadline of inFlight) deadline.end(new SenderClosed('the sender was closed'));
+      deadlines.endAll(new SenderClosed('the sender was closed'));
       agents['http:'].destroy();
       agents['https:'].destroy();
     },
@@ -103,15 +99,15 @@ export function createHttpSender(options: SenderOptions): HttpSender {
 
 // One promise per send, settled once by whichever comes first (the answer's excerpt, an error, the
 // deadline): each layer of promises and awaits cost CPU on every send (docs/performance.md).
-function send(agents: Agents, delivery: Delivery, deadline: SendDeadline, maxResponseBytes: number, over: () => void): Promise<Outcome> {
+function send(agents: Agents, delivery: Delivery, deadlines: SendDeadlines, maxResponseBytes: number): Promise<Outcome> {
   const startedAt = performance.now();
+  const deadline = deadlines.start(startedAt);
   return new Promise((resolve) => {
     let settled = false;
     const settle = (outcome: Outcome): void => {
       if (settled) return;
       settled = true;
       deadline.clear();
-      over();
       resolve(outcome);
     };
     const latencyMs = (): number => Math.round(performance.now() - startedAt);
@@ -159,7 +155,8 @@ function exchange(
   });
   // No loop turn after the answer (undici needed one): Node's agent takes the connection back in a
   // nextTick after the body's 'end', before this send's continuation, so the next send reuses it.
-  request.once('response', (response: IncomingMessage) => {
+  // `on`, not `once`: each of these events comes once, and `once` wraps and later unwraps every listener.
+  request.on('response', (response: IncomingMessage) => {
     readExcerpt(response, maxResponseBytes, (bodyExcerpt) => answered(response.statusCode ?? 0, bodyExcerpt), failed);
   });
   request.end(delivery.body);
@@ -228,8 +225,8 @@ function readExcerpt(body: IncomingMessage, limit: number, done: (excerpt: strin
     body.destroy();
     finish();
   });
-  body.once('end', finish);
-  body.once('error', failed);
+  body.on('end', finish);
+  body.on('error', failed);
 }
 
 function describeFailure(error: unknown): Failure {
