@@ -138,7 +138,7 @@ function exchange(
     port: route.port,
     path: route.path,
     method: 'POST',
-    headers: withoutConnectionHeaders(delivery.headers),
+    headers: wireHeaders(delivery, route),
     [SEND_DEADLINE]: deadline,
   };
   let request: ClientRequest;
@@ -168,6 +168,8 @@ interface Route {
   host: string;
   port: number | undefined;
   path: string;
+  /** The Host header's value: the name, or the IPv6 literal in brackets, and the port unless it is the scheme's. */
+  hostHeader: string;
 }
 
 /** A warm sender sends to the same few URLs again and again; past this many it starts over. */
@@ -185,6 +187,8 @@ function routeOf(raw: string): Route | undefined {
     host: url.hostname.replace(/^\[(.*)\]$/, '$1'), // an IPv6 literal without its brackets
     port: url.port === '' ? undefined : Number(url.port),
     path: url.pathname + url.search, // never the userinfo part: credentials in a URL are not sent
+    // The URL's host keeps an IPv6 literal's brackets and drops the scheme's own port, as Node's Host header does.
+    hostHeader: url.host,
   };
   if (routes.size >= MAX_ROUTES) routes.clear();
   routes.set(raw, route);
@@ -200,12 +204,17 @@ function parseUrl(raw: string): URL | undefined {
   }
 }
 
-/** The headers as given when none is a connection header (the usual case): no copy per send. */
-function withoutConnectionHeaders(given: Record<string, string>): Record<string, string> {
-  const names = Object.keys(given);
-  if (!names.some((name) => CONNECTION_HEADER_NAMES.has(name.toLowerCase()))) return given;
-  const headers: Record<string, string> = {};
-  for (const name of names) if (!CONNECTION_HEADER_NAMES.has(name.toLowerCase())) headers[name] = given[name]!;
+/**
+ * The request's headers as Node's raw list (name, value, name, value, ...), without the connection's
+ * own names, then the Host and Content-Length that Node adds to headers given as an object. Node
+ * checks a raw list's names and values as it writes them, once; an object it first copies header by
+ * header through setHeader (checking each), then writes: a measurable share of a send's CPU.
+ */
+function wireHeaders(delivery: Delivery, route: Route): string[] {
+  const given = delivery.headers;
+  const headers: string[] = [];
+  for (const name of Object.keys(given)) if (!CONNECTION_HEADER_NAMES.has(name.toLowerCase())) headers.push(name, given[name]!);
+  headers.push('Host', route.hostHeader, 'Content-Length', String(Buffer.byteLength(delivery.body)));
   return headers;
 }
 
