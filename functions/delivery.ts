@@ -1,7 +1,7 @@
 // SQS-driven delivery (notifications and retries queues): partial batch failures, never the whole batch for one record.
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createPowertoolsTracing } from '../shared/aws/powertools-tracing.js';
+import { loadTracing } from '../shared/aws/load-tracing.js';
 import { createHttpSender } from '../shared/delivery/http-sender.js';
 import { PowertoolsDeliveryMetrics } from '../shared/delivery/powertools-metrics.js';
 import { lambdaEntry } from '../shared/lambda-entry.js';
@@ -20,7 +20,7 @@ export const create = (services: Services) => {
   };
 };
 
-export const handler = lambdaEntry(create, (config) => ({
+export const handler = lambdaEntry(create, async (config) => ({
   metrics: new PowertoolsDeliveryMetrics(config.METRICS_STAGE),
-  tracing: createPowertoolsTracing(),
+  tracing: await loadTracing(config),
 }));

@@ -1,6 +1,6 @@
 // POST /webhooks/whatsapp: verifies Meta's signature, routes each change to its number (or to every
 // known number of its WABA), queues one notification per number and answers 200 once SQS holds them.
-import { createPowertoolsTracing } from '../shared/aws/powertools-tracing.js';
+import { loadTracing } from '../shared/aws/load-tracing.js';
 import { deduplicationKey } from '../shared/domain/deduplication.js';
 import { Forbidden, Unauthorized } from '../shared/domain/errors.js';
 import { DELIVERY_MARKER_HEADER } from '../shared/domain/fan-out.js';
@@ -87,4 +87,4 @@ export const create = (services: Services) =>
   );
 
 // Traced: its SQS, DynamoDB and S3 calls are what a slow 200 to Meta is made of.
-export const handler = lambdaEntry(create, () => ({ tracing: createPowertoolsTracing() }));
+export const handler = lambdaEntry(create, async (config) => ({ tracing: await loadTracing(config) }));

@@ -76,6 +76,12 @@ const EnvironmentSchema = z.object({
   SIGNING_MASTER_KEY_SECRET: optionalString,
   /** How long a rotated-out signing secret still signs deliveries, beside the new one (24 h). */
   SIGNING_ROTATION_GRACE_SECONDS: z._default(seconds, SERVICE_DEFAULTS.signingRotationGraceSeconds),
+  /** Set by the Lambda runtime (AWS_Lambda_nodejs22.x, say); unset elsewhere. Powertools Tracer traces only where it is set. */
+  AWS_EXECUTION_ENV: z._default(z.string(), ''),
+  /** Set by `sam local`, where Powertools Tracer does not trace. */
+  AWS_SAM_LOCAL: z._default(z.string(), ''),
+  /** 'false' (any case) turns Powertools Tracer off; anything else leaves it to the runtime (on in Lambda, off elsewhere). */
+  POWERTOOLS_TRACE_ENABLED: z._default(z.string(), ''),
 });
 
 export type Config = Readonly<z.infer<typeof EnvironmentSchema>>;
@@ -86,6 +92,21 @@ const SECRET_VARIABLES = new Set(['WHATSAPP_APP_SECRET', 'WHATSAPP_VERIFY_TOKEN'
 /** Where ingest keeps its de-duplication records. */
 export function deduplicationTableName(config: Pick<Config, 'TABLE_NAME' | 'DEDUPLICATION_TABLE_NAME'>): string {
   return config.DEDUPLICATION_TABLE_NAME ?? `${config.TABLE_NAME}-deduplication`;
+}
+
+/**
+ * Whether Powertools Tracer can trace here: on the Lambda runtime, not under `sam local` or Amplify's
+ * mock, and not turned off with POWERTOOLS_TRACE_ENABLED=false, the conditions the Tracer checks
+ * itself. Where it cannot, the X-Ray SDK is not even loaded: its async hooks would cost every promise
+ * of the process CPU (docs/performance.md) for a tracer that records nothing.
+ */
+export function tracingMayBeOn(config: Pick<Config, 'AWS_EXECUTION_ENV' | 'AWS_SAM_LOCAL' | 'POWERTOOLS_TRACE_ENABLED'>): boolean {
+  return (
+    config.AWS_EXECUTION_ENV !== '' &&
+    config.AWS_EXECUTION_ENV !== 'AWS_Lambda_amplify-mock' &&
+    config.AWS_SAM_LOCAL === '' &&
+    config.POWERTOOLS_TRACE_ENABLED.toLowerCase() !== 'false'
+  );
 }
 
 /** This process's configuration, from its environment. Only Lambda entry points and local mains call it. */

@@ -11,14 +11,16 @@ export type HandlerFactory<E, R> = (services: Services) => (event: E, context: C
  * What a function measures and traces with. Each function names its own, so the metrics and
  * X-Ray libraries load only in the bundles that use them.
  */
-export type Instruments = (config: Config) => Partial<Pick<Adapters, 'metrics' | 'tracing'>>;
+export type Instruments = (
+  config: Config,
+) => Partial<Pick<Adapters, 'metrics' | 'tracing'>> | Promise<Partial<Pick<Adapters, 'metrics' | 'tracing'>>>;
 
 export function lambdaEntry<E, R>(create: HandlerFactory<E, R>, instruments?: Instruments): (event: E, context: Context) => Promise<R> {
   let built: { services: Services; handler: (event: E, context: Context) => Promise<R> } | undefined;
   return async (event, context) => {
     if (!built) {
       const config = loadConfig();
-      const services = createServices(config, instruments?.(config));
+      const services = createServices(config, await instruments?.(config));
       built = { services, handler: create(services) };
     }
     try {

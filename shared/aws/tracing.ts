@@ -1,6 +1,7 @@
 // What the services need of a tracer: the SDK clients captured, and each delivery attempt in a
-// subsegment of its own. The Powertools implementation is in powertools-tracing.ts, imported only by
-// the functions that trace, so the X-Ray SDK stays out of the other bundles.
+// subsegment of its own. The Powertools implementation is in powertools-tracing.ts, loaded by
+// load-tracing.ts for the functions that trace (and only where they can), so the X-Ray SDK stays
+// out of the other bundles and out of processes that do not trace.
 
 export interface Tracing {
   /** The client, with a subsegment per AWS call (unchanged when tracing is off). */

@@ -15,6 +15,7 @@ import type { RetryPolicy } from '../domain/retry-schedule.js';
 import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
 import { logger, maskPhone } from '../logger.js';
 import type { SigningSecrets } from '../signing/signing-secrets.js';
+import { ByDestination } from './by-destination.js';
 import type { HttpSender, Outcome } from './http-sender.js';
 import type { OperationalNotices } from './notices.js';
 
@@ -66,12 +67,12 @@ export function isDelivered(outcome: Outcome): boolean {
 
 export class DestinationAttempts {
   /** Start times of the attempts running now, by attempt, per number and destination. */
-  private readonly running = new Map<string, Map<number, number>>();
+  private readonly running = new ByDestination<Map<number, number>>();
   private nextAttemptId = 0;
   /** Until when a destination's last quick 200 in this process vouches for it (epoch ms). */
-  private readonly provenUntil = new Map<string, number>();
+  private readonly provenUntil = new ByDestination<number>();
   /** Breakers this process wrote or read lately: fresher than a cached configuration's copy. */
-  private readonly known = new Map<string, { health: DestinationHealth; until: number }>();
+  private readonly known = new ByDestination<{ health: DestinationHealth; until: number }>();
 
   constructor(private readonly deps: AttemptDependencies) {}
 
@@ -86,14 +87,13 @@ export class DestinationAttempts {
   }
 
   private learned(phoneNumber: string, destination: DestinationRef): DestinationHealth | undefined {
-    const known = this.known.get(slot(phoneNumber, destination));
+    const known = this.known.get(phoneNumber, destination);
     return known && known.until > this.deps.now() ? known.health : undefined;
   }
 
   inFlight(phoneNumber: string, destination: DestinationRef): InFlight {
-    const key = slot(phoneNumber, destination);
-    const proven = (this.provenUntil.get(key) ?? 0) > this.deps.now();
-    const starts = this.running.get(key);
+    const proven = (this.provenUntil.get(phoneNumber, destination) ?? 0) > this.deps.now();
+    const starts = this.running.get(phoneNumber, destination);
     if (!starts) return { running: 0, stalled: 0, proven };
     const stalledBefore = performance.now() - STALLED_ATTEMPT_MS;
     let stalled = 0;
@@ -188,7 +188,7 @@ export class DestinationAttempts {
 
   remember(phoneNumber: string, destination: DestinationRef, health: DestinationHealth): void {
     if (this.known.size >= MAX_KNOWN) this.forgetExpired();
-    this.known.set(slot(phoneNumber, destination), { health, until: this.deps.now() + this.deps.knownHealthSeconds * 1000 });
+    this.known.set(phoneNumber, destination, { health, until: this.deps.now() + this.deps.knownHealthSeconds * 1000 });
   }
 
   /**
@@ -275,30 +275,28 @@ export class DestinationAttempts {
 
   /** Counts an attempt as running (for the lanes) until the returned function is called. */
   private started(phoneNumber: string, destination: DestinationRef): () => void {
-    const key = slot(phoneNumber, destination);
     const id = this.nextAttemptId++;
-    const starts = this.running.get(key) ?? new Map<number, number>();
+    let starts = this.running.get(phoneNumber, destination);
+    if (!starts) this.running.set(phoneNumber, destination, (starts = new Map<number, number>()));
     starts.set(id, performance.now());
-    this.running.set(key, starts);
     return () => {
       starts.delete(id);
-      if (starts.size === 0) this.running.delete(key);
+      if (starts.size === 0) this.running.delete(phoneNumber, destination);
     };
   }
 
   private vouch(phoneNumber: string, destination: DestinationRef, quick: boolean): void {
-    const key = slot(phoneNumber, destination);
     if (!quick) {
-      this.provenUntil.delete(key);
+      this.provenUntil.delete(phoneNumber, destination);
       return;
     }
     if (this.provenUntil.size >= MAX_KNOWN) this.provenUntil.clear();
-    this.provenUntil.set(key, this.deps.now() + PROVEN_SECONDS * 1000);
+    this.provenUntil.set(phoneNumber, destination, this.deps.now() + PROVEN_SECONDS * 1000);
   }
 
   private forgetExpired(): void {
     const now = this.deps.now();
-    for (const [key, entry] of this.known) if (entry.until <= now) this.known.delete(key);
+    this.known.deleteWhere((entry) => entry.until <= now);
   }
 }
 
@@ -336,8 +334,4 @@ export function attemptHeaders(
       at,
     )
     .then((signature) => deliveryHeaders(target, notification, at, signature));
-}
-
-function slot(phoneNumber: string, destination: DestinationRef): string {
-  return `${phoneNumber}\u0000${keyOf(destination)}`;
 }

@@ -44,7 +44,8 @@ export function createDnsResolver(servers: readonly string[] = getServers()): Re
     // queries belong to this send. A resolver costs ~20 µs, once per new connection.
     const resolver = new Resolver({ timeout: TRY_TIMEOUT_MS, tries: TRIES });
     resolver.setServers(servers as string[]);
-    const forget = until.onEnd(() => resolver.cancel());
+    const cancel = (): void => resolver.cancel();
+    until.onEnd(cancel);
     try {
       // Absolute (trailing dot), so no resolv.conf search domain can ever be appended: a name that
       // does not exist must not turn into an internal one.
@@ -57,7 +58,7 @@ export function createDnsResolver(servers: readonly string[] = getServers()): Re
       if (addresses.length > 0) return addresses;
       throw moreTelling(v4, v6);
     } finally {
-      forget();
+      until.forget(cancel);
     }
   };
 }

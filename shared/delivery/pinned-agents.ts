@@ -119,22 +119,23 @@ function connectToFirstReachable(addresses: string[], port: number, until: SendD
   return new Promise((resolve, reject) => {
     if (until.reason) return reject(until.reason);
     let socket: Socket | undefined;
-    const forget = until.onEnd(() => {
+    const stop = (): void => {
       socket?.destroy();
       reject(until.reason);
-    });
+    };
+    until.onEnd(stop);
     const attempt = (index: number): void => {
       const candidate = connect({ host: addresses[index] as string, port, noDelay: true });
       socket = candidate;
       const failed = (error: Error): void => {
         if (until.reason) return;
         if (index + 1 < addresses.length) return attempt(index + 1);
-        forget();
+        until.forget(stop);
         reject(error);
       };
       candidate.once('error', failed);
       candidate.once('connect', () => {
-        forget();
+        until.forget(stop);
         candidate.off('error', failed);
         resolve(candidate);
       });

@@ -1,6 +1,6 @@
 // Configuration mistakes are sentences: the variable, the value (unless it may be a secret) and what is allowed.
 import { describe, expect, it } from 'vitest';
-import { InvalidEnvironment, parseConfig } from '../../shared/config.js';
+import { InvalidEnvironment, parseConfig, tracingMayBeOn } from '../../shared/config.js';
 
 const problemsOf = (env: Record<string, string>) => {
   try {
@@ -67,5 +67,15 @@ describe('parseConfig', () => {
       'SIGNING_MASTER_KEY (value hidden) is not allowed: use 32 or more characters',
     ]);
     expect(parseConfig({}).SIGNING_ROTATION_GRACE_SECONDS).toBe(86400);
+  });
+
+  it('lets tracing be on only on the Lambda runtime, and not under sam local, the Amplify mock or POWERTOOLS_TRACE_ENABLED=false', () => {
+    const lambda = { AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs22.x' };
+    expect(tracingMayBeOn(parseConfig(lambda))).toBe(true);
+    expect(tracingMayBeOn(parseConfig({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'true' }))).toBe(true);
+    expect(tracingMayBeOn(parseConfig({}))).toBe(false);
+    expect(tracingMayBeOn(parseConfig({ ...lambda, POWERTOOLS_TRACE_ENABLED: 'False' }))).toBe(false);
+    expect(tracingMayBeOn(parseConfig({ ...lambda, AWS_SAM_LOCAL: 'true' }))).toBe(false);
+    expect(tracingMayBeOn(parseConfig({ AWS_EXECUTION_ENV: 'AWS_Lambda_amplify-mock' }))).toBe(false);
   });
 });

@@ -32,4 +32,22 @@ describe('lambdaEntry', () => {
     expect(metrics.publishes).toBe(2);
     await built[0]!.close();
   });
+
+  it('builds the services over instruments that load asynchronously (a tracer imported on demand)', async () => {
+    const metrics = new RecordingMetrics();
+    let built: Services | undefined;
+    const handler = lambdaEntry(
+      (services) => {
+        built = services;
+        return async () => 'done';
+      },
+      async () => ({ metrics }),
+    );
+
+    await handler({}, context);
+
+    expect(built!.metrics).toBe(metrics);
+    expect(metrics.publishes).toBe(1);
+    await built!.close();
+  });
 });

@@ -1,5 +1,6 @@
 // Outbound webhook HTTP against real loopback sinks: bytes, answers, failures, the body cap, keep-alive and the SSRF guard.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpSender, type HttpSender, type Lookup, type SenderOptions } from '../../../shared/delivery/http-sender.js';
 import { startSink, type Sink, type SinkOptions } from '../../helpers/sink-server.js';
@@ -69,6 +70,9 @@ async function socketsOpenedDuring(action: () => Promise<unknown>): Promise<numb
 
 const post = (url: string, body: Buffer | string = '{}', headers: Record<string, string> = {}) => ({ url, headers, body });
 
+/** Raw headers as [name, value] pairs. */
+const pairsOf = (raw: string[]) => raw.flatMap((name, index) => (index % 2 === 0 ? [[name, raw[index + 1]!]] : []));
+
 describe('delivering', () => {
   it('posts the exact body bytes, non-ASCII included, with the given headers to the given path', async () => {
     const destination = await sink();
@@ -93,6 +97,24 @@ describe('delivering', () => {
       authorization: 'Bearer t0ken',
       'content-length': String(body.length),
     });
+  });
+
+  it('frames a request as Node frames the same headers given as an object: Host, Content-Length, keep-alive, never chunked', async () => {
+    const destination = await sink();
+    const headers = { 'content-type': 'application/json', 'webhook-id': 'msg_1', Authorization: 'Bearer t0ken' };
+    const body = '{"name":"José"}';
+
+    await sender().send(post(`${destination.url}/hook`, body, headers));
+    await new Promise<void>((resolve, reject) => {
+      const request = httpRequest(`${destination.url}/hook`, { method: 'POST', headers, agent: new HttpAgent({ keepAlive: true }) });
+      request.on('error', reject).on('response', (response) => response.resume().on('end', resolve));
+      request.end(body);
+    });
+
+    const [ours, node] = (await destination.waitForRequests(2)).map((request) => pairsOf(request.rawHeaders).sort());
+    expect(ours).toEqual(node);
+    expect(ours).toContainEqual(['Connection', 'keep-alive']);
+    expect(ours).toContainEqual(['Content-Length', String(Buffer.byteLength(body))]);
   });
 
   it('sends a string body as its UTF-8 bytes', async () => {
