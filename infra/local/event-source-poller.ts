@@ -16,7 +16,10 @@ export interface EventSourcePollerOptions {
   /** Name in the Lambda context and in log lines. */
   functionName: string;
   region?: string;
-  /** Batches in flight at once, as the mapping scales out (default 2). */
+  /**
+   * Batches in flight at once (default 5: with messages waiting, Lambda's SQS event source starts by
+   * processing five batches at a time, with five concurrent invocations, and scales out from there).
+   */
   concurrency?: number;
   /** Records per invocation, 1 to 10 (default 10, the deployed mapping's batch size). */
   batchSize?: number;
@@ -43,7 +46,7 @@ export async function startEventSourcePoller(options: EventSourcePollerOptions):
     handler,
     functionName,
     region = 'us-east-1',
-    concurrency = 2,
+    concurrency = 5,
     batchSize = 10,
     waitTimeSeconds = 1,
     timeoutMs = 60_000,

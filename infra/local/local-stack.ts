@@ -32,7 +32,7 @@ export interface LocalStackOptions {
   sqsEndpoint?: string;
   /** Prepended to queue and bucket names, so stacks sharing an emulator do not share queues. */
   queuePrefix?: string;
-  /** Batches in flight per queue for the delivery function (default 2). */
+  /** Batches in flight per queue for the delivery function (default 5, as Lambda starts). */
   deliveryConcurrency?: number;
   /** How long a received message stays hidden unless the function says otherwise (default 30 s). */
   queueVisibilityTimeoutSeconds?: number;
