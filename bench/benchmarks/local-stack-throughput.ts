@@ -1,4 +1,5 @@
 // local_stack_notifications_per_s: signed POSTs -> ingest -> queue -> pollers -> delivery -> sinks, as `npm start` runs it.
+import { LAMBDA_INITIAL_BATCHES } from '../../infra/local/event-source-poller.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +43,7 @@ export const run: Benchmark = async ({ smoke }) => {
         numbers: NUMBERS,
         clones: CLONES,
         senders: SENDERS,
-        delivery_batches_in_flight_per_queue: 2,
+        delivery_batches_in_flight_per_queue: LAMBDA_INITIAL_BATCHES,
         config_cache_seconds: stack.config.CONFIG_CACHE_SECONDS,
         ingest_only_per_s: round(notifications / ((ingestedAt - startedAt) / 1000)),
         seconds: round((deliveredAt - startedAt) / 1000, 2),

@@ -36,6 +36,9 @@ export interface EventSourcePoller {
   stop(): Promise<void>;
 }
 
+/** With messages waiting, Lambda's SQS event source starts by processing five batches at a time. */
+export const LAMBDA_INITIAL_BATCHES = 5;
+
 const MIN_BACKOFF_MS = 100;
 const MAX_BACKOFF_MS = 2_000;
 
@@ -46,7 +49,7 @@ export async function startEventSourcePoller(options: EventSourcePollerOptions):
     handler,
     functionName,
     region = 'us-east-1',
-    concurrency = 5,
+    concurrency = LAMBDA_INITIAL_BATCHES,
     batchSize = 10,
     waitTimeSeconds = 1,
     timeoutMs = 60_000,
