@@ -1,6 +1,5 @@
 // Starts the webhook receiver in another process (so it does not share the benchmark's event loop) and talks to it.
-import { fork, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { forkChild } from '../lib/child-ipc.js';
 import type { SinkCommand, SinkReport } from './protocol.js';
 
 export interface SinkProcess {
@@ -12,33 +11,14 @@ export interface SinkProcess {
 }
 
 export async function startSinkProcess(options: { ports: number; delayMs?: number }): Promise<SinkProcess> {
-  // fork inherits this process's execArgv, so the tsx loader that runs the benchmark also runs the child.
-  const child: ChildProcess = fork(new URL('./sink-child.ts', import.meta.url), [], {
-    env: { ...process.env, SINK_PORTS: String(options.ports), SINK_DELAY_MS: String(options.delayMs ?? 0) },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  const [ready] = (await once(child, 'message')) as [{ ports: number[] }];
-  let nextId = 1;
-  const pending = new Map<number, (report: SinkReport) => void>();
-  child.on('message', (message: SinkReport) => {
-    pending.get(message.id)?.(message);
-    pending.delete(message.id);
-  });
-  const ask = (type: SinkCommand['type'], byPath = false): Promise<SinkReport> =>
-    new Promise((resolve) => {
-      const id = nextId++;
-      pending.set(id, resolve);
-      child.send({ id, type, byPath } satisfies SinkCommand);
-    });
+  const { child, ready } = await forkChild<Omit<SinkCommand, 'id'>, SinkReport, { ports: number[] }>(
+    new URL('./sink-child.ts', import.meta.url),
+    { ...process.env, SINK_PORTS: String(options.ports), SINK_DELAY_MS: String(options.delayMs ?? 0) },
+  );
   return {
     origins: ready.ports.map((port) => `http://127.0.0.1:${port}`),
-    report: (reportOptions) => ask('report', reportOptions?.byPath),
-    reset: () => ask('reset'),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill();
-      await exited;
-    },
+    report: (reportOptions) => child.ask({ type: 'report', byPath: reportOptions?.byPath ?? false }),
+    reset: () => child.ask({ type: 'reset', byPath: false }),
+    stop: () => child.stop(),
   };
 }

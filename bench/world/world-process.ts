@@ -1,6 +1,5 @@
 // Starts an outside-world child process (posts as Meta, receives as webhooks) and talks to it.
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
+import { forkChild } from '../lib/child-ipc.js';
 import type { PacedPost, PacedPostOptions } from '../lib/paced-posts.js';
 import type { Arrival, WorldAnswer, WorldCommand } from './protocol.js';
 
@@ -20,21 +19,9 @@ export interface World {
 }
 
 export async function startWorld(): Promise<World> {
-  // fork inherits this process's execArgv, so the tsx loader that runs the benchmark also runs the child.
-  const child = fork(new URL('./world-child.ts', import.meta.url), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await once(child, 'message');
-  let nextId = 1;
-  const pending = new Map<number, (answer: WorldAnswer) => void>();
-  child.on('message', (answer: WorldAnswer) => {
-    pending.get(answer.id)?.(answer);
-    pending.delete(answer.id);
-  });
+  const { child } = await forkChild<Request, WorldAnswer, unknown>(new URL('./world-child.ts', import.meta.url));
   const ask = async (request: Request): Promise<WorldAnswer> => {
-    const id = nextId++;
-    const answer = await new Promise<WorldAnswer>((resolve) => {
-      pending.set(id, resolve);
-      child.send({ ...request, id });
-    });
+    const answer = await child.ask(request);
     if ('error' in answer) throw new Error(`outside world: ${answer.error}`);
     return answer;
   };
@@ -71,11 +58,8 @@ export async function startWorld(): Promise<World> {
       }
     },
     stop: async () => {
-      if (child.exitCode !== null) return;
       await ask({ type: 'close' }).catch(() => undefined);
-      const exited = once(child, 'exit');
-      child.kill();
-      await exited;
+      await child.stop();
     },
   };
 }

@@ -1,8 +1,9 @@
 // Parks the copies of one destination that come in the same turn of the event loop (a batch's
 // records run in parallel; a flooding number fills whole batches) in one write: one transaction
 // on the breaker instead of one per copy, which would otherwise collide with each other on it.
-import { keyOf } from '../domain/destination.js';
+import type { DestinationRef } from '../domain/destination.js';
 import type { HealthStore, ParkedNotification } from '../domain/parking.js';
+import { ByDestination } from './by-destination.js';
 
 /** Copies per write: a transaction holds at most 100 actions, and a batch has at most 10 records. */
 const MAX_GROUP = 25;
@@ -11,33 +12,36 @@ const MAX_GROUP_BYTES = 1024 * 1024;
 
 interface Waiting {
   parked: ParkedNotification;
-  settle(result: Promise<boolean>): void;
+  resolve(parked: boolean): void;
+  reject(error: unknown): void;
 }
 
 export class ParkBatcher {
-  private readonly pending = new Map<string, Waiting[]>();
+  private readonly pending = new ByDestination<Waiting[]>();
 
   constructor(private readonly store: Pick<HealthStore, 'parkAll'>) {}
 
   /** As HealthStore.park, written together with the same destination's other copies of this turn. */
   park(parked: ParkedNotification): Promise<boolean> {
-    const key = `${parked.phoneNumber}\n${keyOf(parked.destination)}`;
-    let waiting = this.pending.get(key);
+    const { phoneNumber, destination } = parked;
+    let waiting = this.pending.get(phoneNumber, destination);
     if (!waiting) {
       waiting = [];
-      this.pending.set(key, waiting);
-      setImmediate(() => this.flush(key));
+      this.pending.set(phoneNumber, destination, waiting);
+      setImmediate(() => this.flush(phoneNumber, destination));
     }
     const queue = waiting;
-    return new Promise<boolean>((resolve, reject) => queue.push({ parked, settle: (result) => result.then(resolve, reject) }));
+    return new Promise<boolean>((resolve, reject) => queue.push({ parked, resolve, reject }));
   }
 
-  private flush(key: string): void {
-    const waiting = this.pending.get(key) ?? [];
-    this.pending.delete(key);
+  private flush(phoneNumber: string, destination: DestinationRef): void {
+    const waiting = this.pending.get(phoneNumber, destination) ?? [];
+    this.pending.delete(phoneNumber, destination);
     for (const group of groupsOf(waiting)) {
-      const written = this.store.parkAll(group.map(({ parked }) => parked));
-      group.forEach(({ settle }, index) => settle(written.then((results) => results[index] ?? false)));
+      this.store.parkAll(group.map(({ parked }) => parked)).then(
+        (results) => group.forEach(({ resolve }, index) => resolve(results[index] ?? false)),
+        (error: unknown) => group.forEach(({ reject }) => reject(error)),
+      );
     }
   }
 }

@@ -17,7 +17,7 @@ import type { HealthStore, ParkedNotification, TimerClaim } from '../domain/park
 import { fromItem, healthFromItem, PARKED_ATTEMPT_ATTRIBUTE, sortKeyOf, transitionUpdate } from './health-items.js';
 import { healthSortKey, parkedPartition, parkedPrefix } from './item-keys.js';
 import { parkCancelled, parkTransaction, type ParkResult } from './park-transaction.js';
-import { isTransactionConflict, pauseAfterLostRace } from './races.js';
+import { pauseAfterLostRace, retryingConflicts } from './races.js';
 
 /** Writers racing on one breaker: each lost race re-reads and recomputes; past this, the failure surfaces. */
 const CHANGE_ATTEMPTS = 20;
@@ -57,13 +57,8 @@ export class DynamoHealthStore implements HealthStore {
 
   async parkAll(group: readonly ParkedNotification[]): Promise<boolean[]> {
     if (group.length === 1) return [await this.park(group[0]!)];
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.parkAt(group, undefined);
-      if (result.kind === 'parked' || result.kind === 'refused') return group.map(() => result.kind === 'parked');
-      if (result.kind !== 'conflict') break;
-      if (attempt === CHANGE_ATTEMPTS) throw result.error;
-      await pauseAfterLostRace(attempt);
-    }
+    const result = await this.parkAt(group, undefined);
+    if (result.kind === 'parked' || result.kind === 'refused') return group.map(() => result.kind === 'parked');
     // A copy parked already (a duplicate receive) or one to park late: each copy on its own says which.
     const results: boolean[] = [];
     for (const parked of group) results.push(await this.park(parked));
@@ -74,11 +69,6 @@ export class DynamoHealthStore implements HealthStore {
     let late: string | undefined;
     for (let attempt = 1; ; attempt++) {
       const result = await this.parkAt([parked], late);
-      if (result.kind === 'conflict') {
-        if (attempt === CHANGE_ATTEMPTS) throw result.error;
-        await pauseAfterLostRace(attempt);
-        continue;
-      }
       if (result.kind !== 'late' || attempt === CHANGE_ATTEMPTS) return result.kind === 'parked';
       late = result.givenUpThrough;
     }
@@ -87,7 +77,8 @@ export class DynamoHealthStore implements HealthStore {
   private async parkAt(group: readonly ParkedNotification[], givenUpThrough: string | undefined): Promise<ParkResult> {
     if (group.length === 0) return { kind: 'parked' };
     try {
-      await this.db.send(new TransactWriteCommand(parkTransaction(this.tableName, group, givenUpThrough)));
+      const input = parkTransaction(this.tableName, group, givenUpThrough);
+      await retryingConflicts(() => this.db.send(new TransactWriteCommand(input)), CHANGE_ATTEMPTS);
       return { kind: 'parked' };
     } catch (error) {
       return parkCancelled(error, group.length);
@@ -177,14 +168,7 @@ export class DynamoHealthStore implements HealthStore {
   }
 
   async unpark(parked: ParkedNotification): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.unparkOnce(parked);
-      } catch (error) {
-        if (!isTransactionConflict(error) || attempt === CHANGE_ATTEMPTS) throw error;
-        await pauseAfterLostRace(attempt);
-      }
-    }
+    await retryingConflicts(() => this.unparkOnce(parked), CHANGE_ATTEMPTS);
   }
 
   private async unparkOnce(parked: ParkedNotification): Promise<void> {

@@ -8,13 +8,9 @@ import { keyOf } from '../domain/destination.js';
 import type { ParkedNotification } from '../domain/parking.js';
 import { lateSortKey, parkedItem } from './health-items.js';
 import { healthSortKey, parkedSortKey } from './item-keys.js';
-import { isTransactionConflict } from './races.js';
 
 /** `duplicate`: one of several copies was parked already, so nothing was written. */
-export type ParkResult =
-  | { kind: 'parked' | 'refused' | 'duplicate' }
-  | { kind: 'late'; givenUpThrough: string }
-  | { kind: 'conflict'; error: TransactionCanceledException };
+export type ParkResult = { kind: 'parked' | 'refused' | 'duplicate' } | { kind: 'late'; givenUpThrough: string };
 
 /**
  * Each copy at its place by arrival or, for a single copy that arrived before the line's given-up
@@ -69,7 +65,7 @@ export function parkTransaction(
   };
 }
 
-/** What a failed park transaction of `copies` copies means; anything else is thrown again. */
+/** What a failed park transaction of `copies` copies means; anything else (a conflict that never cleared) is thrown again. */
 export function parkCancelled(error: unknown, copies: number): ParkResult {
   if (!(error instanceof TransactionCanceledException)) throw error;
   const [breaker, ...items] = error.CancellationReasons ?? [];
@@ -79,6 +75,5 @@ export function parkCancelled(error: unknown, copies: number): ParkResult {
     return admits && typeof old.givenUpThrough === 'string' ? { kind: 'late', givenUpThrough: old.givenUpThrough } : { kind: 'refused' };
   }
   if (items.some((item) => item.Code === 'ConditionalCheckFailed')) return { kind: copies === 1 ? 'parked' : 'duplicate' };
-  if (isTransactionConflict(error)) return { kind: 'conflict', error };
   throw error;
 }

@@ -18,3 +18,15 @@ export function isTransactionConflict(error: unknown): error is TransactionCance
 export function pauseAfterLostRace(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
 }
+
+/** Runs `write` again after a lost race (a transaction conflict), up to `attempts` times in all. */
+export async function retryingConflicts<T>(write: () => Promise<T>, attempts: number): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt === attempts) throw error;
+      await pauseAfterLostRace(attempt);
+    }
+  }
+}
