@@ -255,8 +255,9 @@ export const deliveryFunction = {
     { partitions: 'parked#', actions: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
     // Failed-attempt records.
     { partitions: 'attempts#', actions: ['dynamodb:PutItem'] },
-    // The delivery log: each copy's record updated in place, the notification kept once for replay.
-    { partitions: DELIVERY_LOG_PARTITIONS, actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+    // The delivery log: a copy's first entry and the notification kept for replay put together in
+    // batches (BatchWriteItem: IAM checks the partition of every item), each later entry updated in place.
+    { partitions: DELIVERY_LOG_PARTITIONS, actions: ['dynamodb:BatchWriteItem', 'dynamodb:UpdateItem'] },
   ] as readonly TableGrant[],
 } as const;
 

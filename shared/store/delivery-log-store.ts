@@ -3,7 +3,7 @@
 // one item per notification keyed by its id (replay finds it without reading the rest). Every item
 // expires by TTL after the longest life a notification can have.
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keyOf, labelOf, refOf, type DestinationRef } from '../domain/destination.js';
 import {
   statusesOf,
@@ -26,6 +26,7 @@ import {
 } from './item-keys.js';
 import { notificationOfStored, storedNotification } from './stored-payload.js';
 import { tableDefinition } from './table-definition.js';
+import { TurnPutBatcher, type KeyedItem } from './turn-put-batcher.js';
 
 const DAY_SECONDS = 24 * 60 * 60;
 /** A filtered list reads at most this many pages per request, then hands the client a cursor. */
@@ -48,41 +49,55 @@ const OUTCOME_FIELDS = ['status', 'attempts', 'lastStatus', 'lastError', 'lastLa
 const ANSWER_FIELDS: readonly string[] = ['lastStatus', 'lastError', 'lastLatencyMs', 'responseExcerpt'];
 
 export class DynamoDeliveryLog implements DeliveryLog {
+  private readonly firstEntries: TurnPutBatcher;
+
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly retentionSeconds: number,
-  ) {}
+  ) {
+    this.firstEntries = new TurnPutBatcher(db, tableName);
+  }
 
   async record(outcome: DeliveryOutcome, notification?: KeptNotification): Promise<void> {
     const { phoneNumber, notificationId, receivedAt, destination } = outcome;
+    const answered = ANSWER_FIELDS.some((field) => outcome[field as keyof DeliveryOutcome] !== undefined);
+    const fields: Record<string, unknown> = {
+      ...Object.fromEntries(
+        OUTCOME_FIELDS.filter((field) => answered || !ANSWER_FIELDS.includes(field)).map((field) => [field, outcome[field]]),
+      ),
+      ...this.identity(phoneNumber, notificationId, receivedAt, destination),
+      updatedAt: outcome.at,
+    };
+    const key = { pk: deliveriesPartition(phoneNumber), sk: deliveryRecordSortKey(receivedAt, notificationId, keyOf(destination)) };
+    if (notification) {
+      // A copy's first entry: its record is new, so it is put whole, beside the notification kept for
+      // a replay, in one batch write with the other first entries of this turn. The notification is
+      // written with its record; a record that can be seen can be replayed (only a re-sent unprocessed
+      // item, under throttling, leaves the record visible first for a moment).
+      const present = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
+      await Promise.all([
+        this.firstEntries.put(keptNotificationItem(notification, this.expiresAt(receivedAt))),
+        this.firstEntries.put({ ...key, ...present }),
+      ]);
+      return;
+    }
     const set: string[] = [];
     const remove = ['replayPending'];
     const values: Record<string, unknown> = {};
     const names: Record<string, string> = {};
-    const assign = (name: string, value: unknown) => {
+    for (const [name, value] of Object.entries(fields)) {
       names[`#${name}`] = name;
-      if (value === undefined) return void remove.push(`#${name}`);
-      values[`:${name}`] = value;
-      set.push(`#${name} = :${name}`);
-    };
-    const answered = ANSWER_FIELDS.some((field) => outcome[field as keyof DeliveryOutcome] !== undefined);
-    for (const field of OUTCOME_FIELDS) if (answered || !ANSWER_FIELDS.includes(field)) assign(field, outcome[field]);
-    for (const [field, value] of Object.entries(this.identity(phoneNumber, notificationId, receivedAt, destination))) assign(field, value);
-    assign('updatedAt', outcome.at);
-    // The notification first: a record that can be seen can always be replayed.
-    if (notification) {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: keptNotificationItem(notification, this.expiresAt(receivedAt)),
-        }),
-      );
+      if (value === undefined) remove.push(`#${name}`);
+      else {
+        values[`:${name}`] = value;
+        set.push(`#${name} = :${name}`);
+      }
     }
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
-        Key: { pk: deliveriesPartition(phoneNumber), sk: deliveryRecordSortKey(receivedAt, notificationId, keyOf(destination)) },
+        Key: key,
         UpdateExpression: `SET ${set.join(', ')} REMOVE ${remove.join(', ')}`,
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: values,
@@ -214,7 +229,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
 }
 
 /** The item that keeps a notification for replay: its number and id are in its key. */
-export function keptNotificationItem(notification: KeptNotification, expiresAt: number): Record<string, unknown> {
+export function keptNotificationItem(notification: KeptNotification, expiresAt: number): KeyedItem {
   return {
     pk: deliveriesPartition(notification.phoneNumber),
     sk: deliveryNotificationSortKey(notification.id),

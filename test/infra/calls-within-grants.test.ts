@@ -97,8 +97,13 @@ function itemCalls(commandName: string, input: Record<string, unknown>): Recorde
         const itemAction = kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item`;
         return { action: `dynamodb:${itemAction}`, key: key(item) };
       });
+    case 'BatchWriteItemCommand':
+      // IAM checks dynamodb:LeadingKeys on every item of a batch (ForAllValues).
+      return Object.values(input.RequestItems as Record<string, { PutRequest?: { Item: Record<string, unknown> } }[]>)
+        .flat()
+        .map((request) => ({ action, key: keyOf(request.PutRequest?.Item.pk) }));
     default:
-      // Scan, batches, PartiQL: recorded without a key, so the policy check below refuses them.
+      // Scan, BatchGetItem, PartiQL: recorded without a key, so the policy check below refuses them.
       return [{ action, key: '' }];
   }
 }

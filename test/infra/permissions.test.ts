@@ -127,7 +127,7 @@ const EXPECTED: Record<string, string[]> = {
     ownNumber('dynamodb:GetItem,dynamodb:Query,dynamodb:UpdateItem'),
     under('parked#', 'dynamodb:DeleteItem,dynamodb:PutItem,dynamodb:Query,dynamodb:UpdateItem'),
     under('attempts#', 'dynamodb:PutItem'),
-    under('deliveries#', 'dynamodb:PutItem,dynamodb:UpdateItem'),
+    under('deliveries#', 'dynamodb:BatchWriteItem,dynamodb:UpdateItem'),
     // Producers' ids on the queue door, in the de-duplication table.
     'Allow dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:UpdateItem on DataDeduplication62185956',
     NO_API_KEY_ITEMS,
@@ -200,7 +200,7 @@ describe('permissions per function', () => {
     }
   });
 
-  it('lets no function Scan, nor run a batch or PartiQL call, on any partition', () => {
+  it('lets no function Scan nor run PartiQL, and lets only delivery batch-write, on its delivery-log partitions alone', () => {
     const scan: ItemCall = { action: 'dynamodb:Scan', leadingKeys: [] };
     const refused = [
       'dynamodb:Scan',
@@ -213,12 +213,17 @@ describe('permissions per function', () => {
     ];
     for (const handler of ids.keys()) {
       expect(allows(statements(handler), onTable, scan), handler).toBe(false);
-      for (const key of Object.values(PARTITIONS))
+      for (const [family, key] of Object.entries(PARTITIONS)) {
+        const batchWrites = handler === 'delivery' && family === 'deliveries' ? ['dynamodb:BatchWriteItem'] : [];
         expect(
           allowedOn(handler, key).filter((action) => refused.includes(action)),
-          handler,
-        ).toEqual([]);
+          `${handler} ${key}`,
+        ).toEqual(batchWrites);
+      }
     }
+    // A batch is allowed only when every item in it is in a delivery-log partition.
+    const mixed: ItemCall = { action: 'dynamodb:BatchWriteItem', leadingKeys: [PARTITIONS.deliveries, PARTITIONS.parked] };
+    expect(allows(statements('delivery'), onTable, mixed)).toBe(false);
   });
 
   it("keeps the management functions to their number's own partitions: its configuration, and its delivery log for the delivery routes", () => {
@@ -234,7 +239,7 @@ describe('permissions per function', () => {
   it('lets the delivery log be read and marked for replay only by the delivery routes, and written only by delivery', () => {
     expect(allowedOn('deliveries-list', PARTITIONS.deliveries)).toEqual(['dynamodb:Query']);
     expect(allowedOn('deliveries-retry', PARTITIONS.deliveries)).toEqual(['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
-    expect(allowedOn('delivery', PARTITIONS.deliveries)).toEqual(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(allowedOn('delivery', PARTITIONS.deliveries)).toEqual(['dynamodb:UpdateItem', 'dynamodb:BatchWriteItem']);
     expect(allowedOn('deliveries-list', NUMBER)).toEqual([]);
   });
 

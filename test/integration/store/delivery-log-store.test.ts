@@ -143,6 +143,42 @@ describe('DynamoDeliveryLog', () => {
     expect(JSON.stringify((await log.list(phone, { limit: 10 })).records)).not.toContain('entry');
   });
 
+  it('writes the first entries of one turn, records and kept notifications, in one batch write, each key once', async () => {
+    const phone = freshPhoneNumber();
+    const calls = countCommands(table.db);
+    const notifications = [1, 2, 3, 4, 5].map((index) => ({
+      phoneNumber: phone,
+      id: `n${index}`,
+      receivedAt: T0 + index * 1000,
+      payload: `{"n":${index}}`,
+    }));
+    await Promise.all([
+      ...notifications.map((notification, index) => log.record(outcome(phone, index + 1, { status: 'parked', attempts: 0 }), notification)),
+      // Two clones of one notification keep it twice in the same turn: one item, written once.
+      log.record(outcome(phone, 1, { destination: cloneRef('a') }), notifications[0]),
+    ]);
+    calls.stop();
+    expect(calls.seen).toEqual(['BatchWriteItemCommand']);
+    for (const notification of notifications) {
+      const found = await log.find(phone, notification.id);
+      expect(found?.notification).toEqual(notification);
+    }
+    expect((await log.find(phone, 'n1'))?.records.map((record) => record.destination)).toEqual([cloneRef('a'), PRIMARY]);
+    expect((await log.find(phone, 'n2'))?.records).toEqual([
+      expect.objectContaining({ status: 'parked', attempts: 0, destination: PRIMARY, updatedAt: T0 + 2000 + 10 }),
+    ]);
+  });
+
+  it('sends the items DynamoDB left unprocessed again until every one is written', async () => {
+    const phone = freshPhoneNumber();
+    const unprocessed = leaveUnprocessedOnce(table.db, 3);
+    const notifications = [1, 2, 3].map((index) => ({ phoneNumber: phone, id: `n${index}`, receivedAt: T0 + index * 1000, payload: '{}' }));
+    await Promise.all(notifications.map((notification, index) => log.record(outcome(phone, index + 1), notification)));
+    unprocessed.remove();
+    expect(unprocessed.left).toBe(3);
+    for (const notification of notifications) expect((await log.find(phone, notification.id))?.records).toHaveLength(1);
+  });
+
   it("finds a notification by id without mixing in another id that shares its prefix, and nothing for another number's id", async () => {
     const phone = freshPhoneNumber();
     const kept = (id: string) => ({ phoneNumber: phone, id, receivedAt: T0, payload: '{}' });
@@ -185,3 +221,49 @@ describe('DynamoDeliveryLog', () => {
     expect((await log.list(phone, { limit: 1 })).records[0]).not.toHaveProperty('replayPending');
   });
 });
+
+/** The commands a client sends from now until stop(). */
+function countCommands(client: typeof table.db) {
+  const seen: string[] = [];
+  const name = `count-${Math.random()}`;
+  client.middlewareStack.add(
+    ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
+      seen.push(context.commandName ?? '');
+      return next(args);
+    }) as never,
+    { step: 'initialize', name } as never,
+  );
+  return { seen, stop: () => void client.middlewareStack.remove(name) };
+}
+
+/**
+ * As DynamoDB does under throttling: the first batch write writes all but its last `count` items and
+ * hands those back as UnprocessedItems (through the SDK's middleware, on the real table).
+ */
+function leaveUnprocessedOnce(client: typeof table.db, count: number) {
+  const name = `unprocessed-${Math.random()}`;
+  let left = 0;
+  type BatchInput = { RequestItems: Record<string, unknown[]> };
+  client.middlewareStack.add(
+    ((
+        next: (args: { input: BatchInput }) => Promise<{ output: { UnprocessedItems?: Record<string, unknown[]> } }>,
+        context: { commandName?: string },
+      ) =>
+      async (args: { input: BatchInput }) => {
+        if (left > 0 || !context.commandName?.startsWith('BatchWrite')) return next(args);
+        const [[tableName, requests]] = Object.entries(args.input.RequestItems) as [[string, unknown[]]];
+        const held = requests.slice(-count);
+        left = held.length;
+        const result = await next({ ...args, input: { ...args.input, RequestItems: { [tableName]: requests.slice(0, -count) } } });
+        result.output.UnprocessedItems = { [tableName]: held };
+        return result;
+      }) as never,
+    { step: 'initialize', name } as never,
+  );
+  return {
+    get left() {
+      return left;
+    },
+    remove: () => void client.middlewareStack.remove(name),
+  };
+}
