@@ -42,7 +42,9 @@ export class TurnPutBatcher {
     for (const batch of batchesOf(waiting)) {
       this.write(batch.map(({ item }) => item)).then(
         () => batch.forEach(({ resolve }) => resolve()),
-        (error: unknown) => batch.forEach(({ reject }) => reject(error)),
+        // DynamoDB refuses a whole batch for one bad item (one over 400 KB, say): each item then goes
+        // on its own, so that item fails alone and another number's entries in the batch are written.
+        () => batch.forEach(({ item, resolve, reject }) => this.write([item]).then(resolve, reject)),
       );
     }
   }

@@ -1,5 +1,6 @@
 // The delivery log on DynamoDB Local: records updated in place, newest first with cursors and filters,
 // the TTL attribute, replay's lookup by id, and a cursor that never leaves its own number.
+import { randomBytes } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DeliveryOutcome, DeliveryQuery } from '../../../shared/domain/delivery-log.js';
@@ -167,6 +168,20 @@ describe('DynamoDeliveryLog', () => {
     expect((await log.find(phone, 'n2'))?.records).toEqual([
       expect.objectContaining({ status: 'parked', attempts: 0, destination: PRIMARY, updatedAt: T0 + 2000 + 10 }),
     ]);
+  });
+
+  it("writes the other entries of a batch that DynamoDB refuses for one item over 400 KB, and fails only that item's", async () => {
+    const [phone, other] = [freshPhoneNumber(), freshPhoneNumber()];
+    // Random bytes do not compress: the kept item stays past DynamoDB's item limit.
+    const huge = { phoneNumber: phone, id: 'huge', receivedAt: T0 + 1000, payload: randomBytes(450 * 1024).toString('base64') };
+    const small = [1, 2].map((index) => ({ phoneNumber: other, id: `n${index}`, receivedAt: T0 + index * 1000, payload: '{}' }));
+    const results = await Promise.allSettled([
+      log.record(outcome(phone, 1, { notificationId: 'huge' }), huge),
+      ...small.map((notification, index) => log.record(outcome(other, index + 1), notification)),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(['rejected', 'fulfilled', 'fulfilled']);
+    for (const notification of small) expect((await log.find(other, notification.id))?.notification).toEqual(notification);
+    expect(await log.find(phone, 'huge')).toBeUndefined();
   });
 
   it('sends the items DynamoDB left unprocessed again until every one is written', async () => {
