@@ -170,7 +170,7 @@ export class BreakerTimers {
     const attempted = await this.deps.attempts.attempt(copy.destination, target, copy.notification, copy.attempt, health, kind);
     if (!attempted.ok) {
       const next = attempted.after.state === 'open' ? attempted.after.nextProbeAt : this.deps.now() + DRAIN_INTERVAL_SECONDS * 1000;
-      await Promise.all([this.deps.attempts.record(attempted, next, 'parked', copy.payloadRef), this.deps.health.countAttempt(item)]);
+      await Promise.all([this.deps.attempts.log.failed(attempted, next, 'parked', copy.payloadRef), this.deps.health.countAttempt(item)]);
       return attempted;
     }
     await this.deps.health.unpark(item);
@@ -231,7 +231,7 @@ export class BreakerTimers {
       }
       // Out of the line only once every dead letter of them is sent.
       await this.delivery.giveUpAll(given);
-      for (const { copy } of given) await this.deps.attempts.logCopy(copy, 'dead', true);
+      for (const { copy } of given) await this.deps.attempts.log.copy(copy, 'dead', true);
       for (const item of behind) await this.deps.health.unpark(item);
       const removed = head.length + behind.length;
       removedInAll += removed;

@@ -117,7 +117,7 @@ export class DeliveryService {
     const decision = decideLane(health, this.deps.attempts.inFlight(phoneNumber, copy.destination), lane);
     const parked = decision === 'park' && (await this.park(copy, health));
     if (parked) {
-      await this.deps.attempts.logCopy(copy, parked);
+      await this.deps.attempts.log.copy(copy, parked);
       // (A paused destination's timers wait for its resume.)
       const overdue = health.nextProbeAt !== undefined && this.deps.now() - health.nextProbeAt > PROBE_OVERDUE_MS;
       if (health.state === 'open' && !health.paused && overdue) {
@@ -206,16 +206,17 @@ export class DeliveryService {
     if (after.state !== 'closed') {
       if (before.state === 'closed') await this.timers.arm('probe', copy.notification.phoneNumber, copy.destination, after.nextProbeAt!);
       const parked = await this.park(next);
-      if (parked) return this.deps.attempts.record(attempted, parked === 'dead' ? undefined : after.nextProbeAt, parked, copy.payloadRef);
+      if (parked)
+        return this.deps.attempts.log.failed(attempted, parked === 'dead' ? undefined : after.nextProbeAt, parked, copy.payloadRef);
     }
     const ageSeconds = (this.deps.now() - copy.windowStart) / 1000;
     const decision = decideRetry(copy.attempt, ageSeconds, this.deps.policy, this.deps.random());
     if (decision.kind === 'retry') {
       this.deps.attempts.metrics.retryScheduled(copy.destination.role);
-      await this.deps.attempts.record(attempted, this.deps.now() + decision.delaySeconds * 1000, 'retrying', copy.payloadRef);
+      await this.deps.attempts.log.failed(attempted, this.deps.now() + decision.delaySeconds * 1000, 'retrying', copy.payloadRef);
       return this.later(retryMessageOf(next), decision.delaySeconds);
     }
-    await this.deps.attempts.record(attempted, undefined, 'dead', copy.payloadRef);
+    await this.deps.attempts.log.failed(attempted, undefined, 'dead', copy.payloadRef);
     await this.giveUp(copy, `still failing after ${copy.attempt} attempts over ${Math.round(ageSeconds)} s (${describe(outcome)})`);
   }
 }

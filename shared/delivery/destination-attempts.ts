@@ -1,21 +1,21 @@
 // One attempt to one destination, and what it teaches: the attempts running per destination in this
-// process (for the lanes), the breaker transitions it causes (logged, written, timers armed), and the
-// failed-attempt record people look back at.
+// process (for the lanes) and the breaker transitions it causes (logged, written, timers armed).
+// Where each copy then stands for people looking back is copy-log.ts.
 import type { FailedAttempt } from '../domain/delivery-attempt.js';
-import { excerptOf, type DeliveryLog, type DeliveryOutcome, type DeliveryStatus } from '../domain/delivery-log.js';
+import type { DeliveryLog } from '../domain/delivery-log.js';
 import { NO_METRICS, type DeliveryMetrics } from '../domain/delivery-metrics.js';
 import { PROVEN_SECONDS, SLOW_ATTEMPT_MS, STALLED_ATTEMPT_MS, successWorthRecording, type InFlight } from '../domain/delivery-lanes.js';
 import { afterFailure, afterSuccess, HEALTHY, transition, type DestinationHealth } from '../domain/destination-health.js';
 import { keyOf, labelOf, type DestinationRef } from '../domain/destination.js';
 import { deliveryHeaders, timestampOf } from '../domain/fan-out.js';
 import type { Notification } from '../domain/notification.js';
-import type { PayloadRef } from '../domain/payload.js';
 import type { HealthStore } from '../domain/parking.js';
 import type { RetryPolicy } from '../domain/retry-schedule.js';
 import type { PhoneConfig, WebhookTarget } from '../domain/webhook.js';
 import { logger, maskPhone } from '../logger.js';
 import type { SigningSecrets } from '../signing/signing-secrets.js';
 import { ByDestination } from './by-destination.js';
+import { CopyLog } from './copy-log.js';
 import type { HttpSender, Outcome } from './http-sender.js';
 import type { OperationalNotices } from './notices.js';
 
@@ -74,7 +74,12 @@ export class DestinationAttempts {
   /** Breakers this process wrote or read lately: fresher than a cached configuration's copy. */
   private readonly known = new ByDestination<{ health: DestinationHealth; until: number }>();
 
-  constructor(private readonly deps: AttemptDependencies) {}
+  /** The failed-attempt records and the delivery log's entries of the copies attempted here. */
+  readonly log: CopyLog;
+
+  constructor(private readonly deps: AttemptDependencies) {
+    this.log = new CopyLog(deps);
+  }
 
   /** Where the delivery service counts retries, parks, drains and dead letters too. */
   get metrics(): DeliveryMetrics {
@@ -131,7 +136,7 @@ export class DestinationAttempts {
       const latest = this.learned(phoneNumber, destination) ?? health;
       // A copy that failed or was parked before has a record to close; a first-try 200 has none.
       const hasRecord = attempt > 1 || kind !== 'regular' || this.deps.logSuccesses;
-      const logged = hasRecord ? this.logDelivered(notification, destination, attempt, outcome) : undefined;
+      const logged = hasRecord ? this.log.delivered(notification, destination, attempt, outcome) : undefined;
       if (!successWorthRecording(latest, outcome.latencyMs)) {
         if (logged) await logged;
         return { ok: true, outcome, before: latest, after: latest, notification, destination };
@@ -191,88 +196,6 @@ export class DestinationAttempts {
     this.known.set(phoneNumber, destination, { health, until: this.deps.now() + this.deps.knownHealthSeconds * 1000 });
   }
 
-  /**
-   * A failed attempt for people looking back, with its next attempt (none: the last), and where its
-   * copy now stands in the delivery log; failing to write either must not fail the delivery.
-   */
-  async record(
-    attempted: Attempted,
-    nextAttemptAt: number | undefined,
-    status: DeliveryStatus = nextAttemptAt === undefined ? 'dead' : 'retrying',
-    payloadRef?: PayloadRef,
-  ): Promise<void> {
-    if (!attempted.failure) return;
-    const failure: FailedAttempt = { ...attempted.failure, ...(nextAttemptAt !== undefined && { nextAttemptAt }) };
-    logger.warn('Delivery attempt failed', { ...failure, phoneNumber: maskPhone(failure.phoneNumber) });
-    const { outcome, notification, destination } = attempted;
-    await Promise.all([
-      this.deps.recordFailure(failure).catch((error: unknown) => notRecorded('Failed attempt not recorded', failure, error)),
-      this.logOutcome(
-        notification,
-        destination,
-        {
-          status,
-          attempts: failure.attempt,
-          ...(failure.status !== undefined && { lastStatus: failure.status }),
-          ...(failure.error !== undefined && { lastError: failure.error }),
-          lastLatencyMs: failure.latencyMs,
-          ...(nextAttemptAt !== undefined && { nextAttemptAt }),
-          ...(outcome.kind === 'answered' && outcome.bodyExcerpt && { responseExcerpt: excerptOf(outcome.bodyExcerpt) }),
-        },
-        // A copy's first failure keeps what a replay needs; its later ones find it kept.
-        failure.attempt === 1 ? payloadRef : undefined,
-        failure.attempt === 1,
-      ),
-    ]);
-  }
-
-  /**
-   * Where a copy stands in the delivery log when no attempt of it just failed: parked on arrival
-   * behind an open breaker (its first entry: the notification is kept too), or dead-lettered. A
-   * parked copy has its entry already (`recorded`): the notification is not written again.
-   */
-  async logCopy(
-    copy: { notification: Notification; destination: DestinationRef; attempt: number; payloadRef?: PayloadRef },
-    status: DeliveryStatus,
-    recorded = false,
-  ) {
-    const attempts = copy.attempt - 1;
-    await this.logOutcome(copy.notification, copy.destination, { status, attempts }, copy.payloadRef, attempts === 0 && !recorded);
-  }
-
-  private async logDelivered(notification: Notification, destination: DestinationRef, attempt: number, outcome: Outcome): Promise<void> {
-    if (outcome.kind !== 'answered') return;
-    await this.logOutcome(notification, destination, {
-      status: 'delivered',
-      attempts: attempt,
-      lastStatus: outcome.status,
-      lastLatencyMs: Math.round(outcome.latencyMs),
-      ...(outcome.bodyExcerpt && { responseExcerpt: excerptOf(outcome.bodyExcerpt) }),
-    });
-  }
-
-  private async logOutcome(
-    notification: Notification,
-    destination: DestinationRef,
-    outcome: Pick<
-      DeliveryOutcome,
-      'status' | 'attempts' | 'lastStatus' | 'lastError' | 'lastLatencyMs' | 'nextAttemptAt' | 'responseExcerpt'
-    >,
-    payloadRef?: PayloadRef,
-    keep = false,
-  ): Promise<void> {
-    const log = this.deps.deliveryLog;
-    if (!log) return;
-    const { id, phoneNumber, receivedAt, signature, payload } = notification;
-    const kept = keep
-      ? { id, phoneNumber, receivedAt, ...(signature && { signature }), ...(payloadRef ? { payloadRef } : { payload }) }
-      : undefined;
-    const entry = { phoneNumber, notificationId: id, receivedAt, destination, ...outcome, at: this.deps.now() };
-    await log
-      .record(entry, kept)
-      .catch((error: unknown) => notRecorded('Delivery log not updated', { notificationId: id, destination: labelOf(destination) }, error));
-  }
-
   /** Counts an attempt as running (for the lanes) until the returned function is called. */
   private started(phoneNumber: string, destination: DestinationRef): () => void {
     const id = this.nextAttemptId++;
@@ -298,14 +221,6 @@ export class DestinationAttempts {
     const now = this.deps.now();
     this.known.deleteWhere((entry) => entry.until <= now);
   }
-}
-
-function notRecorded(message: string, what: { notificationId: string; destination: string }, error: unknown): void {
-  logger.error(message, {
-    notificationId: what.notificationId,
-    destination: what.destination,
-    error: error instanceof Error ? error.name : 'unknown',
-  });
 }
 
 /** A warm function serving very many numbers sheds expired entries past this size. */
