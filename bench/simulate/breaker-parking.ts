@@ -159,13 +159,16 @@ export class BreakerParking implements Design {
       this.retries.probeTimerDone(id);
       return 0;
     }
-    const tally = tallyOf(this.world, head);
-    tally.readUnits += 1; // the Query of the head
-    overheadOf(this.world, id).readUnits += 1; // where the line starts (its given-up head's end)
+    // A probe is the destination's work, as its timer hops are: it tests the receiver for every copy
+    // waiting, whichever copy it carries, so its cost is shared like theirs. (Billed to the head, the
+    // oldest copy, it fell on the early notifications alone, which are the whole-life cohort.) The
+    // head's own tally keeps what is its own: its delivery when the probe succeeds.
+    const tally = overheadOf(this.world, id);
+    tally.readUnits += 2; // where the line starts (its given-up head's end), then the Query of the head
     this.counts.probes += 1;
     this.slots.started(id, at);
     this.probing[id] = 1;
-    const reply = attempt(this.world, head, at);
+    const reply = attempt(this.world, head, at, tally);
     const doneAt = at + reply.seconds;
     const clones = accepted(reply) ? sendClones(this.world, head) : 0;
     this.world.sim.at(doneAt, () => {

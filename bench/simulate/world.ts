@@ -111,9 +111,8 @@ export function accepted(reply: Answer): boolean {
 }
 
 /** One attempt of a faulty number's notification on its primary at `at`, counted with the bytes it sent. */
-export function attempt(world: World, message: Message, at: number): Answer {
+export function attempt(world: World, message: Message, at: number, tally: Tally = tallyOf(world, message)): Answer {
   const reply = answer(world.destinations[message.dest]!, at, DEPLOYED.attemptTimeoutSeconds, world.random);
-  const tally = tallyOf(world, message);
   tally.attempts += 1;
   if (reply.sentBytes) tally.transferBytes += REQUEST_BYTES;
   return reply;
