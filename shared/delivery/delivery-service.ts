@@ -22,8 +22,11 @@ import type { Outcome } from './http-sender.js';
 import type { OperationalNotices } from './notices.js';
 import { ParkBatcher } from './park-batcher.js';
 
-/** A parked item up to this size keeps its payload inline; a larger one moves it to the payload store (DynamoDB items stop at 400 KB). */
-const MAX_PARKED_INLINE_BYTES = 300 * 1024;
+/**
+ * A payload up to this size is stored inline in the DynamoDB items that hold it (a parked copy, the
+ * notification kept for a replay); a larger one goes to the payload store first (items stop at 400 KB).
+ */
+const MAX_INLINE_PAYLOAD_BYTES = 300 * 1024;
 /**
  * A breaker whose probe is this overdue has lost its timer (a send that failed after it was set):
  * the next copy parked behind it sets a new one, so a park can never wait forever.
@@ -111,10 +114,12 @@ export class DeliveryService {
   }
 
   /** Attempts a copy in its lane, or moves it to the slow lane, or parks it. */
-  async deliverCopy(copy: Copy, target: WebhookTarget, config: PhoneConfig, lane: Lane): Promise<CopyResult> {
-    const { phoneNumber } = copy.notification;
-    const health = this.deps.attempts.healthOf(phoneNumber, config, copy.destination);
-    const decision = decideLane(health, this.deps.attempts.inFlight(phoneNumber, copy.destination), lane);
+  async deliverCopy(given: Copy, target: WebhookTarget, config: PhoneConfig, lane: Lane): Promise<CopyResult> {
+    const { phoneNumber } = given.notification;
+    const health = this.deps.attempts.healthOf(phoneNumber, config, given.destination);
+    const decision = decideLane(health, this.deps.attempts.inFlight(phoneNumber, given.destination), lane);
+    // Parked, it is stored twice (its item and the notification kept for a replay): a large payload once, by reference.
+    const copy = decision === 'park' ? await this.withStoredPayload(given) : given;
     const parked = decision === 'park' && (await this.park(copy, health));
     if (parked) {
       await this.deps.attempts.log.copy(copy, parked);
@@ -148,13 +153,9 @@ export class DeliveryService {
       await this.giveUp(copy, `parked past its retry window after ${copy.attempt - 1} attempts`);
       return 'dead';
     }
-    const { notification } = copy;
-    const payloadRef =
-      copy.payloadRef ??
-      (Buffer.byteLength(notification.payload) > MAX_PARKED_INLINE_BYTES
-        ? await this.deps.payloads.put(notification.phoneNumber, notification.id, notification.payload)
-        : undefined);
-    const parked = await this.parks.park(parkedOf(copy, deadline, payloadRef));
+    const stored = await this.withStoredPayload(copy);
+    const { notification } = stored;
+    const parked = await this.parks.park(parkedOf(stored, deadline, stored.payloadRef));
     if (parked) {
       this.deps.attempts.metrics.parked(copy.destination.role, health?.openedAt && (this.deps.now() - health.openedAt) / 1000);
       // A line per parked copy, kept short: how long the line has waited is in the metric (the alarm reads it) and the probe's line.
@@ -192,6 +193,13 @@ export class DeliveryService {
       await this.deps.notices?.deadLettered(copy.notification.phoneNumber, copy.destination, copy.notification.id, letters[index]!.reason);
   }
 
+  /** The copy with its payload in the payload store (put there once) when it is too large to store inline. */
+  private async withStoredPayload(copy: Copy): Promise<Copy> {
+    const { phoneNumber, id, payload } = copy.notification;
+    if (copy.payloadRef || Buffer.byteLength(payload) <= MAX_INLINE_PAYLOAD_BYTES) return copy;
+    return { ...copy, payloadRef: await this.deps.payloads.put(phoneNumber, id, payload) };
+  }
+
   /** Sends to the retries queue after `delaySeconds`, hopping when that is longer than SQS allows. */
   async later(message: RetriesMessage, delaySeconds: number): Promise<void> {
     const hops = delaySeconds > MAX_DELAY_SECONDS && !isTimer(message);
@@ -200,8 +208,10 @@ export class DeliveryService {
   }
 
   /** After a failed regular attempt: park behind a breaker that is now open, or retry on the schedule. */
-  private async afterFailure(copy: Copy, attempted: Attempted): Promise<void> {
+  private async afterFailure(given: Copy, attempted: Attempted): Promise<void> {
     const { before, after, outcome } = attempted;
+    // Its first failure keeps the notification for a replay: a large payload by reference, which its retries then carry too.
+    const copy = given.attempt === 1 ? await this.withStoredPayload(given) : given;
     const next = { ...copy, attempt: copy.attempt + 1 };
     if (after.state !== 'closed') {
       if (before.state === 'closed') await this.timers.arm('probe', copy.notification.phoneNumber, copy.destination, after.nextProbeAt!);

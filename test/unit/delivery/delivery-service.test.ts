@@ -28,6 +28,9 @@ const configured = (overrides: Partial<PhoneConfig> = {}): PhoneConfig => ({
 });
 const answered = (status: number, latencyMs = 3): Outcome => ({ kind: 'answered', status, latencyMs, bodyExcerpt: '' });
 const timedOut: Outcome = { kind: 'failed', error: 'timeout', detail: '', latencyMs: 5000 };
+/** Past what an item holds inline (300 KB): stored in the payload store, which answers with this reference. */
+const largePayload = `{"entry":["${'x'.repeat(310 * 1024)}"]}`;
+const STORED = { bucket: 'b', key: 'k' };
 
 /** A delivery service over in-memory ports: the sender answers by host, the queue and dead letters are recorded. */
 function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
@@ -60,7 +63,7 @@ function harness(config: PhoneConfig, answers: Record<string, Outcome> = {}) {
         deadLetters.push(...letters.map(({ source, body, reason }) => ({ source, body: JSON.parse(body), reason })));
       },
     },
-    payloads: { put: async () => ({ bucket: 'b', key: 'k' }), load: async () => 'loaded' },
+    payloads: { put: async () => STORED, load: async () => 'loaded' },
     policy,
     now: () => clock.now,
     random: () => 0.999999,
@@ -510,6 +513,27 @@ describe('DeliveryService: the delivery log', () => {
     } finally {
       info.mockRestore();
     }
+  });
+
+  it('keeps a notification too large for an item by its reference in the payload store, and its retries carry the reference', async () => {
+    const h = harness(configured(), { primary: answered(503) });
+    await h.service.deliverNotification({ ...notification, payload: largePayload });
+    expect(h.logged[0]!.kept).toEqual({ id: notification.id, phoneNumber: PHONE, receivedAt: notification.receivedAt, payloadRef: STORED });
+    expect(h.later).toHaveLength(1);
+    expect(h.later[0]!.message).toMatchObject({ kind: 'primary', payloadRef: STORED });
+    expect(h.later[0]!.message).not.toHaveProperty('payload');
+  });
+
+  it('keeps a too-large copy parked on arrival by reference, in its parked item and in the log', async () => {
+    const h = await withOpenPrimary();
+    h.logged.length = 0;
+    await h.service.deliverNotification({ ...notificationAt(START, 'large'), payload: largePayload });
+    expect(statuses(h)).toEqual([['primary', 'parked', 0, true]]);
+    expect(h.logged[0]!.kept).toMatchObject({ id: 'large', payloadRef: STORED });
+    expect(h.logged[0]!.kept).not.toHaveProperty('payload');
+    const [item] = h.health.parkedFor(PHONE, PRIMARY).filter((parked) => parked.id === 'large');
+    expect(item).toMatchObject({ payloadRef: STORED });
+    expect(item).not.toHaveProperty('payload');
   });
 
   it('logs a copy parked behind an open breaker before any attempt, keeping the notification for a replay', async () => {
