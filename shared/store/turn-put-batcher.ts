@@ -18,6 +18,11 @@ interface Waiting {
   reject(error: unknown): void;
 }
 
+/** A key's item as written, with whether its puts were settled. */
+interface Written extends Waiting {
+  settled: boolean;
+}
+
 export class TurnPutBatcher {
   private pending: Waiting[] | undefined;
 
@@ -40,58 +45,81 @@ export class TurnPutBatcher {
     const waiting = this.pending ?? [];
     this.pending = undefined;
     for (const batch of batchesOf(waiting)) {
-      this.write(batch.map(({ item }) => item)).then(
-        () => batch.forEach(({ resolve }) => resolve()),
-        // DynamoDB refuses a whole batch for one bad item (one over 400 KB, say): each item then goes
-        // on its own, so that item fails alone and another number's entries in the batch are written.
-        () => batch.forEach(({ item, resolve, reject }) => this.write([item]).then(resolve, reject)),
-      );
+      this.write(batch).catch(() => {
+        // DynamoDB refuses a whole batch for one bad item (one over 400 KB, say): each item left then
+        // goes on its own, so that item fails alone and another number's entries in the batch are written.
+        for (const entry of batch) if (!entry.settled) this.write([entry]).catch((error: unknown) => entry.reject(error));
+      });
     }
   }
 
-  private async write(items: KeyedItem[]): Promise<void> {
-    let requests = items.map((Item) => ({ PutRequest: { Item } }));
+  /**
+   * Writes the batch, settling each put as soon as DynamoDB took its item: one number's throttled
+   * items, sent again with backoff, never hold another number's that were written at once.
+   */
+  private async write(batch: Written[]): Promise<void> {
+    let left = batch;
     for (let attempt = 1; ; attempt++) {
-      const { UnprocessedItems } = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.tableName]: requests } }));
-      const left = UnprocessedItems?.[this.tableName] ?? [];
+      const { UnprocessedItems } = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: left.map(({ item }) => ({ PutRequest: { Item: item } })) } }),
+      );
+      const unprocessed = new Set(
+        (UnprocessedItems?.[this.tableName] ?? []).map((request) => keyOf(request.PutRequest!.Item as KeyedItem)),
+      );
+      for (const entry of left) if (!unprocessed.has(keyOf(entry.item))) entry.resolve();
+      left = left.filter((entry) => unprocessed.has(keyOf(entry.item)));
       if (left.length === 0) return;
-      if (attempt === SEND_ATTEMPTS)
-        throw new Error(`${left.length} of ${items.length} items still unprocessed after ${attempt} batch writes`);
-      requests = left as typeof requests;
+      if (attempt === SEND_ATTEMPTS) {
+        const error = new Error(`${left.length} of ${batch.length} items still unprocessed after ${attempt} batch writes`);
+        for (const entry of left) entry.reject(error);
+        return;
+      }
       await pauseBeforeResend(attempt);
     }
   }
 }
 
+const keyOf = (item: KeyedItem): string => `${item.pk}\u0000${item.sk}`;
+
 /**
  * Batches of distinct keys: a key put twice in one turn (one notification kept for two of its
  * copies) is written once, with its last item, and every put of it waits for that write.
  */
-function batchesOf(waiting: readonly Waiting[]): Waiting[][] {
+function batchesOf(waiting: readonly Waiting[]): Written[][] {
   const byKey = new Map<string, Waiting[]>();
   for (const entry of waiting) {
-    const key = `${entry.item.pk}\u0000${entry.item.sk}`;
+    const key = keyOf(entry.item);
     const same = byKey.get(key);
     if (same) same.push(entry);
     else byKey.set(key, [entry]);
   }
-  const batches: Waiting[][][] = [];
+  const batches: Written[][] = [];
   for (const same of byKey.values()) {
+    const written = writtenOf(same);
     const current = batches.at(-1);
-    if (current && current.length < MAX_BATCH) current.push(same);
-    else batches.push([same]);
+    if (current && current.length < MAX_BATCH) current.push(written);
+    else batches.push([written]);
   }
-  // Each batch writes one item per key (the last put of it) and settles every put of that key.
-  return batches.map((batch) =>
-    batch.map((same) => {
-      const last = same.at(-1)!;
-      return {
-        item: last.item,
-        resolve: () => same.forEach((entry) => entry.resolve()),
-        reject: (error: unknown) => same.forEach((entry) => entry.reject(error)),
-      };
-    }),
-  );
+  return batches;
+}
+
+/** One item to write (the last put of its key), settling every put of that key once. */
+function writtenOf(same: readonly Waiting[]): Written {
+  const written: Written = {
+    item: same.at(-1)!.item,
+    settled: false,
+    resolve: () => {
+      if (written.settled) return;
+      written.settled = true;
+      for (const entry of same) entry.resolve();
+    },
+    reject: (error: unknown) => {
+      if (written.settled) return;
+      written.settled = true;
+      for (const entry of same) entry.reject(error);
+    },
+  };
+  return written;
 }
 
 /** DynamoDB's advice for unprocessed items: back off exponentially, with jitter (up to 25 ms, 50 ms, ... 1.6 s). */

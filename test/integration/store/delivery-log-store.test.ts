@@ -170,6 +170,27 @@ describe('DynamoDeliveryLog', () => {
     ]);
   });
 
+  it("settles each entry once its items are written: one number's unprocessed items, sent again, hold no other number's", async () => {
+    const [throttled, other] = [freshPhoneNumber(), freshPhoneNumber()];
+    const settledBeforeResend: string[] = [];
+    const settled: string[] = [];
+    // The batch lists the other number's entry first: its kept notification and record, then the throttled number's two.
+    const unprocessed = leaveUnprocessedOnce(table.db, 2, () => settledBeforeResend.push(...settled));
+    const entries = [
+      { phone: other, notification: { phoneNumber: other, id: 'quiet', receivedAt: T0 + 1000, payload: '{}' } },
+      { phone: throttled, notification: { phoneNumber: throttled, id: 'busy', receivedAt: T0 + 1000, payload: '{}' } },
+    ];
+    await Promise.all(
+      entries.map(({ phone, notification }) =>
+        log.record(outcome(phone, 1, { notificationId: notification.id }), notification).then(() => void settled.push(notification.id)),
+      ),
+    );
+    unprocessed.remove();
+    expect(settledBeforeResend).toEqual(['quiet']);
+    expect(settled).toEqual(['quiet', 'busy']);
+    expect((await log.find(throttled, 'busy'))?.records).toHaveLength(1);
+  });
+
   it("writes the other entries of a batch that DynamoDB refuses for one item over 400 KB, and fails only that item's", async () => {
     const [phone, other] = [freshPhoneNumber(), freshPhoneNumber()];
     // Random bytes do not compress: the kept item stays past DynamoDB's item limit.
@@ -255,7 +276,7 @@ function countCommands(client: typeof table.db) {
  * As DynamoDB does under throttling: the first batch write writes all but its last `count` items and
  * hands those back as UnprocessedItems (through the SDK's middleware, on the real table).
  */
-function leaveUnprocessedOnce(client: typeof table.db, count: number) {
+function leaveUnprocessedOnce(client: typeof table.db, count: number, beforeResend: () => void = () => undefined) {
   const name = `unprocessed-${Math.random()}`;
   let left = 0;
   type BatchInput = { RequestItems: Record<string, unknown[]> };
@@ -265,7 +286,11 @@ function leaveUnprocessedOnce(client: typeof table.db, count: number) {
         context: { commandName?: string },
       ) =>
       async (args: { input: BatchInput }) => {
-        if (left > 0 || !context.commandName?.startsWith('BatchWrite')) return next(args);
+        if (!context.commandName?.startsWith('BatchWrite')) return next(args);
+        if (left > 0) {
+          beforeResend();
+          return next(args);
+        }
         const [[tableName, requests]] = Object.entries(args.input.RequestItems) as [[string, unknown[]]];
         const held = requests.slice(-count);
         left = held.length;
