@@ -248,6 +248,8 @@ export class BreakerParking implements Design {
     this.health[id] = afterParked(this.health[id]!, 1);
     const tally = tallyOf(this.world, message);
     tally.parks += 1;
+    // Its line, `Copy parked behind an open breaker`, billed at the size of a measured line as the others are.
+    tally.logBytes += this.world.measured.logBytesPerNotification;
     // A batch's records share its start time: a second copy of a destination joins the first one's write.
     tally.writeUnits += this.lastParkAt.get(id) === at ? GROUPED_PARK_WRITE_UNITS : PARK_WRITE_UNITS;
     this.lastParkAt.set(id, at);
