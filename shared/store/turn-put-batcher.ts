@@ -64,10 +64,14 @@ export class TurnPutBatcher {
         new BatchWriteCommand({ RequestItems: { [this.tableName]: left.map(({ item }) => ({ PutRequest: { Item: item } })) } }),
       );
       const unprocessed = new Set(
-        (UnprocessedItems?.[this.tableName] ?? []).map((request) => keyOf(request.PutRequest!.Item as KeyedItem)),
+        (UnprocessedItems?.[this.tableName] ?? []).map((request) => itemKey(request.PutRequest!.Item as KeyedItem)),
       );
-      for (const entry of left) if (!unprocessed.has(keyOf(entry.item))) entry.resolve();
-      left = left.filter((entry) => unprocessed.has(keyOf(entry.item)));
+      const written = left;
+      left = [];
+      for (const entry of written) {
+        if (unprocessed.has(itemKey(entry.item))) left.push(entry);
+        else entry.resolve();
+      }
       if (left.length === 0) return;
       if (attempt === SEND_ATTEMPTS) {
         const error = new Error(`${left.length} of ${batch.length} items still unprocessed after ${attempt} batch writes`);
@@ -79,7 +83,8 @@ export class TurnPutBatcher {
   }
 }
 
-const keyOf = (item: KeyedItem): string => `${item.pk}\u0000${item.sk}`;
+/** An item's key as one string: no partition key holds a NUL, so the pair reads back one way only. */
+const itemKey = (item: KeyedItem): string => `${item.pk}\u0000${item.sk}`;
 
 /**
  * Batches of distinct keys: a key put twice in one turn (one notification kept for two of its
@@ -88,7 +93,7 @@ const keyOf = (item: KeyedItem): string => `${item.pk}\u0000${item.sk}`;
 function batchesOf(waiting: readonly Waiting[]): Written[][] {
   const byKey = new Map<string, Waiting[]>();
   for (const entry of waiting) {
-    const key = keyOf(entry.item);
+    const key = itemKey(entry.item);
     const same = byKey.get(key);
     if (same) same.push(entry);
     else byKey.set(key, [entry]);

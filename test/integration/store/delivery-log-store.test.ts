@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { countCalls } from '../../../bench/lib/call-counter.js';
 import type { DeliveryOutcome, DeliveryQuery } from '../../../shared/domain/delivery-log.js';
 import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { Invalid } from '../../../shared/domain/errors.js';
@@ -146,7 +147,7 @@ describe('DynamoDeliveryLog', () => {
 
   it('writes the first entries of one turn, records and kept notifications, in one batch write, each key once', async () => {
     const phone = freshPhoneNumber();
-    const calls = countCommands(table.db);
+    const calls = countCalls(table.db);
     const notifications = [1, 2, 3, 4, 5].map((index) => ({
       phoneNumber: phone,
       id: `n${index}`,
@@ -158,8 +159,7 @@ describe('DynamoDeliveryLog', () => {
       // Two clones of one notification keep it twice in the same turn: one item, written once.
       log.record(outcome(phone, 1, { destination: cloneRef('a') }), notifications[0]),
     ]);
-    calls.stop();
-    expect(calls.seen).toEqual(['BatchWriteItemCommand']);
+    expect(calls.calls()).toEqual({ BatchWriteItemCommand: 1 });
     for (const notification of notifications) {
       const found = await log.find(phone, notification.id);
       expect(found?.notification).toEqual(notification);
@@ -257,20 +257,6 @@ describe('DynamoDeliveryLog', () => {
     expect((await log.list(phone, { limit: 1 })).records[0]).not.toHaveProperty('replayPending');
   });
 });
-
-/** The commands a client sends from now until stop(). */
-function countCommands(client: typeof table.db) {
-  const seen: string[] = [];
-  const name = `count-${Math.random()}`;
-  client.middlewareStack.add(
-    ((next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => {
-      seen.push(context.commandName ?? '');
-      return next(args);
-    }) as never,
-    { step: 'initialize', name } as never,
-  );
-  return { seen, stop: () => void client.middlewareStack.remove(name) };
-}
 
 /**
  * As DynamoDB does under throttling: the first batch write writes all but its last `count` items and
