@@ -1,9 +1,10 @@
 // `npx tsx bench/log-bytes.ts [--out=<file>]`: what the product logs per notification at the deployed
 // level (INFO), captured line by line through the log tap on the local stack: the happy path (ingest
-// and delivery, 3 clones) and a number whose primary is dead (its attempts, the breaker, the parked
-// copies). Prints the measured figures and the cost tables of docs/performance.md built from them.
+// and delivery, 3 clones) and a number whose primary is dead (its attempts and its breaker; a parked
+// copy writes no line at INFO). Prints the measured figures and the cost tables of docs/performance.md built from them.
 import './lib/quiet-sdk-notice.js';
 import { freePort } from '../infra/local/free-port.js';
+import { PRIMARY } from '../shared/domain/destination.js';
 import { writeFileSync } from 'node:fs';
 import { startDynamoDbLocal } from '../infra/local/dynamodb-local.js';
 import { startBenchStack, waitForDeliveries } from './lib/bench-stack.js';
@@ -18,7 +19,7 @@ import { startSinkProcess } from './sinks/sink-process.js';
 const HAPPY_NOTIFICATIONS = 200;
 const DEAD_NOTIFICATIONS = 40;
 const CLONES = 3;
-const PARKED = 'Copy parked behind an open breaker';
+const FAILED = 'Delivery attempt failed';
 const QUEUED = 'Notification queued';
 const out = process.argv.find((arg) => arg.startsWith('--out='))?.slice('--out='.length);
 delete process.env.POWERTOOLS_LOG_LEVEL;
@@ -48,19 +49,20 @@ try {
     url: `http://127.0.0.1:${await freePort()}/${deadNumber}/primary`,
     headers: {},
   });
-  const dead = tapLogs({ [PARKED]: ['*'] });
+  const dead = tapLogs({ [FAILED]: ['*'] });
   await post([deadNumber], DEAD_NOTIFICATIONS, 1);
   const deadline = performance.now() + 30_000;
-  while ((dead.counts()[PARKED] ?? 0) < DEAD_NOTIFICATIONS - 10 && performance.now() < deadline)
-    await new Promise((r) => setTimeout(r, 50));
+  // Parked copies write no INFO line: the breaker counts them.
+  const parked = async () => (await stack.services.health.read(deadNumber, PRIMARY)).parked;
+  while ((await parked()) < DEAD_NOTIFICATIONS - 10 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   await new Promise((resolve) => setTimeout(resolve, 500));
   dead.stop();
 
   const measured = {
     happy: perNotification(happy, HAPPY_NOTIFICATIONS),
     dead: perNotification(dead, DEAD_NOTIFICATIONS),
-    lines: { ...lineSizes(happy, [QUEUED]), ...lineSizes(dead, [PARKED, 'Delivery attempt failed', 'Destination breaker changed']) },
-    sample: { [QUEUED]: happy.entries(QUEUED)[0]?.fields, [PARKED]: dead.entries(PARKED)[0]?.fields },
+    lines: { ...lineSizes(happy, [QUEUED]), ...lineSizes(dead, [FAILED, 'Destination breaker changed']) },
+    sample: { [QUEUED]: happy.entries(QUEUED)[0]?.fields, [FAILED]: dead.entries(FAILED)[0]?.fields },
   };
   const figures = printCostTables(measured);
   if (out) writeFileSync(out, `${JSON.stringify({ measured, figures }, null, 2)}\n`);

@@ -100,7 +100,12 @@ export function createServices(config: Config, overrides: Partial<Adapters> = {}
   const releases: (() => Promise<void>)[] = [];
   const webhooks = new DynamoWebhookStore(dynamo, config.TABLE_NAME);
   const attempts = new DynamoAttemptStore(dynamo, config.TABLE_NAME);
-  const deliveryLog = new DynamoDeliveryLog(dynamo, config.TABLE_NAME, deliveryRetentionSeconds(config.RETRY_MAX_AGE_SECONDS));
+  const deliveryLog = new DynamoDeliveryLog(
+    dynamo,
+    config.TABLE_NAME,
+    deliveryRetentionSeconds(config.RETRY_MAX_AGE_SECONDS),
+    overrides.now ?? Date.now,
+  );
 
   const notifications = once(() => new SqsNotificationQueue(sqs, required(config, 'NOTIFICATIONS_QUEUE_URL'), payloads));
   const deduplication = once(

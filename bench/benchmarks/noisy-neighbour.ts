@@ -5,6 +5,7 @@
 // Meta and the receivers run in two processes of their own (bench/world/), the quiet tenant's and the
 // noisy one's, so neither the load nor its measurement shares the stack's event loop.
 import { freePort } from '../../infra/local/free-port.js';
+import { PRIMARY } from '../../shared/domain/destination.js';
 import { maskPhone } from '../../shared/logger.js';
 import { progress, type Benchmark } from '../lib/benchmark.js';
 import { startBenchStack } from '../lib/bench-stack.js';
@@ -22,12 +23,10 @@ const ENV = { DELIVERY_TIMEOUT_MS: '2000', RETRY_BASE_SECONDS: '1' };
 const NOISY_PER_S = 20;
 /** Enough copies that a p95 is more than a few stragglers. */
 const QUIET_PER_S = 10;
-/** Log lines that tell what delivery did with the hung primary's copies. */
-const PARKED = 'Copy parked behind an open breaker';
+/** Log lines that tell what delivery did with the hung primary's copies (a parked copy has no INFO line: its breaker counts it). */
 const WATCHED = [
   'Destination breaker changed',
   'Delivery attempt failed',
-  PARKED,
   'Probe succeeded: draining parked copies',
   'Delivery given up: dead-lettered',
 ];
@@ -78,7 +77,8 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
       post(noisyWorld, rehearsal, NOISY_PER_S, 2 * warmupSeconds, 'rehearsal'),
     ]);
     // Until its copies are parked (all but the few attempted before the breaker opened), or 10 s.
-    await settled(() => (logs.counts()[PARKED] ?? 0) >= rehearsed.length - 10, 10_000);
+    const parkedFor = async (phoneNumber: string) => (await stack.services.health.read(phoneNumber, PRIMARY)).parked;
+    await settled(async () => (await parkedFor(rehearsal)) >= rehearsed.length - 10, 10_000);
     const aloneStartedAt = performance.now();
     const alone = await delivered(quietWorld, 'primary', await post(quietWorld, quiet, QUIET_PER_S, phaseSeconds, 'alone'));
     const aloneSeconds = (performance.now() - aloneStartedAt) / 1000;
@@ -159,6 +159,7 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
             .filter(({ at, fields }) => at >= phaseStart && fields.phone === maskPhone(noisy))
             .map(({ at, fields }) => ({ at_s: round((at - phaseStart) / 1000, 2), ...fields })),
           log_lines: Object.fromEntries(WATCHED.map((message) => [message, counts[message] ?? 0])),
+          parked_when_settled: await parkedFor(noisy),
         },
         calls_beside_hung: { dynamodb: dynamodb.attempts(), sqs: sqs.attempts() },
       },
@@ -176,9 +177,9 @@ export const run: Benchmark = async ({ smoke, dynamodbEndpoint }) => {
 
 const now = (): number => performance.timeOrigin + performance.now();
 
-async function settled(done: () => boolean, timeoutMs: number): Promise<void> {
+async function settled(done: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = performance.now() + timeoutMs;
-  while (!done() && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (!(await done()) && performance.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 function latencies(deliveries: readonly Delivery[]) {

@@ -10,6 +10,7 @@ import {
   ASSUMED,
   DEDUPLICATION_WRITE_UNITS,
   keptNotificationBytes,
+  NOTIFICATION_ID_LOG_BYTES,
   PLATFORM_LOG_BYTES_PER_INVOCATION,
   PLATFORM_LOG_LINES,
   deployedScenario,
@@ -57,12 +58,14 @@ export function failureCost(kind: Failure, rate: number, measured: FailureMeasur
       base.writeUnits +
       parkWriteUnits(assumed.bodyBytes) +
       GIVEN_UP_HEAD_WRITE_UNITS / DRAIN_BATCH_SIZE +
-      // The delivery log: its record and kept notification at the park, the record again at the give-up.
+      // The delivery log: its record and kept notification at the park. The record reads as dead
+      // from the window's end (standingAt): the give-up writes none.
       writeUnits(keptNotificationBytes(assumed.bodyBytes), false) +
-      2 * DELIVERY_LOG_ENTRY_WRITE_UNITS,
+      DELIVERY_LOG_ENTRY_WRITE_UNITS,
+    // The park writes no line at INFO; the give-up's line lists the head's ids, a drain step's worth a line.
     logBytes: logBytes({
-      applicationBytes: measured.ingestLineBytes + measured.parkedLineBytes + measured.givenUpLineBytes,
-      applicationLines: 3,
+      applicationBytes: measured.ingestLineBytes + measured.givenUpLineBytes / DRAIN_BATCH_SIZE + NOTIFICATION_ID_LOG_BYTES,
+      applicationLines: 1 + 1 / DRAIN_BATCH_SIZE,
       invocations: 1 + base.deliveryInvocations,
       platformBytesPerInvocation: PLATFORM_LOG_BYTES_PER_INVOCATION,
       platformLinesPerInvocation: PLATFORM_LOG_LINES,

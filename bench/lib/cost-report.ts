@@ -23,6 +23,20 @@ const DEPLOYED_FIELDS = {
   // Powertools adds the trace id when Lambda's tracing header is set (active tracing).
   xray_trace_id: '1-674c9e40-1a2b3c4d5e6f7a8b9c0d1e2f',
 };
+/** What Powertools' logger puts on every line of an invocation, whatever its message. */
+const POWERTOOLS_FIELDS = new Set([
+  'level',
+  'message',
+  'timestamp',
+  'service',
+  'cold_start',
+  'function_arn',
+  'function_memory_size',
+  'function_name',
+  'function_request_id',
+  'sampling_rate',
+  'xray_trace_id',
+]);
 const bytesOf = (entry: Record<string, unknown>) => Buffer.byteLength(JSON.stringify(entry)) + 1;
 /**
  * How many bytes each Powertools line grows by in Lambda: the local runtime's function name and ARN
@@ -36,23 +50,24 @@ export const DEPLOYED_LINE_GROWTH_BYTES = (() => {
 })();
 
 export function measuredFrom(capture: LogCapture, deliveryOverheadMs: number): FailureMeasured {
-  const parked = capture.sample['Copy parked behind an open breaker']!;
+  const failed = capture.sample['Delivery attempt failed']!;
   const growth = DEPLOYED_LINE_GROWTH_BYTES;
-  // The give-up line is written after 7 days: the parked line with the give-up's own fields instead.
-  const { phone: _phone, ...common } = parked;
+  // The give-up line is written after 7 days: the delivery function's own fields of a line it wrote
+  // beside the dead primary's copies, with the give-up's fields instead of the attempt's.
+  const common = Object.fromEntries(Object.entries(failed).filter(([name]) => POWERTOOLS_FIELDS.has(name)));
   const givenUp = {
     ...common,
     level: 'ERROR',
     message: 'Delivery given up: dead-lettered',
     source: 'notifications',
     destination: 'primary',
-    reason: 'primary parked past its retry window after 5 attempts',
+    reason: 'primary parked past its retry window after 0 attempts',
+    notificationIds: [],
   };
   return {
     happyLogBytes: capture.happy.bytes_per_notification + capture.happy.lines_per_notification * growth,
     happyLogLines: capture.happy.lines_per_notification,
     ingestLineBytes: capture.lines['Notification queued']! + growth,
-    parkedLineBytes: capture.lines['Copy parked behind an open breaker']! + growth,
     givenUpLineBytes: bytesOf({ ...givenUp, ...DEPLOYED_FIELDS }),
     deliveryOverheadMs,
   };

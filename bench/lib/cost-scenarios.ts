@@ -21,9 +21,12 @@ export interface Measured {
 export interface FailureMeasured extends Measured {
   /** Ingest's one line for a queued notification ("Notification queued"). */
   ingestLineBytes: number;
-  parkedLineBytes: number;
+  /** A line of given-up copies ("Delivery given up: dead-lettered"), without its list of ids. */
   givenUpLineBytes: number;
 }
+
+/** A notification id in a log line's list of ids: a `wamid.` id is about 60 characters, with its quotes and comma. */
+export const NOTIFICATION_ID_LOG_BYTES = 64;
 
 /** Every assumption of the deployed figures, in one place (docs/performance.md explains each). */
 export const ASSUMED = {

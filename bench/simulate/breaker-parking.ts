@@ -16,7 +16,7 @@ import {
 } from '../../shared/domain/destination-health.js';
 import { backoffSeconds, decideRetry } from '../../shared/domain/retry-schedule.js';
 import { batchSendRequests } from '../lib/cost.js';
-import { queueMessageBytes, writeUnits } from '../lib/cost-scenarios.js';
+import { NOTIFICATION_ID_LOG_BYTES, queueMessageBytes, writeUnits } from '../lib/cost-scenarios.js';
 import { CAP_RESEND_BASE_SECONDS, NOTIFICATION_BYTES, PARK_TTL_GRACE_SECONDS } from './config.js';
 import { ParkStore } from './park-store.js';
 import type { Answer } from './receivers.js';
@@ -248,8 +248,7 @@ export class BreakerParking implements Design {
     this.health[id] = afterParked(this.health[id]!, 1);
     const tally = tallyOf(this.world, message);
     tally.parks += 1;
-    // Its line, `Copy parked behind an open breaker`, billed at the size of a measured line as the others are.
-    tally.logBytes += this.world.measured.logBytesPerNotification;
+    // No line: `Copy parked behind an open breaker` is a DEBUG line (its record in the delivery log says it).
     // A batch's records share its start time: a second copy of a destination joins the first one's write.
     tally.writeUnits += this.lastParkAt.get(id) === at ? GROUPED_PARK_WRITE_UNITS : PARK_WRITE_UNITS;
     this.lastParkAt.set(id, at);
@@ -277,13 +276,20 @@ export class BreakerParking implements Design {
     overheadOf(this.world, id).readUnits += reads.length; // where the line starts, read before each Query
     overheadOf(this.world, id).writeUnits += reads.length;
     const sends = reads.reduce((sum, read) => sum + batchSendRequests(read, DEAD_LETTER_BYTES), 0);
+    // Each read's given-up copies are logged in a line per reason (their attempt count), listing their ids.
+    let first = 0;
+    for (const read of reads) {
+      const reasons = new Set(expired.slice(first, first + read).map((item) => item.attempts)).size;
+      overheadOf(this.world, id).logBytes += reasons * this.world.measured.logBytesPerNotification;
+      first += read;
+    }
     for (const item of expired) {
       const tally = tallyOf(this.world, item);
+      // Its delivery-log record reads as dead from its window's end on: the give-up writes none.
       tally.readUnits += PARKED_ITEM_BYTES / 4096;
-      tally.writeUnits += DELIVERY_LOG_ENTRY_WRITE_UNITS; // its record, dead
       // The item's TTL is the remaining window plus a grace; past it, DynamoDB may have removed it.
       if (at - item.ingestedAt > maxAgeSeconds + PARK_TTL_GRACE_SECONDS) tally.dropped += 1;
-      else deadLetter(this.world, item, at, sends / expired.length);
+      else deadLetter(this.world, item, at, sends / expired.length, NOTIFICATION_ID_LOG_BYTES);
     }
     if (expired.length > 0) this.setHealth(id, afterUnparked(this.health[id]!, expired.length, ms(at)), at);
   }

@@ -133,12 +133,21 @@ export function delivered(world: World, message: Message, at: number): void {
   world.live.delete(message);
 }
 
-/** Given up: sent to the dead-letter queue with its reason (one SQS request, or its share of a batch's). */
-export function deadLetter(world: World, message: Message, at: number, sqsRequests = 1): void {
+/**
+ * Given up: sent to the dead-letter queue with its reason (one SQS request, or its share of a
+ * batch's), and logged (its own line, or its id in a line of the copies given up with it).
+ */
+export function deadLetter(
+  world: World,
+  message: Message,
+  at: number,
+  sqsRequests = 1,
+  logBytes = world.measured.logBytesPerNotification,
+): void {
   const tally = tallyOf(world, message);
   tally.deadLettered += 1;
   tally.sqsRequests += sqsRequests;
-  tally.logBytes += world.measured.logBytesPerNotification;
+  tally.logBytes += logBytes;
   world.live.delete(message);
   const overdue = at - (message.ingestedAt + world.scenario.policy.maxAgeSeconds);
   if (overdue > world.stats.maxOverdueSeconds) world.stats.maxOverdueSeconds = overdue;

@@ -170,7 +170,8 @@ export class BreakerTimers {
     const attempted = await this.deps.attempts.attempt(copy.destination, target, copy.notification, copy.attempt, health, kind);
     if (!attempted.ok) {
       const next = attempted.after.state === 'open' ? attempted.after.nextProbeAt : this.deps.now() + DRAIN_INTERVAL_SECONDS * 1000;
-      await Promise.all([this.deps.attempts.log.failed(attempted, next, 'parked', copy.payloadRef), this.deps.health.countAttempt(item)]);
+      const standing = { status: 'parked' as const, giveUpAt: item.deadline, ...(next !== undefined && { nextAttemptAt: next }) };
+      await Promise.all([this.deps.attempts.log.failed(attempted, standing, copy.payloadRef), this.deps.health.countAttempt(item)]);
       return attempted;
     }
     await this.deps.health.unpark(item);
@@ -200,7 +201,7 @@ export class BreakerTimers {
       const head: ParkedNotification[] = [];
       /** Given up or dropped behind a live copy: deleted, once their dead letters are sent. */
       const behind: ParkedNotification[] = [];
-      const given: { copy: Copy; reason: string }[] = [];
+      const given: { copy: Copy; reason: string; recorded: boolean }[] = [];
       /** Parked for an earlier webhook of this name: never in this breaker's count (parkedForEarlierWebhook). */
       let discarded = 0;
       for (const item of items) {
@@ -220,7 +221,7 @@ export class BreakerTimers {
           if (live.length === limit) break;
           continue;
         }
-        if (verdict.deadLetter) given.push({ copy: verdict.deadLetter, reason: verdict.reason });
+        if (verdict.deadLetter) given.push({ copy: verdict.deadLetter, reason: verdict.reason, recorded: verdict.recorded === true });
         else
           logger.info('Parked copy dropped: destination no longer configured', {
             phone: maskPhone(phoneNumber),
@@ -231,7 +232,8 @@ export class BreakerTimers {
       }
       // Out of the line only once every dead letter of them is sent.
       await this.delivery.giveUpAll(given);
-      for (const { copy } of given) await this.deps.attempts.log.copy(copy, 'dead', true);
+      // A record that reads as dead from its window's end on needs no write (standingAt).
+      for (const { copy, recorded } of given) if (!recorded) await this.deps.attempts.log.copy(copy, { status: 'dead' }, true);
       for (const item of behind) await this.deps.health.unpark(item);
       const removed = head.length + behind.length;
       removedInAll += removed;
@@ -246,7 +248,7 @@ export class BreakerTimers {
   private async readParked(
     item: ParkedNotification,
     target: WebhookTarget | undefined,
-  ): Promise<{ copy: Copy } | { deadLetter?: Copy; reason: string }> {
+  ): Promise<{ copy: Copy } | { deadLetter?: Copy; reason: string; recorded?: boolean }> {
     let payload: string | undefined = item.payload;
     try {
       if (item.payloadRef) payload = await this.deps.payloads.load(item.phoneNumber, item.payloadRef);
@@ -255,8 +257,10 @@ export class BreakerTimers {
       return { deadLetter: copyOfParked(item, ''), reason: `malformed: ${error.message}` };
     }
     const copy = copyOfParked(item, payload ?? '');
-    if (this.deps.now() >= item.deadline)
-      return { deadLetter: copy, reason: `parked past its retry window after ${copy.attempt - 1} attempts` };
+    if (this.deps.now() >= item.deadline) {
+      const reason = `parked past its retry window after ${copy.attempt - 1} attempts`;
+      return { deadLetter: copy, reason, recorded: item.recordDiesAtDeadline === true };
+    }
     if (!target) return { reason: 'destination gone' };
     return { copy };
   }

@@ -56,6 +56,8 @@ export function parkedOf(copy: Copy, deadline: number, payloadRef: PayloadRef | 
     attempt: copy.attempt,
     windowStart: copy.windowStart,
     deadline,
+    // Its record is written parked with this deadline as giveUpAt (DeliveryService.park).
+    recordDiesAtDeadline: true,
   };
 }
 

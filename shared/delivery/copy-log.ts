@@ -2,13 +2,22 @@
 // entry in the delivery log (GET /deliveries). Writing either must never fail a delivery: a failed
 // write is logged and the delivery goes on.
 import type { FailedAttempt } from '../domain/delivery-attempt.js';
-import { excerptOf, type DeliveryOutcome, type DeliveryStatus } from '../domain/delivery-log.js';
+import { excerptOf, type DeliveryOutcome } from '../domain/delivery-log.js';
 import { labelOf, type DestinationRef } from '../domain/destination.js';
 import type { Notification } from '../domain/notification.js';
 import type { PayloadRef } from '../domain/payload.js';
 import { logger, maskPhone } from '../logger.js';
 import type { AttemptDependencies, Attempted } from './destination-attempts.js';
 import type { Outcome } from './http-sender.js';
+
+/** Where a copy stands once an outcome is written: its record's status and what comes next. */
+export type CopyStanding =
+  | { status: 'retrying'; nextAttemptAt: number }
+  /** Until the end of its window (`giveUpAt`), past which its record reads as dead (standingAt). */
+  | { status: 'parked'; giveUpAt: number; nextAttemptAt?: number }
+  | { status: 'dead' };
+/** Where a copy stands after a park: parked, or given up instead. */
+export type ParkStanding = Exclude<CopyStanding, { status: 'retrying' }>;
 
 export class CopyLog {
   constructor(private readonly deps: Pick<AttemptDependencies, 'recordFailure' | 'deliveryLog' | 'now'>) {}
@@ -17,13 +26,9 @@ export class CopyLog {
    * A failed attempt for people looking back, with its next attempt (none: the last), and where its
    * copy now stands in the delivery log; failing to write either must not fail the delivery.
    */
-  async failed(
-    attempted: Attempted,
-    nextAttemptAt: number | undefined,
-    status: DeliveryStatus = nextAttemptAt === undefined ? 'dead' : 'retrying',
-    payloadRef?: PayloadRef,
-  ): Promise<void> {
+  async failed(attempted: Attempted, standing: CopyStanding, payloadRef?: PayloadRef): Promise<void> {
     if (!attempted.failure) return;
+    const nextAttemptAt = standing.status === 'dead' ? undefined : standing.nextAttemptAt;
     const failure: FailedAttempt = { ...attempted.failure, ...(nextAttemptAt !== undefined && { nextAttemptAt }) };
     logger.warn('Delivery attempt failed', { ...failure, phoneNumber: maskPhone(failure.phoneNumber) });
     const { outcome, notification, destination } = attempted;
@@ -33,12 +38,11 @@ export class CopyLog {
         notification,
         destination,
         {
-          status,
+          ...standing,
           attempts: failure.attempt,
           ...(failure.status !== undefined && { lastStatus: failure.status }),
           ...(failure.error !== undefined && { lastError: failure.error }),
           lastLatencyMs: failure.latencyMs,
-          ...(nextAttemptAt !== undefined && { nextAttemptAt }),
           ...(outcome.kind === 'answered' && outcome.bodyExcerpt && { responseExcerpt: excerptOf(outcome.bodyExcerpt) }),
         },
         // A copy's first failure keeps what a replay needs; its later ones find it kept.
@@ -55,11 +59,11 @@ export class CopyLog {
    */
   async copy(
     copy: { notification: Notification; destination: DestinationRef; attempt: number; payloadRef?: PayloadRef },
-    status: DeliveryStatus,
+    standing: ParkStanding,
     recorded = false,
   ) {
     const attempts = copy.attempt - 1;
-    await this.write(copy.notification, copy.destination, { status, attempts }, copy.payloadRef, attempts === 0 && !recorded);
+    await this.write(copy.notification, copy.destination, { ...standing, attempts }, copy.payloadRef, attempts === 0 && !recorded);
   }
 
   async delivered(notification: Notification, destination: DestinationRef, attempt: number, outcome: Outcome): Promise<void> {
@@ -78,7 +82,7 @@ export class CopyLog {
     destination: DestinationRef,
     outcome: Pick<
       DeliveryOutcome,
-      'status' | 'attempts' | 'lastStatus' | 'lastError' | 'lastLatencyMs' | 'nextAttemptAt' | 'responseExcerpt'
+      'status' | 'attempts' | 'lastStatus' | 'lastError' | 'lastLatencyMs' | 'nextAttemptAt' | 'responseExcerpt' | 'giveUpAt'
     >,
     payloadRef?: PayloadRef,
     keep = false,

@@ -17,6 +17,7 @@ import { MAX_DELAY_SECONDS } from '../queue/queue-definitions.js';
 import { BreakerTimers } from './breaker-timers.js';
 import type { ConfigReader } from './config-cache.js';
 import { deadLetterOf, parkedOf, retryMessageOf, type Copy } from './copies.js';
+import type { ParkStanding } from './copy-log.js';
 import { DestinationAttempts, type Attempted } from './destination-attempts.js';
 import type { Outcome } from './http-sender.js';
 import type { OperationalNotices } from './notices.js';
@@ -146,26 +147,31 @@ export class DeliveryService {
     return 'failed';
   }
 
-  /** Parks a copy behind its open breaker (or dead-letters it past its window): false when the breaker closed meanwhile (attempt it instead). */
-  async park(copy: Copy, health?: DestinationHealth): Promise<false | 'parked' | 'dead'> {
+  /**
+   * Parks a copy behind its open breaker (or dead-letters it past its window), and says where it
+   * stands: false when the breaker closed meanwhile (attempt it instead).
+   */
+  async park(copy: Copy, health?: DestinationHealth): Promise<false | ParkStanding> {
     const deadline = copy.windowStart + this.deps.policy.maxAgeSeconds * 1000;
     if (this.deps.now() >= deadline) {
       await this.giveUp(copy, `parked past its retry window after ${copy.attempt - 1} attempts`);
-      return 'dead';
+      return { status: 'dead' };
     }
     const stored = await this.withStoredPayload(copy);
     const { notification } = stored;
     const parked = await this.parks.park(parkedOf(stored, deadline, stored.payloadRef));
     if (parked) {
       this.deps.attempts.metrics.parked(copy.destination.role, health?.openedAt && (this.deps.now() - health.openedAt) / 1000);
-      // A line per parked copy, kept short: how long the line has waited is in the metric (the alarm reads it) and the probe's line.
-      logger.info(health?.paused ? 'Copy parked: destination paused' : 'Copy parked behind an open breaker', {
+      // Per copy, the delivery log says where it stands and the metric counts it; the log keeps what
+      // happens to the destination (its breaker's changes, each probe). At INFO, a number whose
+      // receiver is down at 20/s would write 1.7 M of these a day.
+      logger.debug(health?.paused ? 'Copy parked: destination paused' : 'Copy parked behind an open breaker', {
         phone: maskPhone(notification.phoneNumber),
         notificationId: notification.id,
         destination: labelOf(copy.destination),
       });
     }
-    return parked && 'parked';
+    return parked && { status: 'parked', giveUpAt: deadline };
   }
 
   /** Dead-letters a copy with a reason that starts with its destination ("primary ...", "crm ..."). */
@@ -173,21 +179,26 @@ export class DeliveryService {
     await this.giveUpAll([{ copy, reason }]);
   }
 
-  /** Dead-letters copies together (a drain step's given-up head): SQS bills a batch of up to 10 as one request per 64 KB. */
+  /**
+   * Dead-letters copies together (a drain step's given-up head): SQS bills a batch of up to 10 as
+   * one request per 64 KB, and the log has a line per destination and reason with the ids, not one
+   * per copy (a receiver down for a week gives up a week of its copies).
+   */
   async giveUpAll(given: readonly { copy: Copy; reason: string }[]): Promise<void> {
     if (given.length === 0) return;
     const letters = given.map(({ copy, reason }) => {
       const { source, body } = deadLetterOf(copy);
-      const why = `${labelOf(copy.destination)} ${reason}`;
       this.deps.attempts.metrics.deadLettered(copy.destination.role);
-      logger.error('Delivery given up: dead-lettered', {
-        source,
-        notificationId: copy.notification.id,
-        destination: labelOf(copy.destination),
-        reason: why,
-      });
-      return { source, body, reason: why, phoneNumber: copy.notification.phoneNumber };
+      return { source, body, reason: `${labelOf(copy.destination)} ${reason}`, phoneNumber: copy.notification.phoneNumber };
     });
+    const lines = new Map<string, { source: string; destination: string; reason: string; notificationIds: string[] }>();
+    for (const [index, { copy }] of given.entries()) {
+      const { source, reason } = letters[index]!;
+      const line = lines.get(`${source} ${reason}`) ?? { source, destination: labelOf(copy.destination), reason, notificationIds: [] };
+      line.notificationIds.push(copy.notification.id);
+      lines.set(`${source} ${reason}`, line);
+    }
+    for (const line of lines.values()) logger.error('Delivery given up: dead-lettered', line);
     await this.deps.queue.deadLetterAll(letters);
     for (const [index, { copy }] of given.entries())
       await this.deps.notices?.deadLettered(copy.notification.phoneNumber, copy.destination, copy.notification.id, letters[index]!.reason);
@@ -217,16 +228,21 @@ export class DeliveryService {
       if (before.state === 'closed') await this.timers.arm('probe', copy.notification.phoneNumber, copy.destination, after.nextProbeAt!);
       const parked = await this.park(next);
       if (parked)
-        return this.deps.attempts.log.failed(attempted, parked === 'dead' ? undefined : after.nextProbeAt, parked, copy.payloadRef);
+        return this.deps.attempts.log.failed(
+          attempted,
+          parked.status === 'dead' ? parked : { ...parked, nextAttemptAt: after.nextProbeAt },
+          copy.payloadRef,
+        );
     }
     const ageSeconds = (this.deps.now() - copy.windowStart) / 1000;
     const decision = decideRetry(copy.attempt, ageSeconds, this.deps.policy, this.deps.random());
     if (decision.kind === 'retry') {
       this.deps.attempts.metrics.retryScheduled(copy.destination.role);
-      await this.deps.attempts.log.failed(attempted, this.deps.now() + decision.delaySeconds * 1000, 'retrying', copy.payloadRef);
+      const nextAttemptAt = this.deps.now() + decision.delaySeconds * 1000;
+      await this.deps.attempts.log.failed(attempted, { status: 'retrying', nextAttemptAt }, copy.payloadRef);
       return this.later(retryMessageOf(next), decision.delaySeconds);
     }
-    await this.deps.attempts.log.failed(attempted, undefined, 'dead', copy.payloadRef);
+    await this.deps.attempts.log.failed(attempted, { status: 'dead' }, copy.payloadRef);
     await this.giveUp(copy, `still failing after ${copy.attempt} attempts over ${Math.round(ageSeconds)} s (${describe(outcome)})`);
   }
 }

@@ -40,6 +40,8 @@ export interface DeliveryOutcome {
   nextAttemptAt?: number;
   /** The start of the destination's last answer, at most MAX_RESPONSE_EXCERPT_BYTES. */
   responseExcerpt?: string;
+  /** A parked copy's end of window (epoch ms): past it the record reads as dead (see standingAt). */
+  giveUpAt?: number;
   /** Epoch ms of this outcome. */
   at: number;
 }
@@ -94,6 +96,18 @@ export interface DeliveryLog {
   markReplayed(records: readonly DeliveryRecord[], now: number): Promise<boolean>;
   /** Undoes markReplayed when the replay could not be queued. */
   clearReplayed(records: readonly DeliveryRecord[]): Promise<void>;
+}
+
+/**
+ * The record as it stands at `now`. A parked copy past its window is never attempted again: its
+ * line's next probe or drain step dead-letters it. So from its window's end its record reads as
+ * dead, and that give-up writes nothing over it (a write per given-up copy is most of what a dead
+ * receiver's copies cost beyond parking them).
+ */
+export function standingAt(record: DeliveryRecord, now: number): DeliveryRecord {
+  if (record.status !== 'parked' || record.giveUpAt === undefined || now < record.giveUpAt) return record;
+  const { nextAttemptAt: _next, ...rest } = record;
+  return { ...rest, status: 'dead' };
 }
 
 /** The first MAX_RESPONSE_EXCERPT_BYTES of a body, never cutting a character in half. */

@@ -20,6 +20,11 @@ export interface ParkedNotification {
   windowStart: number;
   /** Epoch ms after which it is dead-lettered instead of attempted. */
   deadline: number;
+  /**
+   * Its delivery-log record reads as dead from the deadline on (it carries giveUpAt, standingAt), so
+   * its give-up writes none. Unset on copies parked before records carried it.
+   */
+  recordDiesAtDeadline?: true;
   /** Where the store keeps it in the line, when not where its arrival alone would put it (set by the store). */
   position?: string;
 }

@@ -6,7 +6,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { keyOf, labelOf, refOf, type DestinationRef } from '../domain/destination.js';
 import {
-  statusesOf,
+  standingAt,
   type DeliveryLog,
   type DeliveryOutcome,
   type DeliveryPage,
@@ -14,10 +14,9 @@ import {
   type DeliveryRecord,
   type KeptNotification,
 } from '../domain/delivery-log.js';
-import { Invalid } from '../domain/errors.js';
 import { QUEUE_RETENTION_SECONDS } from '../queue/queue-definitions.js';
+import { filterOf, readCursor, writeCursor } from './delivery-log-pages.js';
 import {
-  DELIVERY_RECORD_PREFIX,
   deliveriesPartition,
   deliveryNotificationPrefix,
   deliveryNotificationSortKey,
@@ -44,7 +43,16 @@ export function deliveryRetentionSeconds(retryMaxAgeSeconds: number): number {
 }
 
 /** The record fields an outcome writes; the rest of the item is its key, its TTL and what replay marks. */
-const OUTCOME_FIELDS = ['status', 'attempts', 'lastStatus', 'lastError', 'lastLatencyMs', 'nextAttemptAt', 'responseExcerpt'] as const;
+const OUTCOME_FIELDS = [
+  'status',
+  'attempts',
+  'lastStatus',
+  'lastError',
+  'lastLatencyMs',
+  'nextAttemptAt',
+  'responseExcerpt',
+  'giveUpAt',
+] as const;
 /** The last answer: replaced together by an outcome that had one, kept by one that had none (a copy parked or dead-lettered unattempted). */
 const ANSWER_FIELDS: readonly string[] = ['lastStatus', 'lastError', 'lastLatencyMs', 'responseExcerpt'];
 
@@ -55,6 +63,8 @@ export class DynamoDeliveryLog implements DeliveryLog {
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly retentionSeconds: number,
+    /** Records are read as they stand now (standingAt). */
+    private readonly now: () => number = Date.now,
   ) {
     this.firstEntries = new TurnPutBatcher(db, tableName);
   }
@@ -110,7 +120,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
     // '~' sorts after '#': every record of the last millisecond is inside the range.
     const high = `${deliveryTimeKey(query.to ?? LATEST).slice(0, -1)}~`;
     let startAfter = query.cursor === undefined ? undefined : readCursor(query.cursor, phoneNumber, low, high);
-    const filter = filterOf(query);
+    const filter = filterOf(query, this.now());
     const records: DeliveryRecord[] = [];
     for (let page = 0; page < MAX_PAGES_PER_LIST; page++) {
       const { Items = [], LastEvaluatedKey } = await this.db.send(
@@ -125,7 +135,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
         }),
       );
       for (const item of Items) {
-        records.push(recordOf(item));
+        records.push(this.recordOf(item));
         // Full: the next page starts after the last record given, wherever in this page it was.
         if (records.length === query.limit) {
           const more = LastEvaluatedKey !== undefined || item !== Items.at(-1);
@@ -160,7 +170,7 @@ export class DynamoDeliveryLog implements DeliveryLog {
       }),
     );
     // An id that is another's prefix ("a" and "a#b") shares the key prefix: keep this id's own.
-    const records = Items.map(recordOf).filter((record) => record.notificationId === id);
+    const records = Items.map((item) => this.recordOf(item)).filter((record) => record.notificationId === id);
     return { notification, records };
   }
 
@@ -205,6 +215,10 @@ export class DynamoDeliveryLog implements DeliveryLog {
     );
   }
 
+  private recordOf(item: Record<string, unknown>): DeliveryRecord {
+    return standingAt(storedRecordOf(item), this.now());
+  }
+
   private keyOf(record: DeliveryRecord) {
     return {
       pk: deliveriesPartition(record.phoneNumber),
@@ -238,7 +252,7 @@ export function keptNotificationItem(notification: KeptNotification, expiresAt: 
   };
 }
 
-function recordOf(item: Record<string, unknown>): DeliveryRecord {
+function storedRecordOf(item: Record<string, unknown>): DeliveryRecord {
   const destination: DestinationRef = item.role === 'primary' ? refOf(undefined) : refOf(item.destination as string);
   const record: Record<string, unknown> = {
     phoneNumber: item.phoneNumber,
@@ -249,51 +263,4 @@ function recordOf(item: Record<string, unknown>): DeliveryRecord {
   };
   for (const field of [...OUTCOME_FIELDS, 'replayPending'] as const) if (item[field] !== undefined) record[field] = item[field];
   return record as unknown as DeliveryRecord;
-}
-
-function filterOf(query: DeliveryQuery) {
-  const parts: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  if (query.status) {
-    const statuses = statusesOf(query.status);
-    names['#status'] = 'status';
-    statuses.forEach((status, index) => (values[`:status${index}`] = status));
-    parts.push(`#status IN (${statuses.map((_, index) => `:status${index}`).join(', ')})`);
-  }
-  if (query.destination) {
-    names['#role'] = 'role';
-    values[':role'] = query.destination.role;
-    parts.push('#role = :role');
-    if (query.destination.role === 'clone') {
-      names['#destination'] = 'destination';
-      values[':destination'] = query.destination.name;
-      parts.push('#destination = :destination');
-    }
-  }
-  return parts.length === 0 ? undefined : { expression: parts.join(' AND '), names, values };
-}
-
-/**
- * The cursor names the number it was given to and where its page ended. Opaque to clients, and
- * checked: another number's cursor, or one outside this query's time range, is refused, so a cursor
- * can never move a Query out of the caller's own partition (which comes from the API key anyway).
- */
-function writeCursor(phoneNumber: string, sortKey: string): string {
-  return Buffer.from(JSON.stringify({ p: phoneNumber, k: sortKey }), 'utf8').toString('base64url');
-}
-
-function readCursor(cursor: string, phoneNumber: string, low: string, high: string): string {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  const { p, k } = (typeof decoded === 'object' && decoded !== null ? decoded : {}) as { p?: unknown; k?: unknown };
-  if (typeof p !== 'string' || typeof k !== 'string' || !k.startsWith(DELIVERY_RECORD_PREFIX))
-    throw new Invalid('cursor is not one this API gave: pass the "cursor" of the previous page unchanged.');
-  if (p !== phoneNumber) throw new Invalid("cursor belongs to another phone number's deliveries.");
-  if (k < low || k > high) throw new Invalid('cursor lies outside the from/to range: keep the filters of the page it came from.');
-  return k;
 }

@@ -48,6 +48,7 @@ export function parkedItem(parked: ParkedNotification, sk: string): Record<strin
     a: parked.attempt,
     w: parked.windowStart,
     d: parked.deadline,
+    ...(parked.recordDiesAtDeadline && { l: 1 }),
     [tableDefinition.timeToLiveAttribute]: Math.ceil(parked.deadline / 1000) + PARKED_TTL_MARGIN_SECONDS,
   };
 }
@@ -67,6 +68,7 @@ export function fromItem(item: Record<string, unknown>, phoneNumber: string, des
     attempt: item.a as number,
     windowStart: item.w as number,
     deadline: item.d as number,
+    ...(item.l === 1 && { recordDiesAtDeadline: true as const }),
   };
   return sk === sortKeyOf(parked) ? parked : { ...parked, position: sk };
 }

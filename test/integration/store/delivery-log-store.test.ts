@@ -215,6 +215,31 @@ describe('DynamoDeliveryLog', () => {
     for (const notification of notifications) expect((await log.find(phone, notification.id))?.records).toHaveLength(1);
   });
 
+  it('lists and finds a parked copy past the end of its window as dead, though nothing wrote over its record', async () => {
+    const phone = freshPhoneNumber();
+    const clock = { now: T0 + 10_000 };
+    const atClock = new DynamoDeliveryLog(table.db, table.tableName, RETENTION, () => clock.now);
+    const kept = { phoneNumber: phone, id: 'n0', receivedAt: T0, payload: '{}' };
+    await atClock.record(outcome(phone, 0, { status: 'parked', nextAttemptAt: undefined, giveUpAt: T0 + 60_000 }), kept);
+    await atClock.record(outcome(phone, 1, { status: 'parked', nextAttemptAt: T0 + 9000, giveUpAt: T0 + 120_000 }));
+    await atClock.record(outcome(phone, 2, { status: 'dead', nextAttemptAt: undefined }));
+    const listed = async (status: DeliveryQuery['status']) =>
+      (await atClock.list(phone, { status, limit: 10 })).records.map((record) => `${record.notificationId}:${record.status}`);
+
+    expect([await listed('parked'), await listed('dead')]).toEqual([['n1:parked', 'n0:parked'], ['n2:dead']]);
+    clock.now = T0 + 60_000;
+    expect([await listed('parked'), await listed('dead'), await listed('failed')]).toEqual([
+      ['n1:parked'],
+      ['n2:dead', 'n0:dead'],
+      ['n2:dead', 'n1:parked', 'n0:dead'],
+    ]);
+    const found = await atClock.find(phone, 'n0');
+    expect(found?.records.map((record) => [record.status, record.nextAttemptAt])).toEqual([['dead', undefined]]);
+    // A later outcome (a replay's 200) writes over it, its window gone with it.
+    await atClock.record(outcome(phone, 0, { status: 'delivered', nextAttemptAt: undefined, at: clock.now }));
+    expect([await listed('dead'), await listed('delivered')]).toEqual([['n2:dead'], ['n0:delivered']]);
+  });
+
   it("finds a notification by id without mixing in another id that shares its prefix, and nothing for another number's id", async () => {
     const phone = freshPhoneNumber();
     const kept = (id: string) => ({ phoneNumber: phone, id, receivedAt: T0, payload: '{}' });

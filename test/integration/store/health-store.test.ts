@@ -90,6 +90,19 @@ describe('DynamoHealthStore', () => {
     expect((await store.read(phone, PRIMARY)).parked).toBe(3);
   });
 
+  it('hands a copy back as it was parked, including whether its delivery-log record dies at its deadline', async () => {
+    const phone = freshPhoneNumber();
+    await openBreaker(phone, PRIMARY);
+    const withRecord: ParkedNotification = {
+      ...parked(phone, PRIMARY, NOW, 'new'),
+      signature: 'sha256=' + 'ab'.repeat(32),
+      recordDiesAtDeadline: true,
+    };
+    const before = parked(phone, PRIMARY, NOW + 1, 'before');
+    for (const copy of [withRecord, before]) expect(await store.park(copy)).toBe(true);
+    expect(await store.oldestParked(phone, PRIMARY, 10)).toEqual([withRecord, before]);
+  });
+
   it('keeps the parked copies of a clone named "primary", and of "a" and "a#b", apart from each other and from the primary', async () => {
     const phone = freshPhoneNumber();
     for (const destination of [PRIMARY, cloneRef('primary'), cloneRef('a'), cloneRef('a#b')]) {

@@ -3,7 +3,7 @@ import { DeliveryService } from '../../../shared/delivery/delivery-service.js';
 import { DestinationAttempts } from '../../../shared/delivery/destination-attempts.js';
 import type { Delivery, Outcome } from '../../../shared/delivery/http-sender.js';
 import type { FailedAttempt } from '../../../shared/domain/delivery-attempt.js';
-import type { DeliveryOutcome, KeptNotification } from '../../../shared/domain/delivery-log.js';
+import { standingAt, type DeliveryOutcome, type KeptNotification } from '../../../shared/domain/delivery-log.js';
 import { BREAKER_FAILURE_THRESHOLD, DRAIN_BATCH_SIZE, HEALTHY } from '../../../shared/domain/destination-health.js';
 import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
 import { isTimer, type RetriesMessage } from '../../../shared/domain/notification.js';
@@ -431,19 +431,37 @@ describe('DeliveryService: breakers, parking and the drain', () => {
     expect(h.deadLetters.map((letter) => letter.body.id).sort()).toEqual(given);
   });
 
-  it('logs a parked copy given up as dead without keeping its notification a second time', async () => {
+  it('logs each parked copy until the end of its window, past which its record reads as dead with no write at its give-up', async () => {
     const h = await withOpenPrimary();
     await h.service.deliverNotification(notificationAt(START, 'on-arrival')); // parked before any attempt
     const parkedIds = h.health.parkedFor(PHONE, PRIMARY).map((item) => item.id);
     expect(parkedIds).toContain('on-arrival');
-    const keptBefore = h.logged.filter((entry) => entry.kept && parkedIds.includes(entry.kept.id)).length;
-    expect(keptBefore).toBeGreaterThan(0);
+    const latest = (id: string) => h.logged.filter((entry) => entry.outcome.notificationId === id).at(-1)!.outcome;
+    const windowEnds = new Map(h.health.parkedFor(PHONE, PRIMARY).map((item) => [item.id, item.deadline]));
+    for (const id of parkedIds) expect(latest(id)).toMatchObject({ status: 'parked', giveUpAt: windowEnds.get(id) });
+    const entriesBefore = h.logged.length;
+
+    h.clock.now = START + 3600_000 + 1;
+    await h.runTimers();
+    expect(h.deadLetters.map((letter) => letter.body.id)).toEqual(expect.arrayContaining(parkedIds));
+    expect(h.logged.slice(entriesBefore).filter((entry) => parkedIds.includes(entry.outcome.notificationId))).toEqual([]);
+    for (const id of parkedIds) {
+      const record = { ...latest(id), updatedAt: latest(id).at };
+      expect([standingAt(record, h.clock.now).status, standingAt(record, windowEnds.get(id)! - 1).status]).toEqual(['dead', 'parked']);
+    }
+  });
+
+  it('writes the dead record of a copy parked before records carried the end of its window', async () => {
+    const h = await withOpenPrimary();
+    const line = h.health.parkedFor(PHONE, PRIMARY);
+    const parkedIds = line.map((item) => item.id);
+    expect(parkedIds.length).toBeGreaterThan(0);
+    for (const item of line) delete item.recordDiesAtDeadline;
     h.clock.now = START + 3600_000 + 1;
     await h.runTimers();
     const dead = h.logged.filter((entry) => entry.outcome.status === 'dead' && parkedIds.includes(entry.outcome.notificationId));
     expect(dead.map((entry) => entry.outcome.notificationId)).toEqual(parkedIds);
     expect(dead.every((entry) => entry.kept === undefined)).toBe(true);
-    expect(h.logged.filter((entry) => entry.kept && parkedIds.includes(entry.kept.id))).toHaveLength(keptBefore);
   });
 
   it('runs a timer once even when SQS hands it out twice', async () => {
@@ -501,17 +519,43 @@ describe('DeliveryService: the delivery log', () => {
     ]);
   });
 
-  it('logs a parked copy in one short line: its masked number, id and destination, nothing of its body', async () => {
+  it('logs a parked copy only at DEBUG, in one short line: its masked number, id and destination, nothing of its body', async () => {
     const h = await withOpenPrimary();
+    const debug = vi.spyOn(logger, 'debug');
     const info = vi.spyOn(logger, 'info');
     try {
       await h.service.deliverNotification(notificationAt(START, 'late'));
-      const lines = info.mock.calls.filter(([message]) => message === 'Copy parked behind an open breaker');
+      const lines = debug.mock.calls.filter(([message]) => message === 'Copy parked behind an open breaker');
       expect(lines).toEqual([
         ['Copy parked behind an open breaker', { phone: maskPhone(PHONE), notificationId: 'late', destination: 'primary' }],
       ]);
+      expect(info.mock.calls.filter(([message]) => String(message).startsWith('Copy parked'))).toEqual([]);
     } finally {
+      debug.mockRestore();
       info.mockRestore();
+    }
+  });
+
+  it('logs the copies given up together in one line per reason with their ids, never their bodies', async () => {
+    const h = await withOpenPrimary();
+    for (let i = 0; i < 3; i++) await h.service.deliverNotification(notificationAt(START + i, `arrived-${i}`));
+    const error = vi.spyOn(logger, 'error');
+    try {
+      h.clock.now = START + 3600_000 + 10;
+      await h.runTimers();
+      type Line = { source: string; destination: string; reason: string; notificationIds: string[] };
+      const lines = error.mock.calls
+        .filter(([message]) => message === 'Delivery given up: dead-lettered')
+        .map(([, fields]) => fields as Line);
+      const parkedOnArrival = lines.filter((line) => line.reason === 'primary parked past its retry window after 0 attempts');
+      expect(parkedOnArrival.flatMap((line) => line.notificationIds)).toEqual(['arrived-0', 'arrived-1', 'arrived-2']);
+      expect(parkedOnArrival.some((line) => line.notificationIds.length > 1)).toBe(true);
+      expect(lines.every((line) => Object.keys(line).sort().join() === 'destination,notificationIds,reason,source')).toBe(true);
+      const ids = lines.flatMap((line) => line.notificationIds);
+      expect(ids.sort()).toEqual(h.deadLetters.map((letter) => letter.body.id).sort());
+      expect(JSON.stringify(lines)).not.toContain('entry');
+    } finally {
+      error.mockRestore();
     }
   });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { deliveryView, excerptOf, MAX_RESPONSE_EXCERPT_BYTES, type DeliveryRecord } from '../../../shared/domain/delivery-log.js';
+import {
+  deliveryView,
+  excerptOf,
+  MAX_RESPONSE_EXCERPT_BYTES,
+  standingAt,
+  type DeliveryRecord,
+} from '../../../shared/domain/delivery-log.js';
 import { parseDeliveryQuery } from '../../../shared/domain/delivery-query.js';
 import { destinationStatuses } from '../../../shared/domain/destination-status.js';
 import { cloneRef, PRIMARY } from '../../../shared/domain/destination.js';
@@ -66,6 +72,23 @@ const record = (
   ...extra,
 });
 const everyClone = () => true;
+
+describe('standingAt', () => {
+  it('reads a parked record as dead from the end of its window, without a next attempt, and leaves every other record as written', () => {
+    const parked = record(PRIMARY, 'parked', { giveUpAt: 5000, nextAttemptAt: 4000 });
+    expect(standingAt(parked, 4999)).toBe(parked);
+    const { nextAttemptAt: _next, ...rest } = parked;
+    expect(standingAt(parked, 5000)).toEqual({ ...rest, status: 'dead' });
+    for (const other of [record(PRIMARY, 'parked'), record(PRIMARY, 'retrying', { giveUpAt: 5000 }), record(PRIMARY, 'delivered')])
+      expect(standingAt(other, 9999)).toBe(other);
+  });
+
+  it('lets a replay send a parked copy once its window has ended, as it does a dead one', () => {
+    const parked = record(PRIMARY, 'parked', { giveUpAt: 5000 });
+    expect(() => planReplay('n1', [standingAt(parked, 4999)], everyClone)).toThrow(/parked behind/);
+    expect(planReplay('n1', [standingAt(parked, 5000)], everyClone)).toMatchObject({ kind: 'primary' });
+  });
+});
 
 describe('planReplay', () => {
   it('sends the primary alone while it has not answered 200, whatever the clones', () => {
