@@ -186,18 +186,17 @@ export class DeliveryService {
    */
   async giveUpAll(given: readonly { copy: Copy; reason: string }[]): Promise<void> {
     if (given.length === 0) return;
+    const lines = new Map<string, { source: string; destination: string; reason: string; notificationIds: string[] }>();
     const letters = given.map(({ copy, reason }) => {
       const { source, body } = deadLetterOf(copy);
+      const destination = labelOf(copy.destination);
+      const why = `${destination} ${reason}`;
       this.deps.attempts.metrics.deadLettered(copy.destination.role);
-      return { source, body, reason: `${labelOf(copy.destination)} ${reason}`, phoneNumber: copy.notification.phoneNumber };
-    });
-    const lines = new Map<string, { source: string; destination: string; reason: string; notificationIds: string[] }>();
-    for (const [index, { copy }] of given.entries()) {
-      const { source, reason } = letters[index]!;
-      const line = lines.get(`${source} ${reason}`) ?? { source, destination: labelOf(copy.destination), reason, notificationIds: [] };
+      const line = lines.get(`${source} ${why}`) ?? { source, destination, reason: why, notificationIds: [] };
       line.notificationIds.push(copy.notification.id);
-      lines.set(`${source} ${reason}`, line);
-    }
+      lines.set(`${source} ${why}`, line);
+      return { source, body, reason: why, phoneNumber: copy.notification.phoneNumber };
+    });
     for (const line of lines.values()) logger.error('Delivery given up: dead-lettered', line);
     await this.deps.queue.deadLetterAll(letters);
     for (const [index, { copy }] of given.entries())
